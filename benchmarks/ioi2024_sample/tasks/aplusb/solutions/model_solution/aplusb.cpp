@@ -1,0 +1,5 @@
+#include "aplusb.h"
+
+int sum(int A, int B) {
+    return A + B;
+}

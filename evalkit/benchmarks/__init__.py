@@ -1,0 +1,55 @@
+"""The benchmark registry: specs in ``benchmarks/*.toml``, adapters in this package."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from evalkit._resources import benchmarks_dir
+from evalkit.benchmarks.base import Benchmark, BenchmarkSpec
+from evalkit.errors import EvalkitError
+
+__all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_spec"]
+
+
+def _adapter(name: str) -> type[Benchmark]:
+    if name == "ioi":
+        from evalkit.benchmarks.ioi import IoiBenchmark
+
+        return IoiBenchmark
+    raise EvalkitError(f"unknown benchmark adapter {name!r}")
+
+
+def load_spec(path: Path) -> BenchmarkSpec:
+    """Read one spec file; errors name the file and field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise EvalkitError(f"{path}: not valid TOML ({e})") from None
+    for key in ("name", "adapter", "title"):
+        if not isinstance(raw.get(key), str):
+            raise EvalkitError(f"{path}: field '{key}' must be a string")
+    data = raw.pop("data", None)
+    data_path = (path.parent / data).resolve() if isinstance(data, str) else None
+    return BenchmarkSpec(
+        name=raw.pop("name"), adapter=raw.pop("adapter"), title=raw.pop("title"),
+        spec_path=path, data=data_path, data_help=str(raw.pop("data_help", "")),
+        settings=raw,
+    )
+
+
+def list_specs() -> list[BenchmarkSpec]:
+    """Every bundled benchmark spec, by name."""
+    return sorted((load_spec(p) for p in benchmarks_dir().glob("*.toml")), key=lambda s: s.name)
+
+
+def load_benchmark(name: str, data_dir: Path | None = None) -> Benchmark:
+    """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data."""
+    path = benchmarks_dir() / f"{name}.toml"
+    if not path.exists():
+        known = ", ".join(s.name for s in list_specs())
+        raise EvalkitError(f"unknown benchmark {name!r} (known: {known})")
+    spec = load_spec(path)
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise EvalkitError(f"--data {data_dir}: not a directory")
+    return _adapter(spec.adapter)(spec, Path(data_dir).resolve() if data_dir else None)

@@ -1,0 +1,303 @@
+"""IOI benchmarks (``ioi2025``, ``ioi2024_sample``): CMS task packages, IOI rules.
+
+Data: a folder with one CMS package per task (see
+:mod:`evalkit.judging.cms.package`).  Judging: CMS task types in the
+sandbox (:mod:`evalkit.judging.cms.tasktypes`).  Scoring: IOI subtask rules
+and the 50-submission limit (:mod:`evalkit.scoring.ioi`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from evalkit.benchmarks.base import Benchmark, JudgeContext, hash_tree
+from evalkit.errors import EvalkitError
+from evalkit.extract.code import extract_code
+from evalkit.extract.reasoning import split_reasoning
+from evalkit.judging.cms import tasktypes
+from evalkit.judging.cms.package import CmsTask, load_task
+from evalkit.records import Generation, Judgement, Problem
+from evalkit.scoring import ioi as scoring
+
+PROMPT = """\
+You are an expert competitive programmer taking part in the International \
+Olympiad in Informatics. Solve the task below.
+
+Reason about the problem, then write a complete, efficient solution in C++17. \
+Implement exactly the routine(s) described in the statement's implementation \
+details. Your code runs with the official grader: do not read from standard \
+input or write to standard output unless the statement says so, and do not \
+write a main function or a sample grader.
+
+Give your final solution as a single fenced code block:
+```cpp
+<your code>
+```
+
+# Task: {title}
+
+{statement}
+
+## Interface header ({header_name})
+```cpp
+{header}
+```
+
+## Limits
+- Time limit: {time_limit:g} seconds per test
+- Memory limit: {memory_mib} MiB
+- Scoring: {subtasks}
+"""
+
+NO_CODE = "NO_CODE"
+CE = "CE"
+
+
+class IoiBenchmark(Benchmark):
+    needs_sandbox = True
+
+    def __init__(self, spec: Any, data_dir: Path | None = None):
+        super().__init__(spec, data_dir)
+        self._tasks: dict[str, CmsTask] | None = None
+        self._hash: str | None = None
+        self._task_keys: dict[str, str] = {}
+        judge = self.spec.settings.get("judge", {})
+        self.limits = tasktypes.JudgeLimits(
+            output=int(judge.get("output_limit_mb", 64)) * 1024**2,
+            processes=int(judge.get("processes", 1)),
+        )
+
+    # -- data ----------------------------------------------------------------
+    def tasks(self) -> dict[str, CmsTask]:
+        if self._tasks is None:
+            if self.data_dir is None:
+                raise EvalkitError(f"{self.name}: no data. {self.spec.data_help}")
+            names = self.spec.settings.get("tasks") or sorted(
+                p.name for p in self.data_dir.iterdir() if (p / "problem.json").exists())
+            missing = [t for t in names if not (self.data_dir / t / "problem.json").exists()]
+            if missing:
+                raise EvalkitError(
+                    f"{self.name}: {self.data_dir} has no CMS package for "
+                    f"{', '.join(missing)} (expected DIR/<task>/problem.json). "
+                    f"{self.spec.data_help}")
+            self._tasks = {t: load_task(self.data_dir / t) for t in names}
+        return self._tasks
+
+    def data_hash(self) -> str:
+        if self._hash is None:
+            h = hashlib.sha256()
+            for name, task in self.tasks().items():
+                h.update(name.encode() + b"\0" + hash_tree(task.root).encode())
+            self._hash = h.hexdigest()
+        return self._hash
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for name, task in self.tasks().items():
+            reference = None
+            if task.model_solution is not None:
+                reference = "```cpp\n" + task.model_solution.read_text() + "\n```\n"
+            out.append(Problem(
+                id=name, title=task.title,
+                messages=[{"role": "user", "content": build_prompt(task)}],
+                reference=reference,
+                meta={"max_score": task.max_score, "task_type": task.task_type},
+            ))
+        return out
+
+    # -- judging -------------------------------------------------------------
+    def sandbox_config(self, workers: int) -> Any:
+        from evalkit.sandbox.docker import SandboxConfig
+
+        memory = max(t.memory_limit for t in self.tasks().values())
+        return SandboxConfig(workers=workers, memory=memory)
+
+    def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
+        from evalkit.sandbox.docker import runner_path
+
+        return {
+            "benchmark": self.name,
+            "data_hash": self.data_hash(),
+            "image_id": ctx.image_id,
+            "runner_sha256": hashlib.sha256(runner_path().read_bytes()).hexdigest(),
+            "limits": self.limits.fingerprint(),
+            "compile": tasktypes.COMPILE_FLAGS,
+        }
+
+    def _mirror(self, ctx: JudgeContext, task: CmsTask) -> str:
+        assert ctx.pool is not None
+        if task.code not in self._task_keys:
+            key = hash_tree(task.root)[:24]
+            self._task_keys[task.code] = ctx.pool.mirror(key, task.files())
+        return self._task_keys[task.code]
+
+    def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
+              judge_key: str) -> Judgement:
+        task = self.tasks()[problem.id]
+        base = {"problem_id": problem.id, "sample": generation.sample, "judge_key": judge_key,
+                "max_score": task.max_score}
+        split = split_reasoning(generation.response, generation.reasoning)
+        code = extract_code(split.answer, "cpp")
+        if code is None:
+            why = "reasoning never ended" if split.unclosed else "no C++ code block in the answer"
+            return Judgement(**base, verdict=NO_CODE, score=0.0,
+                             details={"compiled": False, "message": why})
+        data_dir = self._mirror(ctx, task)
+        codenames = sorted(task.tests)
+        job = tasktypes.build_job(task, code, data_dir, self.limits, codenames)
+        assert ctx.pool is not None
+        ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
+        if ev.judge_error is not None:
+            return Judgement(**base, verdict=tasktypes.JE, score=0.0,
+                             details={"compiled": ev.compiled}, judge_error=ev.judge_error)
+        if not ev.compiled:
+            return Judgement(**base, verdict=CE, score=0.0,
+                             details={"compiled": False, "message": ev.compile_message})
+        outcomes = {c: t.outcome for c, t in ev.tests.items()}
+        subs = scoring.subtask_scores(_subtask_specs(task), outcomes, task.score_precision)
+        judge_errors = [c for c, t in ev.tests.items() if t.verdict == tasktypes.JE]
+        failing = next((t.verdict for c, t in sorted(ev.tests.items())
+                        if t.verdict != tasktypes.AC), tasktypes.AC)
+        details = {
+            "compiled": True,
+            "compile_message": ev.compile_message[:2000],
+            "samples_passed": _samples_passed(task, ev.tests),
+            "subtasks": [{"name": s.name, "points": s.points, "fraction": s.fraction,
+                          "score": s.score} for s in subs],
+            "tests": {c: t.to_json() for c, t in ev.tests.items()},
+            "max_time": max((t.time for t in ev.tests.values()), default=0.0),
+        }
+        return Judgement(
+            **base, verdict=failing,
+            score=round(scoring.submission_total(subs), task.score_precision),
+            details=details,
+            judge_error=(f"judge error on tests {', '.join(judge_errors)}"
+                         if judge_errors else None),
+        )
+
+    # -- aggregation ---------------------------------------------------------
+    def summarize(self, problems: Sequence[Problem],
+                  judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
+        limit = int(self.spec.settings.get("max_submissions", scoring.MAX_SUBMISSIONS))
+        tasks_out: dict[str, Any] = {}
+        total = upper = max_total = 0.0
+        judge_errors = 0
+        for p in problems:
+            task = self.tasks()[p.id]
+            js = sorted((j for (pid, _), j in judgements.items() if pid == p.id),
+                        key=lambda j: j.sample)
+            judge_errors += sum(1 for j in js if j.judge_error)
+            valid = [j for j in js if not j.judge_error]
+            cands = [scoring.Candidate(j.sample, bool(j.details.get("compiled")),
+                                       bool(j.details.get("samples_passed")))
+                     for j in valid]
+            chosen = set(scoring.select_submissions(cands, limit))
+            by_sample = {j.sample: _subtask_scores_of(j) for j in valid}
+            n = len(task.subtasks)
+            score, best = scoring.task_score([by_sample[s] for s in sorted(chosen)], n,
+                                             task.score_precision)
+            ub, best_all = scoring.task_score(list(by_sample.values()), n, task.score_precision)
+            tasks_out[p.id] = {
+                "score": score, "upper_bound": ub, "max_score": task.max_score,
+                "generations": len(js), "submitted": sorted(chosen),
+                "compiled": sum(1 for c in cands if c.compiles),
+                "judge_errors": sum(1 for j in js if j.judge_error),
+                "subtasks": [{"name": st.name, "points": st.score, "best": best[i],
+                              "best_all": best_all[i]} for i, st in enumerate(task.subtasks)],
+                "verdicts": _count(j.verdict for j in js),
+            }
+            total += score
+            upper += ub
+            max_total += task.max_score
+        medals = {k: float(v) for k, v in self.spec.settings.get("medals", {}).items()
+                  if k in ("gold", "silver", "bronze")}
+        return {
+            "benchmark": self.name,
+            "score": round(total, 2),
+            "max_score": max_total,
+            "metrics": {
+                "score_rule": f"IOI: best subtask scores over at most {limit} submissions "
+                              "per task, chosen without hidden-test feedback",
+                "upper_bound": round(upper, 2),
+                "upper_bound_rule": "best subtask scores over all generations (oracle, "
+                                    "not an IOI score)",
+                "medal": scoring.medal(total, medals) if medals else None,
+                "medal_cutoffs": medals,
+                "medal_source": self.spec.settings.get("medals", {}).get("source"),
+                "judge_errors": judge_errors,
+                "tasks": tasks_out,
+            },
+        }
+
+    def render(self, summary: Mapping[str, Any]) -> RenderableType:
+        m = summary["metrics"]
+        table = Table(title=f"{summary['benchmark']} — IOI scoring", title_justify="left")
+        for col in ("task", "score", "max", "upper bound", "subtasks (best)", "gens",
+                    "submitted", "compiled", "verdicts"):
+            table.add_column(col, justify="right" if col not in ("task", "verdicts",
+                                                                   "subtasks (best)") else "left")
+        for name, t in m["tasks"].items():
+            subs = " ".join(f"{s['best']:g}/{s['points']:g}" for s in t["subtasks"])
+            verdicts = " ".join(f"{k}:{v}" for k, v in sorted(t["verdicts"].items()))
+            table.add_row(name, f"{t['score']:g}", f"{t['max_score']:g}",
+                          f"{t['upper_bound']:g}", subs, str(t["generations"]),
+                          str(len(t["submitted"])), str(t["compiled"]), verdicts)
+        table.add_section()
+        table.add_row("total", f"{summary['score']:g}", f"{summary['max_score']:g}",
+                      f"{m['upper_bound']:g}", "", "", "", "", "")
+        lines = [table]
+        if m.get("medal_cutoffs"):
+            cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
+            lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "
+                              f"{m.get('medal_source') or ''})"))
+        lines.append(Text("upper bound = best over all generations; it is not an IOI score",
+                          style="dim"))
+        if m["judge_errors"]:
+            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; "
+                              "re-run to retry them", style="bold red"))
+        return Group(*lines)
+
+
+def build_prompt(task: CmsTask) -> str:
+    """The prompt for one task: statement, interface header, limits, output format."""
+    if task.statement is None:
+        raise EvalkitError(f"{task.root}: no statement (statement.en.md or statement.md)")
+    header_name = f"{task.code}.h"
+    header_path = task.graders.get(header_name)
+    header = header_path.read_text() if header_path else "(no header)"
+    subtasks = "; ".join(f"subtask {s.index} ({s.name}): {s.score:g} points"
+                         for s in task.subtasks if s.score > 0)
+    return PROMPT.format(
+        title=task.title, statement=task.statement.read_text().strip(),
+        header_name=header_name, header=header.strip(), time_limit=task.time_limit,
+        memory_mib=task.memory_limit // (1024 * 1024), subtasks=subtasks,
+    )
+
+
+def _subtask_specs(task: CmsTask) -> list[scoring.SubtaskSpec]:
+    return [scoring.SubtaskSpec(s.name, s.score, s.testcases) for s in task.subtasks]
+
+
+def _subtask_scores_of(j: Judgement) -> list[scoring.SubtaskScore]:
+    return [scoring.SubtaskScore(s["name"], s["points"], s["fraction"], s["score"])
+            for s in j.details.get("subtasks", [])] if j.details.get("compiled") else []
+
+
+def _samples_passed(task: CmsTask, tests: Mapping[str, tasktypes.TestOutcome]) -> bool:
+    """Whether every test of the zero-point (sample) subtasks is fully correct."""
+    samples = {c for s in task.subtasks if s.score == 0 for c in s.testcases}
+    return all(tests[c].outcome >= 1.0 for c in samples if c in tests)
+
+
+def _count(items: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out

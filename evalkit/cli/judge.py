@@ -1,0 +1,23 @@
+"""``evalkit judge RUN``: judge a run again without generating."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from evalkit.cli import console
+from evalkit.pipeline import rejudge
+
+
+def judge(
+    run_dir: Annotated[Path, typer.Argument(help="a run directory under results/")],
+    workers: Annotated[int, typer.Option(help="parallel judges")] = os.cpu_count() or 1,
+    force: Annotated[bool, typer.Option(help="re-judge everything, even if already judged "
+                                             "by this exact judge")] = False,
+    data: Annotated[Optional[Path], typer.Option(help="benchmark data, if moved")] = None,
+) -> None:
+    """Judge what is not yet judged by the current judge (image, runner, limits), then score."""
+    rejudge(run_dir, workers, console, force=force, data=data)

@@ -1,0 +1,1 @@
+"""Pulling the gradable part out of a model response."""

@@ -1,0 +1,42 @@
+"""Taking the program out of a model's final answer.
+
+Rule (as NeMo-Skills and open-r1 do for IOI): the last fenced code block of
+the final answer.  A block tagged with the wanted language wins over later
+blocks tagged with another one (a trailing ```text example is not the
+program); untagged blocks count as the wanted language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$",
+                    re.DOTALL | re.MULTILINE)
+
+LANGUAGE_TAGS = {
+    "cpp": {"cpp", "c++", "cc", "cxx", "c", "cpp17", "cpp20", "c++17", "c++20"},
+    "python": {"python", "py", "python3", "py3", "pypy", "pypy3"},
+}
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    language: str  # the fence's tag, lower-case ('' if none)
+    code: str
+
+
+def fenced_blocks(text: str) -> list[CodeBlock]:
+    """All fenced blocks, in order; an unterminated last fence counts to the end."""
+    blocks = [CodeBlock(m.group(2).lower(), m.group(3)) for m in _FENCE.finditer(text)]
+    return blocks
+
+
+def extract_code(answer: str, language: str = "cpp") -> str | None:
+    """The program in ``answer`` for ``language``, or None if there is none."""
+    tags = LANGUAGE_TAGS.get(language, {language})
+    blocks = fenced_blocks(answer)
+    for b in reversed(blocks):
+        if b.language in tags or b.language == "":
+            return b.code
+    return None

@@ -1,0 +1,1 @@
+"""Judging rules of contest systems, built on the sandbox (which knows none of them)."""

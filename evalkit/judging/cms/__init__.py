@@ -1,0 +1,1 @@
+"""CMS (IOI's contest system): task packages, task types and outcome parsing."""

@@ -1,0 +1,297 @@
+"""CMS task types Batch and Communication, as sandbox jobs.
+
+Each function mirrors the corresponding code in cms-dev/cms:
+
+- compilation: ``cms/grading/languages/cpp17_gpp.py`` —
+  ``g++ -DEVAL -std=gnu++17 -O2 -pipe -static -s -o <exe> [grader|stub].cpp <task>.cpp``,
+  with the task's header files copied beside the sources.
+- Batch: ``cms/grading/tasktypes/Batch.py`` — stdin from the test input, stdout
+  captured; output compared by white diff (``whitediff.py``) or by the
+  task's checker, ``checker input.txt correct_output.txt output.txt``
+  (``cms/grading/steps/trusted.py``).
+- Communication: ``cms/grading/tasktypes/Communication.py`` — the manager
+  gets the input on stdin and, for each user process i, the FIFO paths
+  ``u{i}_to_m m_to_u{i}``; user process i gets ``m_to_u{i} u{i}_to_m`` and
+  its 0-based index when there are several.  Each user process has the task's
+  time limit; afterwards the *sum* of their CPU times is checked
+  (``>= TL`` is a timeout); any user process failure scores 0 whatever the
+  manager says; the manager's own failure is a judge error.
+- Limits: ``cms/grading/steps/evaluation.py`` — CPU time limit, wall limit
+  ``2*TL + 1``, memory over the whole process; one process (isolate ``-p1``)
+  unless the task allows more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from evalkit.judging.cms.outcome import parse_outcome
+from evalkit.judging.cms.package import BATCH, CmsTask
+from evalkit.judging.cms.whitediff import white_diff
+from evalkit.sandbox import job as sj
+
+CXX = "/usr/bin/g++"
+COMPILE_FLAGS = ["-DEVAL", "-std=gnu++17", "-O2", "-pipe", "-static", "-s"]
+TRUSTED_FLAGS = ["-std=gnu++17", "-O2", "-pipe"]
+COMPILE_LIMITS = sj.Limits(cpu=30, wall=60, memory=2 * 1024**3, output=256 * 1024**2,
+                           processes=64)
+CHECKER_LIMITS = sj.Limits(cpu=30, wall=60)
+
+# Test verdicts (what a contestant would see).
+AC, PA, WA, TLE, MLE, RE, OLE, JE = "AC", "PA", "WA", "TLE", "MLE", "RE", "OLE", "JE"
+_RUN_VERDICTS = {sj.TLE: TLE, sj.WALL: TLE, sj.MLE: MLE, sj.OLE: OLE, sj.RE: RE, sj.SIG: RE}
+
+
+@dataclass(frozen=True)
+class JudgeLimits:
+    """Sandbox settings of a CMS evaluation that are not in the task package."""
+
+    output: int = 64 * 1024**2  # bytes per output file
+    processes: int = 1  # CMS/isolate default for C++: no extra processes or threads
+
+    def fingerprint(self) -> dict[str, int]:
+        return {"output": self.output, "processes": self.processes}
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    codename: str
+    outcome: float  # in [0, 1]
+    verdict: str
+    time: float  # CPU seconds (summed over user processes)
+    memory_kb: int
+    message: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"outcome": self.outcome, "verdict": self.verdict, "time": self.time,
+                "memory_kb": self.memory_kb, "message": self.message}
+
+
+@dataclass
+class Evaluation:
+    compiled: bool
+    compile_message: str = ""
+    tests: dict[str, TestOutcome] = field(default_factory=dict)
+    judge_error: str | None = None
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def executable_name(task: CmsTask) -> str:
+    return task.code
+
+
+def compile_job(task: CmsTask, source: str, data_dir: str) -> sj.Compile:
+    """The untrusted compile of a C++17 submission (CMS's cpp17_gpp)."""
+    sub_name = f"{task.code}.cpp"
+    files: dict[str, str | sj.FileText] = {sub_name: sj.FileText(source)}
+    for name in task.headers():
+        files[name] = f"{data_dir}/graders/{name}"
+    sources = [sub_name]
+    if task.task_type == BATCH and task.uses_grader:
+        files["grader.cpp"] = f"{data_dir}/graders/grader.cpp"
+        sources = ["grader.cpp", sub_name]
+    elif task.task_type != BATCH and task.uses_stub:
+        files["stub.cpp"] = f"{data_dir}/graders/stub.cpp"
+        sources = ["stub.cpp", sub_name]
+    exe = executable_name(task)
+    return sj.Compile(
+        argv=[CXX, *COMPILE_FLAGS, "-o", exe, *sources],
+        files=files,
+        artifacts={exe: exe},
+        limits=COMPILE_LIMITS,
+    )
+
+
+def trusted_builds(task: CmsTask, data_dir: str) -> list[sj.TrustedBuild]:
+    """Checker (Batch) or manager (Communication), built once per container."""
+    if task.task_type == BATCH:
+        if not task.has_checker:
+            return []
+        folder, names, program = "checker", task.checker_files, "checker"
+    else:
+        folder, names, program = "graders", task.graders, "manager"
+    files: dict[str, str | sj.FileText] = {n: f"{data_dir}/{folder}/{n}" for n in names}
+    if f"{program}.cpp" in names:
+        argv = [CXX, *TRUSTED_FLAGS, "-o", program, f"{program}.cpp"]
+    else:  # a prebuilt binary shipped in the package
+        argv = ["/bin/chmod", "755", program]
+    digest = hashlib.sha256()
+    for n in sorted(names):
+        digest.update(n.encode() + b"\0" + names[n].read_bytes())
+    key = _key(program, argv, digest.hexdigest())
+    return [sj.TrustedBuild(key=key, argv=argv, files=files, artifacts=[program])]
+
+
+def _user_limits(task: CmsTask, limits: JudgeLimits) -> sj.Limits:
+    return sj.Limits(
+        cpu=task.time_limit,
+        wall=2 * task.time_limit + 1,
+        memory=task.memory_limit,
+        output=limits.output,
+        processes=limits.processes,
+        stack=task.memory_limit,  # the stack may use all the memory (IOI rules)
+    )
+
+
+def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.TrustedBuild],
+             limits: JudgeLimits) -> sj.Test:
+    """The sandbox test for one testcase."""
+    exe = "{bin}/" + executable_name(task)
+    inp = f"{data_dir}/tests/{codename}.in"
+    user_limits = _user_limits(task, limits)
+    if task.task_type == BATCH:
+        user = sj.Process(
+            name="user", argv=[exe], limits=user_limits,
+            stdin=sj.Stream(path=inp),
+            stdout=sj.Stream(capture="output.txt", returned=not task.has_checker),
+            return_limit=limits.output,
+        )
+        check = None
+        if task.has_checker:
+            check = sj.Process(
+                name="checker", trusted=True, limits=CHECKER_LIMITS,
+                argv=["{trusted}/" + builds[0].key + "/checker", inp,
+                      f"{data_dir}/tests/{codename}.out", "{work}/output.txt"],
+                stdout=sj.Stream(capture="checker.out", returned=True),
+                stderr=sj.Stream(capture="checker.err", returned=True),
+            )
+        return sj.Test(id=codename, run=[user], check=check)
+
+    n = task.num_processes
+    fifos: list[sj.Fifo] = []
+    manager_argv = ["{trusted}/" + builds[0].key + "/manager"]
+    users: list[sj.Process] = []
+    for i in range(n):
+        fifos += [sj.Fifo(f"u{i}_to_m", slot=i), sj.Fifo(f"m_to_u{i}", slot=i)]
+        manager_argv += [f"{{fifo:u{i}_to_m}}", f"{{fifo:m_to_u{i}}}"]
+        if task.user_io_fifos:
+            argv = [exe, f"{{fifo:m_to_u{i}}}", f"{{fifo:u{i}_to_m}}"]
+            stdin = stdout = None
+        else:
+            argv = [exe]
+            stdin, stdout = sj.Stream(fifo=f"m_to_u{i}"), sj.Stream(fifo=f"u{i}_to_m")
+        if n > 1:
+            argv.append(str(i))
+        users.append(sj.Process(name=f"user{i}", argv=argv, slot=i, limits=user_limits,
+                                stdin=stdin, stdout=stdout))
+    # CMS: manager TL = max(n * (TL + 1), trusted_sandbox_max_time_s), so that a
+    # slow user never makes the manager time out first.
+    manager_cpu = max(n * (task.time_limit + 1), 10.0)
+    manager = sj.Process(
+        name="manager", trusted=True, argv=manager_argv,
+        limits=sj.Limits(cpu=manager_cpu, wall=n * (2 * task.time_limit + 1) + 10),
+        stdin=sj.Stream(path=inp),
+        stdout=sj.Stream(capture="manager.out", returned=True),
+        stderr=sj.Stream(capture="manager.err", returned=True),
+    )
+    return sj.Test(id=codename, run=[manager, *users], fifos=fifos)
+
+
+def build_job(task: CmsTask, source: str, data_dir: str, limits: JudgeLimits,
+              codenames: list[str] | None = None) -> sj.Job:
+    builds = trusted_builds(task, data_dir)
+    names = codenames if codenames is not None else sorted(task.tests)
+    return sj.Job(
+        trusted_builds=builds,
+        compile=compile_job(task, source, data_dir),
+        tests=[test_job(task, c, data_dir, builds, limits) for c in names],
+    )
+
+
+def _verdict(outcome: float) -> str:
+    # CMS labels: <= 0 not correct, >= 1 correct, otherwise partially correct.
+    if outcome >= 1.0:
+        return AC
+    if outcome <= 0.0:
+        return WA
+    return PA
+
+
+def interpret_batch(task: CmsTask, res: sj.TestResult) -> TestOutcome:
+    user = res.procs["user"]
+    time, mem = user.cpu_time, user.max_rss_kb
+    if user.verdict == sj.XX:
+        return TestOutcome(res.id, 0.0, JE, time, mem, f"could not run: {user.error}")
+    if not user.ok:
+        return TestOutcome(res.id, 0.0, _RUN_VERDICTS[user.verdict], time, mem,
+                           _run_message(user))
+    if task.has_checker:
+        chk = res.check
+        if chk is None or not chk.ok:
+            why = chk.verdict if chk else "did not run"
+            return TestOutcome(res.id, 0.0, JE, time, mem, f"checker failed ({why})")
+        parsed = parse_outcome(chk.stdout or "", chk.stderr or "")
+        if parsed is None:
+            return TestOutcome(res.id, 0.0, JE, time, mem,
+                               f"checker printed no outcome: {(chk.stdout or '')[:100]!r}")
+        outcome, text = parsed
+        return TestOutcome(res.id, outcome, _verdict(outcome), time, mem, text)
+    expected = task.tests[res.id].output
+    assert expected is not None
+    if user.stdout_size > len(user.stdout or ""):
+        return TestOutcome(res.id, 0.0, WA, time, mem, "output larger than returned")
+    ok, text = white_diff(expected.read_bytes(), (user.stdout or "").encode())
+    return TestOutcome(res.id, 1.0 if ok else 0.0, AC if ok else WA, time, mem, text)
+
+
+def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
+    manager = res.procs["manager"]
+    users = [res.procs[f"user{i}"] for i in range(task.num_processes)]
+    time = round(sum(u.cpu_time for u in users), 4)
+    mem = max(u.max_rss_kb for u in users)
+    if manager.verdict == sj.XX or any(u.verdict == sj.XX for u in users):
+        return TestOutcome(res.id, 0.0, JE, time, mem, "could not start a process")
+    if not manager.ok:
+        return TestOutcome(res.id, 0.0, JE, time, mem,
+                           f"manager failed ({_run_message(manager)})")
+    failed = next((u for u in users if not u.ok), None)
+    if failed is not None:
+        return TestOutcome(res.id, 0.0, _RUN_VERDICTS[failed.verdict], time, mem,
+                           _run_message(failed))
+    if time >= task.time_limit:
+        return TestOutcome(res.id, 0.0, TLE, time, mem, "time limit exceeded (sum of processes)")
+    parsed = parse_outcome(manager.stdout or "", manager.stderr or "")
+    if parsed is None:
+        return TestOutcome(res.id, 0.0, JE, time, mem,
+                           f"manager printed no outcome: {(manager.stdout or '')[:100]!r}")
+    outcome, text = parsed
+    return TestOutcome(res.id, outcome, _verdict(outcome), time, mem, text)
+
+
+def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Evaluation:
+    """Turn the runner's facts into CMS outcomes per testcase."""
+    if result.error is not None or result.trusted_build_error is not None:
+        return Evaluation(compiled=False,
+                          judge_error=result.error or result.trusted_build_error)
+    if result.compile is None or not result.compile.ok:
+        msg = result.compile.message if result.compile else "no compile result"
+        if result.compile is not None and result.compile.result.verdict not in (sj.OK, sj.RE):
+            msg = f"compilation {result.compile.result.verdict}: {msg}".strip()
+        return Evaluation(compiled=False, compile_message=msg[:4000])
+    ev = Evaluation(compiled=True, compile_message=result.compile.message[:4000])
+    fn = interpret_batch if task.task_type == BATCH else interpret_communication
+    for c in codenames:
+        if c not in result.tests:
+            ev.judge_error = f"no result for test {c}"
+            return ev
+        ev.tests[c] = fn(task, result.tests[c])
+    return ev
+
+
+def _run_message(p: sj.ProcResult) -> str:
+    if p.verdict in (sj.TLE, sj.WALL):
+        kind = "wall" if p.verdict == sj.WALL else "CPU"
+        return f"time limit exceeded ({kind}; {p.cpu_time:.3f}s CPU, {p.wall_time:.3f}s wall)"
+    if p.verdict == sj.MLE:
+        return f"memory limit exceeded ({p.max_rss_kb // 1024} MiB)"
+    if p.verdict == sj.OLE:
+        return "output limit exceeded"
+    if p.verdict == sj.SIG:
+        return f"killed by signal {p.signal}"
+    if p.verdict == sj.RE:
+        return f"exited with code {p.exit_code}"
+    return p.verdict

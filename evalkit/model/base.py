@@ -1,0 +1,64 @@
+"""The generation backend interface.
+
+A backend turns :class:`GenerationRequest` s into :class:`Generation` s and
+yields each one as soon as it is finished, in any order, so the pipeline can
+write it down at once.  The benchmark never knows which backend runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from evalkit.records import Generation, Message, Problem
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = -1
+    max_tokens: int = 32768
+    stop: tuple[str, ...] = ()
+    seed: int = 0  # the run seed; per-request seeds derive from it
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stop"] = list(self.stop)
+        return d
+
+
+def request_seed(run_seed: int, problem_id: str, sample: int) -> int:
+    """A deterministic 31-bit seed per (problem, sample), so reruns ask the same."""
+    h = hashlib.sha256(f"{run_seed}\0{problem_id}\0{sample}".encode()).digest()
+    return int.from_bytes(h[:4], "big") & 0x7FFFFFFF
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    problem: Problem
+    sample: int
+    messages: list[Message]
+    params: SamplingParams
+    seed: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """Produces generations; subclasses implement :meth:`generate`."""
+
+    name: str = "backend"
+
+    def info(self) -> dict[str, Any]:
+        """What identifies this backend's outputs, for the run manifest."""
+        return {"backend": self.name}
+
+    @abstractmethod
+    def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
+        """Yield one Generation per request as each finishes."""
+
+    def close(self) -> None:
+        """Release engines, servers or files."""

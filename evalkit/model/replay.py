@@ -1,0 +1,90 @@
+"""The ``replay`` backend: generations made elsewhere, read from JSON Lines.
+
+Each line: ``{"problem_id": ..., "sample": i, "response": "raw model output"}``,
+optionally with ``reasoning``, ``finish_reason``, ``prompt_tokens`` and
+``completion_tokens``.  Every requested (problem, sample) must be present, and
+no pair may appear twice; otherwise a one-line error names the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from evalkit.errors import EvalkitError
+from evalkit.model.base import Backend, GenerationRequest
+from evalkit.records import Generation
+
+
+def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """Index a replay file by (problem_id, sample), validating every line."""
+    if not path.is_file():
+        raise EvalkitError(f"{path}: generations file not found")
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
+            if not isinstance(rec, dict):
+                raise EvalkitError(f"{where}: expected a JSON object")
+            pid = rec.get("problem_id")
+            if not isinstance(pid, str) or not pid:
+                raise EvalkitError(f"{where}: field 'problem_id' must be a non-empty string")
+            sample = rec.get("sample", 0)
+            if not isinstance(sample, int) or isinstance(sample, bool) or sample < 0:
+                raise EvalkitError(f"{where}: field 'sample' must be an integer >= 0")
+            resp = rec.get("response")
+            if not isinstance(resp, str):
+                raise EvalkitError(f"{where}: field 'response' must be a string")
+            if rec.get("reasoning") is not None and not isinstance(rec["reasoning"], str):
+                raise EvalkitError(f"{where}: field 'reasoning' must be a string")
+            if (pid, sample) in out:
+                raise EvalkitError(f"{where}: duplicate problem_id {pid!r} sample {sample}")
+            rec["_line"] = n
+            out[(pid, sample)] = rec
+    return out
+
+
+class ReplayBackend(Backend):
+    name = "replay"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.records = load_replay(self.path)
+
+    def info(self) -> dict[str, Any]:
+        import hashlib
+
+        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return {"backend": self.name, "generations_file": str(self.path),
+                "generations_sha256": digest}
+
+    def samples_for(self, problem_id: str) -> list[int]:
+        return sorted(s for (p, s) in self.records if p == problem_id)
+
+    def check_covers(self, requests: Sequence[GenerationRequest]) -> None:
+        missing = [(r.problem.id, r.sample) for r in requests
+                   if (r.problem.id, r.sample) not in self.records]
+        if missing:
+            shown = ", ".join(f"{p}#{s}" for p, s in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise EvalkitError(f"{self.path}: no generation for {shown}{more}")
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
+        self.check_covers(requests)
+        for r in requests:
+            rec = self.records[(r.problem.id, r.sample)]
+            yield Generation(
+                problem_id=r.problem.id, sample=r.sample, response=rec["response"],
+                reasoning=rec.get("reasoning"), finish_reason=rec.get("finish_reason"),
+                prompt_tokens=rec.get("prompt_tokens"),
+                completion_tokens=rec.get("completion_tokens"), seed=r.seed,
+                meta={"replay_line": rec["_line"]},
+            )

@@ -1,0 +1,248 @@
+"""One run: load problems -> generate -> extract/judge -> aggregate.
+
+Each stage reads the run directory and appends what is missing, so any stage
+can run alone (``evalkit judge RUN`` re-judges without generating) and a killed
+run resumes where it stopped.  See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+
+import evalkit
+from evalkit._resources import repo_root
+from evalkit.benchmarks import Benchmark, load_benchmark
+from evalkit.benchmarks.base import JudgeContext
+from evalkit.errors import EvalkitError
+from evalkit.model import Backend, GenerationRequest, SamplingParams, make_backend, request_seed
+from evalkit.model.replay import ReplayBackend
+from evalkit.records import Generation, Judgement, Problem
+from evalkit.rundir import RunDir
+
+# Manifest fields that must match when a run is resumed.
+IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples")
+
+
+@dataclass
+class RunConfig:
+    benchmark: str
+    model: str = "reference"
+    backend: str = "reference"
+    data: Path | None = None
+    generations: Path | None = None
+    samples: int | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    out: Path | None = None
+    results_root: Path = Path("results")
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def git_sha() -> str | None:
+    root = repo_root()
+    if root is None:
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "evalkit",
+                                "sandboxes"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:60] or "model"
+
+
+def progress(console: Console) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=console, transient=False)
+
+
+def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) -> dict[str, int]:
+    """How many samples each problem gets."""
+    if cfg.samples is not None:
+        if cfg.samples < 1:
+            raise EvalkitError("--samples must be at least 1")
+        return {p.id: cfg.samples for p in problems}
+    if isinstance(backend, ReplayBackend):
+        out = {}
+        for p in problems:
+            have = backend.samples_for(p.id)
+            if not have:
+                raise EvalkitError(f"{backend.path}: no generation for problem {p.id!r}")
+            out[p.id] = max(have) + 1
+        return out
+    return {p.id: 1 for p in problems}
+
+
+def start(cfg: RunConfig, console: Console) -> dict[str, Any]:
+    """Run the whole pipeline for ``cfg``; return the summary."""
+    bench = load_benchmark(cfg.benchmark, cfg.data)
+    problems = bench.problems()
+    backend = make_backend(cfg.backend, generations=cfg.generations)
+    samples = plan_samples(cfg, backend, problems)
+    identity = {
+        "benchmark": bench.name,
+        "data_hash": bench.data_hash(),
+        "model": cfg.model,
+        "backend": backend.info(),
+        "sampling": cfg.sampling.to_json(),
+        "samples": samples,
+    }
+    run_id = "--".join([bench.name, slug(cfg.model), backend.name,
+                        hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
+                        .hexdigest()[:8]])
+    rd = RunDir(cfg.out or cfg.results_root / run_id)
+    rd.lock()
+    try:
+        if rd.exists():
+            old = rd.read_manifest()
+            for k in IDENTITY:
+                if old.get(k) != identity[k]:
+                    raise EvalkitError(
+                        f"{rd.manifest_path}: this run was made with a different {k!r}; "
+                        "use another --out to start a new run")
+            console.print(f"[bold]resuming[/] {rd.path}")
+        else:
+            rd.write_manifest({
+                **identity,
+                "run_id": rd.path.name,
+                "data_dir": str(bench.data_dir) if bench.data_dir else None,
+                "evalkit_version": evalkit.__version__,
+                "git_sha": git_sha(),
+                "python": sys.version.split()[0],
+                "platform": platform.platform(),
+                "command": sys.argv,
+                "started_at": now(),
+            })
+            console.print(f"[bold]run[/] {rd.path}")
+        generate(rd, problems, backend, samples, cfg.sampling, console)
+        rd.update_manifest(generated_at=now())
+        summary = judge(rd, bench, problems, cfg.workers, console)
+        return summary
+    finally:
+        backend.close()
+        rd.unlock()
+
+
+def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
+             samples: dict[str, int], params: SamplingParams, console: Console) -> None:
+    """Generate every (problem, sample) not yet in generations.jsonl."""
+    have = rd.generations()
+    requests = [
+        GenerationRequest(problem=p, sample=i, messages=p.messages, params=params,
+                          seed=request_seed(params.seed, p.id, i))
+        for p in problems for i in range(samples[p.id]) if (p.id, i) not in have
+    ]
+    if not requests:
+        return
+    with rd.generation_log() as log, progress(console) as bar:
+        task = bar.add_task(f"generating ({backend.name})", total=len(requests))
+        for g in backend.generate(requests):
+            log.append(g.to_json())
+            bar.advance(task)
+
+
+def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
+          console: Console, force: bool = False) -> dict[str, Any]:
+    """Judge generations without a judgement under the current judge, then aggregate."""
+    ctx = JudgeContext()
+    pool = None
+    sandbox_cfg = bench.sandbox_config(workers)
+    if sandbox_cfg is not None:
+        from evalkit.sandbox.docker import SandboxPool
+
+        pool = SandboxPool(sandbox_cfg)
+        ctx.pool, ctx.image_id = pool, pool.image_id
+    try:
+        fingerprint = bench.judge_fingerprint(ctx)
+        judge_key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+        rd.update_manifest(judge={**fingerprint, "judge_key": judge_key,
+                                  "image": sandbox_cfg.image if sandbox_cfg else None,
+                                  "workers": workers})
+        by_id = {p.id: p for p in problems}
+        gens = rd.generations()
+        done = {} if force else rd.judgements(judge_key)
+        todo = [g for k, g in sorted(gens.items())
+                if g.problem_id in by_id and (k not in done or done[k].judge_error)]
+        if todo:
+            _judge_all(rd, bench, by_id, todo, ctx, judge_key, workers, console)
+        judgements = rd.judgements(judge_key)
+        rd.update_manifest(judged_at=now())
+    finally:
+        if pool is not None:
+            pool.close()
+    summary = bench.summarize(problems, judgements)
+    summary["run_id"] = rd.path.name
+    summary["judge_key"] = judge_key
+    summary["generations"] = len(gens)
+    summary["judged"] = len(judgements)
+    rd.write_summary(summary)
+    console.print(bench.render(summary))
+    return summary
+
+
+def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],
+               ctx: JudgeContext, judge_key: str, workers: int, console: Console) -> None:
+    with rd.judgement_log() as log, progress(console) as bar, \
+            ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
+        task = bar.add_task("judging", total=len(todo))
+        pending: set[Future[Judgement]] = set()
+        queue = list(reversed(todo))
+        # Bounded in-flight work so an interrupt loses little and memory stays flat.
+        while queue or pending:
+            while queue and len(pending) < 2 * max(1, workers):
+                g = queue.pop()
+                pending.add(ex.submit(bench.judge, by_id[g.problem_id], g, ctx, judge_key))
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                log.append(f.result().to_json())
+                bar.advance(task)
+
+
+def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
+            data: Path | None = None) -> dict[str, Any]:
+    """``evalkit judge RUN``: judge a finished or interrupted run again."""
+    rd = RunDir(run_dir)
+    if not rd.exists():
+        raise EvalkitError(f"{run_dir}: not a run directory (no manifest.json)")
+    rd.lock()
+    try:
+        m = rd.read_manifest()
+        data_dir = data or (Path(m["data_dir"]) if m.get("data_dir") else None)
+        bench = load_benchmark(m["benchmark"], data_dir)
+        if bench.data_hash() != m.get("data_hash"):
+            raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
+                               f"(data_hash differs); pass --data with the original data")
+        started = time.monotonic()
+        summary = judge(rd, bench, bench.problems(), workers, console, force=force)
+        console.print(f"judged in {time.monotonic() - started:.1f}s")
+        return summary
+    finally:
+        rd.unlock()

@@ -1,0 +1,330 @@
+"""Judge containers on a Docker engine, through the ``docker`` Python SDK.
+
+One long-lived container per worker: submissions are compiled and all their
+tests run inside it by the in-container runner, through one ``docker exec``
+per job, so per-test overhead is a fork/exec, not a container start.  The
+container has no network, a read-only root, a small ``/tmp`` tmpfs, a memory
+and pids cgroup limit, all capabilities dropped except the few the runner needs
+to switch to an unprivileged uid, and ``no-new-privileges``.  Task data and the
+job file reach it through a read-only bind mount whose files are private to
+root, so submissions cannot read expected outputs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import queue
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evalkit.errors import EvalkitError
+from evalkit.sandbox.job import Job, JobResult
+
+LABEL = "evalkit.sandbox"
+RUNNER_IN_CONTAINER = "/opt/evalkit/evalkit_runner.py"
+MOUNT = "/judge"
+DEFAULT_IMAGE = "evalkit-judge:latest"
+# Capabilities the runner (root in the container) needs: switch to the
+# untrusted uids, hand them their directories, read root-only task files,
+# and kill what they leave behind.  Everything else is dropped.
+RUNNER_CAPS = ["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL"]
+
+
+class SandboxError(EvalkitError):
+    """The engine or a container failed: a judge-side error, never a verdict."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    image: str = DEFAULT_IMAGE
+    workers: int = 1
+    memory: int = 2 * 1024**3  # bytes: the largest per-process memory limit of the jobs
+    memory_slack: int = 512 * 1024**2  # for the runner, checkers and /tmp (tmpfs counts)
+    tmp_size: int = 512 * 1024**2
+    pids: int = 256
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir())
+    job_deadline: float = 3600.0  # seconds for one job before the container is killed
+    pin_cpus: bool = True
+
+    def container_memory(self) -> int:
+        return self.memory + self.memory_slack
+
+
+def default_cache_dir() -> Path:
+    root = os.environ.get("EVALKIT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "evalkit"
+    )
+    return Path(root) / "judge"
+
+
+def runner_path() -> Path:
+    from evalkit._resources import sandboxes_dir
+
+    return sandboxes_dir() / "runner" / "evalkit_runner.py"
+
+
+def connect(timeout: float = 3600.0) -> Any:
+    """A Docker client, or a one-line error saying how to start the engine."""
+    try:
+        import docker
+    except ImportError as e:  # pragma: no cover - docker is a hard dependency
+        raise SandboxError("the 'docker' Python package is missing: pip install docker") from e
+    try:
+        client = docker.from_env(timeout=int(timeout))
+        client.ping()
+    except Exception as e:
+        raise SandboxError(
+            "cannot reach the Docker engine "
+            f"({type(e).__name__}); start it (e.g. `sudo dockerd &` or "
+            "`sudo systemctl start docker`) and check DOCKER_HOST"
+        ) from e
+    return client
+
+
+def require_image(client: Any, image: str) -> str:
+    """The image's id, or a one-line error saying how to build it."""
+    import docker.errors
+
+    try:
+        return str(client.images.get(image).id)
+    except docker.errors.ImageNotFound:
+        raise SandboxError(
+            f"judge image {image!r} not found; build it with `evalkit sandbox build`"
+        ) from None
+
+
+class DataStore:
+    """Host directory mounted read-only at ``/judge`` in every container.
+
+    Task files are mirrored in under a content key so that containers can
+    reach data from anywhere on the host; everything is mode 0700/0600, so
+    only root in the container (the runner and trusted programs) can read it.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        for sub in ("", "data", "exchange"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+            os.chmod(root / sub, 0o700)
+        self._lock = threading.Lock()
+
+    def mirror(self, key: str, files: dict[str, Path]) -> str:
+        """Copy ``files`` (relative name -> host path) in once; return the container dir."""
+        target = self.root / "data" / key
+        done = target / ".complete"
+        with self._lock:
+            if not done.exists():
+                tmp = self.root / "data" / f".{key}.{uuid.uuid4().hex}"
+                for rel, src in files.items():
+                    dest = tmp / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(Path(src).read_bytes())
+                tmp.mkdir(parents=True, exist_ok=True)
+                (tmp / ".complete").touch()
+                for dirpath, dirnames, filenames in os.walk(tmp):
+                    os.chmod(dirpath, 0o700)
+                    for fn in filenames:
+                        os.chmod(os.path.join(dirpath, fn), 0o600)
+                if target.exists():  # a crashed earlier copy
+                    import shutil
+
+                    shutil.rmtree(target)
+                os.rename(tmp, target)
+        return f"{MOUNT}/data/{key}"
+
+    def write_job(self, payload: dict[str, Any]) -> tuple[Path, str]:
+        name = f"{uuid.uuid4().hex}.json"
+        path = self.root / "exchange" / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(payload, f)
+        return path, f"{MOUNT}/exchange/{name}"
+
+
+class Worker:
+    """One judge container and the uids its untrusted processes run as."""
+
+    def __init__(self, client: Any, config: SandboxConfig, store: DataStore, index: int):
+        self.client = client
+        self.config = config
+        self.store = store
+        self.index = index
+        # Distinct uids per container: RLIMIT_NPROC counts per uid across the
+        # whole host, so containers must not share them.
+        base = random.randrange(100_000, 60_000_000, 16)
+        self.box_uids = [base + i for i in range(4)]
+        self.container: Any = None
+        self.baseline_diff: list[Any] = []
+        self.start()
+
+    def start(self) -> None:
+        cfg = self.config
+        kwargs: dict[str, Any] = {}
+        ncpu = os.cpu_count() or 1
+        if cfg.pin_cpus and cfg.workers <= ncpu:
+            kwargs["cpuset_cpus"] = str(self.index % ncpu)
+        self.container = self.client.containers.run(
+            cfg.image,
+            command=["sleep", "infinity"],
+            detach=True,
+            init=True,
+            network_mode="none",
+            read_only=True,
+            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={cfg.tmp_size},mode=0755",
+                   "/dev/shm": "rw,noexec,nosuid,nodev,size=1m,mode=0755"},
+            mem_limit=cfg.container_memory(),
+            memswap_limit=cfg.container_memory(),
+            pids_limit=cfg.pids,
+            cap_drop=["ALL"],
+            cap_add=RUNNER_CAPS,
+            security_opt=["no-new-privileges"],
+            volumes={
+                str(self.store.root): {"bind": MOUNT, "mode": "ro"},
+                str(runner_path()): {"bind": RUNNER_IN_CONTAINER, "mode": "ro"},
+            },
+            labels={LABEL: "1", f"{LABEL}.pid": str(os.getpid())},
+            name=f"evalkit-judge-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:6]}",
+            **kwargs,
+        )
+        # Mount points show up as changes; anything beyond them is tampering.
+        self.baseline_diff = self.container.diff() or []
+
+    def restart(self) -> None:
+        self.remove()
+        self.start()
+
+    def remove(self) -> None:
+        if self.container is not None:
+            with contextlib.suppress(Exception):
+                self.container.remove(force=True)
+            self.container = None
+
+    def run(self, job: Job, on_record: Callable[[dict[str, Any]], None] | None = None) -> JobResult:
+        """Run ``job``; judge-side failures come back as ``JobResult.error``."""
+        path, in_container = self.store.write_job(job.to_json(self.box_uids))
+        result = JobResult()
+        timer = threading.Timer(self.config.job_deadline, self._kill)
+        timer.start()
+        try:
+            api = self.client.api
+            exec_id = api.exec_create(
+                self.container.id, ["python3", RUNNER_IN_CONTAINER, in_container], user="root"
+            )["Id"]
+            buf = b""
+            err = b""
+            for out, errb in api.exec_start(exec_id, stream=True, demux=True):
+                if errb:
+                    err += errb
+                if not out:
+                    continue
+                buf += out
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    record = json.loads(line)
+                    result.add(record)
+                    if on_record is not None:
+                        on_record(record)
+            code = api.exec_inspect(exec_id).get("ExitCode")
+            if not result.done and result.error is None and not (
+                result.compile is not None and not result.compile.ok
+            ) and result.trusted_build_error is None:
+                result.error = (
+                    f"runner ended early (exit {code}): {err.decode(errors='replace')[-2000:]}"
+                )
+        except Exception as e:  # noqa: BLE001 - engine trouble is a judge error
+            result.error = f"{type(e).__name__}: {e}"
+        finally:
+            timer.cancel()
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return result
+
+    def _kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.container.kill()
+
+
+class SandboxPool:
+    """A fixed set of worker containers handed out one job at a time."""
+
+    def __init__(self, config: SandboxConfig):
+        self.config = config
+        self.client = connect(config.job_deadline + 60)
+        self.image_id = require_image(self.client, config.image)
+        cleanup_stale(self.client)
+        self.store = DataStore(config.cache_dir)
+        self._free: queue.Queue[Worker] = queue.Queue()
+        self._workers: list[Worker] = []
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+        for i in range(config.workers):
+            w = Worker(self.client, config, self.store, i)
+            self._workers.append(w)
+            self._free.put(w)
+
+    @contextlib.contextmanager
+    def worker(self) -> Iterator[Worker]:
+        w = self._free.get()
+        try:
+            yield w
+        finally:
+            self._free.put(w)
+
+    def run(self, job: Job, retries: int = 1) -> JobResult:
+        """Run a job on a free worker; on a judge-side failure restart it and retry."""
+        with self.worker() as w:
+            result = w.run(job)
+            attempt = 0
+            while result.error is not None and attempt < retries:
+                attempt += 1
+                time.sleep(0.5)
+                w.restart()
+                result = w.run(job)
+            return result
+
+    def mirror(self, key: str, files: dict[str, Path]) -> str:
+        return self.store.mirror(key, files)
+
+    def close(self) -> None:
+        with self._lock:
+            for w in self._workers:
+                w.remove()
+            self._workers.clear()
+
+    def __enter__(self) -> SandboxPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def cleanup_stale(client: Any) -> int:
+    """Remove judge containers left by evalkit processes that no longer exist."""
+    removed = 0
+    for c in client.containers.list(all=True, filters={"label": LABEL}):
+        pid = int(c.labels.get(f"{LABEL}.pid", "0") or 0)
+        if pid and _alive(pid):
+            continue
+        with contextlib.suppress(Exception):
+            c.remove(force=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,1 @@
+"""Contest scoring rules, one module per contest."""

@@ -1,0 +1,600 @@
+#!/usr/bin/env python3
+"""evalkit's in-container runner.
+
+Runs inside a judge container (as root with a handful of capabilities) and
+executes one *job*: optional trusted builds (checkers, managers), an optional
+untrusted compile, then a list of tests.  Each test starts one or more
+processes at once (untrusted ones as an unprivileged uid), connected by files,
+pipes or FIFOs, waits for all of them under CPU, wall, memory and output
+limits, then optionally runs a trusted check.  One JSON line per step is
+written to stdout as soon as the step ends.
+
+The runner knows nothing about benchmarks: it reports facts (exit status,
+signal, CPU and wall time, peak memory, captured output) and the host decides
+what they mean.  It depends on the standard library only, because it runs on
+the image's own python3, not on the host's environment.
+
+Limits and how they are enforced (compare isolate(1), which CMS uses):
+- CPU time: a watchdog reads the process's CPU time (all threads) from /proc
+  every few milliseconds and kills it once over the limit; RLIMIT_CPU is a
+  backstop.  Reported time comes from wait4's rusage (user+system, threads and
+  reaped children included), as isolate's --time.
+- Wall time: killed at the wall limit (the host sets 2*TL+1 like CMS).
+- Memory: the container's cgroup caps the whole process tree (an OOM kill
+  during a test is reported as MLE); the peak RSS from rusage above the limit is
+  MLE too, so slack given to the runner itself is never given to a submission.
+- Output: RLIMIT_FSIZE, so an oversized write raises SIGXFSZ.
+- Processes: RLIMIT_NPROC for the untrusted uid, plus the container pids limit.
+After each test every process of the untrusted uids is killed (setsid and
+double-fork escapes included) and their writable directories are wiped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+import os
+import resource
+import select
+import shutil
+import signal
+import stat
+import sys
+import time
+
+TMP = "/tmp"
+BIN_DIR = os.path.join(TMP, "bin")
+TRUSTED_DIR = os.path.join(TMP, "trusted")
+WORK_DIR = os.path.join(TMP, "work")
+COMPILE_DIR = os.path.join(TMP, "compile")
+PR_SET_NO_NEW_PRIVS = 38
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+WATCHDOG_INTERVAL = 0.01
+DEFAULT_CAPTURE = 64 * 1024
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def emit(record: dict) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------
+# Directories
+
+
+def make_dir(path: str, uid: int = 0, mode: int = 0o700) -> str:
+    if os.path.lexists(path):
+        wipe(path)
+    os.makedirs(path)
+    os.chown(path, uid, uid)
+    os.chmod(path, mode)
+    return path
+
+
+def wipe(path: str) -> None:
+    if os.path.islink(path) or not os.path.isdir(path):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    if os.path.exists(path):  # files made read-only by their owner
+        for root, dirs, _files in os.walk(path):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o700)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def box_dir(slot: int) -> str:
+    return os.path.join(TMP, "box%d" % slot)
+
+
+def fifo_dir(slot: int) -> str:
+    return os.path.join(TMP, "fifo%d" % slot)
+
+
+# --------------------------------------------------------------------------
+# Cgroup memory accounting (v1 and v2)
+
+
+def oom_kills() -> int:
+    """Number of OOM kills in this container's memory cgroup so far."""
+    for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"),
+                      ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
+        try:
+            with open(path) as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == key:
+                        return int(parts[1])
+        except OSError:
+            continue
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Killing
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process owned by ``uid`` (kill(-1) as that uid)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------
+# Process spawning
+
+
+class Proc:
+    def __init__(self, spec: dict, job: dict):
+        self.spec = spec
+        self.name = spec["name"]
+        self.trusted = bool(spec.get("trusted", False))
+        self.slot = int(spec.get("slot", 0))
+        self.uid = 0 if self.trusted else job["box_uids"][self.slot]
+        limits = spec.get("limits", {})
+        self.cpu_limit = limits.get("cpu")
+        self.wall_limit = limits.get("wall")
+        self.mem_limit = limits.get("memory")
+        self.fsize = limits.get("output")
+        self.nproc = limits.get("processes")
+        self.stack = limits.get("stack")
+        self.address_space = limits.get("address_space")
+        self.pid = -1
+        self.pidfd = -1
+        self.start = 0.0
+        self.end = 0.0
+        self.status = None
+        self.rusage = None
+        self.killed_by: str | None = None
+        self.exec_error: str | None = None
+        self.captures: dict[str, str] = {}
+
+    def cwd(self) -> str:
+        return self.spec.get("cwd") or (WORK_DIR if self.trusted else box_dir(self.slot))
+
+    def rss_now(self) -> int:
+        """Resident bytes of the process right now (0 once it is gone)."""
+        try:
+            with open("/proc/%d/statm" % self.pid) as f:
+                return int(f.read().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    def cpu_now(self) -> float:
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+
+def substitute(arg: str, ctx: dict) -> str:
+    out = arg
+    for key, value in ctx.items():
+        out = out.replace("{" + key + "}", value)
+    return out
+
+
+def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str) -> int:
+    """Open the file descriptor a process gets as stdin/stdout/stderr."""
+    if spec is None:
+        return os.open("/dev/null", os.O_RDONLY if mode == "r" else os.O_WRONLY)
+    if "path" in spec:
+        if mode == "r":
+            return os.open(spec["path"], os.O_RDONLY)
+        return os.open(spec["path"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if "capture" in spec:
+        path = os.path.join(WORK_DIR, spec["capture"])
+        proc.captures[which] = path
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if "pipe" in spec:
+        r, w = pipes[spec["pipe"]]
+        return os.dup(r if mode == "r" else w)
+    if "fifo" in spec:  # opened by the child itself (open would block here)
+        return -1
+    raise ValueError("bad stream spec %r" % (spec,))
+
+
+def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
+    spec = proc.spec
+    argv = [substitute(a, ctx) for a in spec["argv"]]
+    env = dict(env_base)
+    env["HOME"] = proc.cwd()
+    env["TMPDIR"] = proc.cwd()
+    env.update(spec.get("env", {}))
+    fds = [open_stream(spec.get("stdin"), "r", proc, pipes, "stdin"),
+           open_stream(spec.get("stdout"), "w", proc, pipes, "stdout"),
+           open_stream(spec.get("stderr"), "w", proc, pipes, "stderr")]
+    fifo_paths = [None, None, None]
+    for i, key in enumerate(("stdin", "stdout", "stderr")):
+        s = spec.get(key)
+        if s and "fifo" in s:
+            fifo_paths[i] = substitute("{fifo:%s}" % s["fifo"], ctx)
+    err_r, err_w = os.pipe2(os.O_CLOEXEC)
+    proc.start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(err_r)
+            # CPython ignores SIGPIPE and SIGXFSZ; ignored signals survive exec,
+            # and a submission must die on them as it would anywhere else.
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+                signal.signal(sig, signal.SIG_DFL)
+            os.setsid()
+            if not proc.trusted:
+                # Raise our own OOM score before dropping privileges (after the
+                # uid switch /proc/self is no longer ours to write): the
+                # submission, not the runner, is what the OOM killer picks.
+                with open("/proc/self/oom_score_adj", "w") as f:
+                    f.write("1000")
+            os.chdir(proc.cwd())
+            set_limits(proc)
+            if not proc.trusted:
+                os.setgroups([])
+                os.setresgid(proc.uid, proc.uid, proc.uid)
+                os.setresuid(proc.uid, proc.uid, proc.uid)
+                if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS)")
+            for i, path in enumerate(fifo_paths):
+                if path is not None:
+                    fds[i] = os.open(path, os.O_RDONLY if i == 0 else os.O_WRONLY)
+            for i, fd in enumerate(fds):
+                os.dup2(fd, i)
+            os.closerange(3, err_w)
+            os.closerange(err_w + 1, 65536)
+            os.execve(argv[0], argv, env)
+        except BaseException as e:  # noqa: BLE001 - report anything to the parent
+            try:
+                os.write(err_w, ("%s: %s" % (type(e).__name__, e)).encode()[:1000])
+            finally:
+                os._exit(127)
+    os.close(err_w)
+    for fd in fds:
+        if fd >= 0:
+            os.close(fd)
+    proc.pid = pid
+    proc.pidfd = os.pidfd_open(pid)
+    proc._err_r = err_r  # type: ignore[attr-defined]
+
+
+def set_limits(proc: Proc) -> None:
+    def lim(which: int, value) -> None:
+        resource.setrlimit(which, (value, value))
+
+    lim(resource.RLIMIT_CORE, 0)
+    if proc.cpu_limit is not None:
+        soft = int(math.ceil(proc.cpu_limit)) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
+    if proc.fsize is not None:
+        lim(resource.RLIMIT_FSIZE, int(proc.fsize))
+    if proc.stack is not None:
+        lim(resource.RLIMIT_STACK, resource.RLIM_INFINITY if proc.stack == "unlimited"
+            else int(proc.stack))
+    if proc.address_space is not None:
+        lim(resource.RLIMIT_AS, int(proc.address_space))
+    if proc.nproc is not None and not proc.trusted:
+        lim(resource.RLIMIT_NPROC, int(proc.nproc))
+
+
+def wait_all(procs: list[Proc]) -> None:
+    """Wait for every process, enforcing wall limits and the CPU watchdog."""
+    running = {p.pidfd: p for p in procs if p.pidfd >= 0}
+    poller = select.poll()
+    for fd in running:
+        poller.register(fd, select.POLLIN)
+    while running:
+        now = time.monotonic()
+        timeout = 1.0
+        for p in running.values():
+            if p.wall_limit is not None:
+                timeout = min(timeout, max(0.0, p.start + p.wall_limit - now))
+            if p.cpu_limit is not None or p.mem_limit is not None:
+                timeout = min(timeout, WATCHDOG_INTERVAL)
+        events = poller.poll(timeout * 1000)
+        now = time.monotonic()
+        for fd, _ in events:
+            p = running.pop(fd)
+            poller.unregister(fd)
+            reap(p)
+        for p in list(running.values()):
+            if p.wall_limit is not None and now - p.start >= p.wall_limit:
+                p.killed_by = p.killed_by or "wall"
+                kill_group(p.pid)
+            elif p.cpu_limit is not None and p.cpu_now() > p.cpu_limit:
+                p.killed_by = p.killed_by or "cpu"
+                kill_group(p.pid)
+            elif p.mem_limit is not None and p.rss_now() > p.mem_limit:
+                p.killed_by = p.killed_by or "memory"
+                kill_group(p.pid)
+
+
+def reap(p: Proc) -> None:
+    _, status, rusage = os.wait4(p.pid, 0)
+    p.end = time.monotonic()
+    p.status = status
+    p.rusage = rusage
+    os.close(p.pidfd)
+    err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
+    os.close(p._err_r)  # type: ignore[attr-defined]
+    if err:
+        p.exec_error = err.decode(errors="replace")
+    if p.trusted:
+        kill_group(p.pid)
+
+
+def read_capture(path: str, limit: int) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def describe(p: Proc, oom_delta: int) -> dict:
+    status = p.status or 0
+    ru = p.rusage
+    cpu = (ru.ru_utime + ru.ru_stime) if ru else 0.0
+    max_rss_kb = ru.ru_maxrss if ru else 0
+    exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+    # Memory first: a process whose peak went over the limit would have been
+    # stopped right then under a exact cgroup limit (isolate --cg-mem), before
+    # any later time-out.
+    if p.exec_error:
+        verdict = "XX"  # could not start: a judge-side failure
+    elif p.killed_by == "memory" or (
+            p.mem_limit is not None and max_rss_kb * 1024 > p.mem_limit) or (
+            sig == signal.SIGKILL and oom_delta > 0 and p.killed_by is None):
+        verdict = "MLE"
+    elif p.killed_by == "wall":
+        verdict = "WALL"
+    elif p.killed_by == "cpu" or sig == signal.SIGXCPU or (
+            p.cpu_limit is not None and cpu > p.cpu_limit):
+        verdict = "TLE"
+    elif sig == signal.SIGXFSZ:
+        verdict = "OLE"
+    elif sig is not None:
+        verdict = "SIG"
+    elif exit_code != 0:
+        verdict = "RE"
+    else:
+        verdict = "OK"
+    out = {
+        "verdict": verdict,
+        "exit_code": exit_code,
+        "signal": sig,
+        "cpu_time": round(cpu, 4),
+        "wall_time": round(p.end - p.start, 4),
+        "max_rss_kb": max_rss_kb,
+    }
+    if p.exec_error:
+        out["error"] = p.exec_error
+    limit = int(p.spec.get("return_limit", DEFAULT_CAPTURE))
+    for which, path in p.captures.items():
+        try:
+            out[which + "_size"] = os.path.getsize(path)
+        except OSError:
+            out[which + "_size"] = 0
+        if p.spec.get(which, {}).get("return"):
+            out[which] = read_capture(path, limit)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Steps
+
+
+class Runner:
+    def __init__(self, job: dict):
+        self.job = job
+        self.uids = list(job["box_uids"])
+        self.env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
+        # Docker may leave tmpfs roots world-writable (1777) whatever the mount
+        # options say; untrusted uids get only their own directories.
+        for d in (TMP, "/dev/shm"):
+            if os.path.isdir(d):
+                os.chmod(d, 0o755)
+        for d, mode in ((BIN_DIR, 0o755), (TRUSTED_DIR, 0o700)):
+            if not os.path.isdir(d):
+                os.makedirs(d)
+                os.chmod(d, mode)
+        self.ctx = {"bin": BIN_DIR, "trusted": TRUSTED_DIR, "work": WORK_DIR}
+
+    def sweep(self) -> None:
+        """Kill leftovers of untrusted uids and wipe what they could write."""
+        for uid in self.uids:
+            kill_uid(uid)
+        for slot in range(len(self.uids)):
+            wipe(box_dir(slot))
+            wipe(fifo_dir(slot))
+        wipe(WORK_DIR)
+        wipe(COMPILE_DIR)
+        if os.path.isdir("/dev/shm"):
+            for name in os.listdir("/dev/shm"):
+                wipe(os.path.join("/dev/shm", name))
+
+    def place_files(self, dest_dir: str, files: dict, owner: int) -> None:
+        for name, source in files.items():
+            dest = os.path.join(dest_dir, name)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if isinstance(source, dict):
+                with open(dest, "w") as f:
+                    f.write(source["text"])
+            else:
+                shutil.copyfile(source, dest)
+            os.chown(dest, owner, owner)
+            os.chmod(dest, 0o644)
+
+    def trusted_build(self, build: dict) -> dict:
+        key = build["key"]
+        target = os.path.join(TRUSTED_DIR, key)
+        done = os.path.join(target, ".done")
+        record = {"type": "trusted_build", "key": key}
+        if os.path.exists(done):
+            record.update(ok=True, cached=True)
+            return record
+        make_dir(target, 0, 0o700)
+        self.place_files(target, build.get("files", {}), 0)
+        spec = {"name": "build", "trusted": True, "argv": build["argv"], "cwd": target,
+                "limits": build.get("limits", {"cpu": 60, "wall": 120}),
+                "stdout": {"capture": "build.out", "return": True},
+                "stderr": {"capture": "build.err", "return": True}}
+        make_dir(WORK_DIR, 0, 0o700)
+        p = Proc(spec, self.job)
+        spawn(p, self.ctx, {}, self.env)
+        wait_all([p])
+        result = describe(p, 0)
+        ok = result["verdict"] == "OK" and all(
+            os.path.exists(os.path.join(target, a)) for a in build.get("artifacts", []))
+        if ok:
+            open(done, "w").close()
+        record.update(ok=ok, cached=False, result=result)
+        return record
+
+    def compile(self, comp: dict) -> dict:
+        uid = self.uids[0]
+        make_dir(COMPILE_DIR, uid, 0o700)
+        make_dir(WORK_DIR, 0, 0o700)
+        self.place_files(COMPILE_DIR, comp.get("files", {}), uid)
+        spec = {"name": "compile", "trusted": False, "slot": 0, "argv": comp["argv"],
+                "cwd": COMPILE_DIR, "limits": comp.get("limits", {}),
+                "env": comp.get("env", {}),
+                "stdout": {"capture": "compile.out", "return": True},
+                "stderr": {"capture": "compile.err", "return": True},
+                "return_limit": comp.get("return_limit", 16384)}
+        before = oom_kills()
+        p = Proc(spec, self.job)
+        spawn(p, self.ctx, {}, self.env)
+        wait_all([p])
+        kill_uid(uid)
+        result = describe(p, oom_kills() - before)
+        ok = result["verdict"] == "OK"
+        for src, name in comp.get("artifacts", {}).items():
+            path = os.path.join(COMPILE_DIR, src)
+            dest = os.path.join(BIN_DIR, name)
+            if ok and os.path.isfile(path) and not os.path.islink(path):
+                shutil.copyfile(path, dest)
+                os.chown(dest, 0, 0)
+                os.chmod(dest, 0o755)
+            else:
+                ok = False
+        wipe(COMPILE_DIR)
+        return {"type": "compile", "ok": ok, "result": result}
+
+    def test(self, test: dict) -> dict:
+        make_dir(WORK_DIR, 0, 0o700)
+        slots = sorted({int(p.get("slot", 0)) for p in test["run"] if not p.get("trusted")})
+        ctx = dict(self.ctx)
+        for slot in slots:
+            make_dir(box_dir(slot), self.uids[slot], 0o700)
+            ctx["box%d" % slot] = box_dir(slot)
+        for fifo in test.get("fifos", []):
+            slot = int(fifo.get("slot", 0))
+            d = fifo_dir(slot)
+            if not os.path.isdir(d):
+                make_dir(d, self.uids[slot], 0o700)
+            path = os.path.join(d, fifo["name"])
+            os.mkfifo(path, 0o600)
+            os.chown(path, self.uids[slot], self.uids[slot])
+            ctx["fifo:" + fifo["name"]] = path
+        pipes = {name: os.pipe() for name in test.get("pipes", [])}
+        procs = [Proc(spec, self.job) for spec in test["run"]]
+        before = oom_kills()
+        try:
+            for p in procs:
+                spawn(p, ctx, pipes, self.env)
+        finally:
+            for r, w in pipes.values():
+                os.close(r)
+                os.close(w)
+        wait_all(procs)
+        oom_delta = oom_kills() - before
+        record = {"type": "test", "id": test["id"],
+                  "procs": {p.name: describe(p, oom_delta if not p.trusted else 0)
+                            for p in procs}}
+        for uid in self.uids:
+            kill_uid(uid)
+        check = test.get("check")
+        untrusted_ok = all(record["procs"][p.name]["verdict"] == "OK"
+                           for p in procs if not p.trusted)
+        if check is not None and untrusted_ok:
+            c = Proc(check, self.job)
+            spawn(c, ctx, {}, self.env)
+            wait_all([c])
+            record["check"] = describe(c, 0)
+        return record
+
+    def stop_after(self, test: dict, record: dict) -> bool:
+        rule = self.job.get("stop_on")
+        if not rule:
+            return False
+        if rule.get("untrusted_failure") and any(
+                r["verdict"] != "OK" for name, r in record["procs"].items()
+                if not next(s for s in test["run"] if s["name"] == name).get("trusted")):
+            return True
+        codes = rule.get("check_exit_not_in")
+        check = record.get("check")
+        return bool(codes is not None and check is not None and check["exit_code"] not in codes)
+
+    def run(self) -> int:
+        self.sweep()
+        for build in self.job.get("trusted_builds", []):
+            rec = self.trusted_build(build)
+            emit(rec)
+            if not rec["ok"]:
+                return 0
+        if self.job.get("compile"):
+            rec = self.compile(self.job["compile"])
+            emit(rec)
+            if not rec["ok"]:
+                return 0
+        for test in self.job.get("tests", []):
+            rec = self.test(test)
+            emit(rec)
+            self.sweep()
+            if self.stop_after(test, rec):
+                break
+        emit({"type": "done"})
+        return 0
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: evalkit_runner.py JOB.json\n")
+        return 2
+    with open(sys.argv[1]) as f:
+        job = json.load(f)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        return Runner(job).run()
+    except Exception as e:  # noqa: BLE001 - a runner bug is a judge error, reported as such
+        emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)})
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared fixtures.
+
+Docker tests need a running engine and the judge image (`make test` starts and
+builds both).  They fail, rather than skip, when the engine is missing, unless
+EVALKIT_SKIP_DOCKER=1 is set explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "benchmarks" / "ioi2024_sample" / "tasks"
+
+
+def _docker_or_skip() -> None:
+    if os.environ.get("EVALKIT_SKIP_DOCKER") == "1":
+        pytest.skip("EVALKIT_SKIP_DOCKER=1")
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    _docker_or_skip()
+    from evalkit.sandbox.docker import DEFAULT_IMAGE, connect, require_image
+
+    client = connect()
+    require_image(client, DEFAULT_IMAGE)
+    return client
+
+
+@pytest.fixture(scope="session")
+def pool(docker_client, tmp_path_factory) -> Iterator[object]:
+    """Two judge containers with a 256 MiB per-process memory budget."""
+    from evalkit.sandbox.docker import SandboxConfig, SandboxPool
+
+    cfg = SandboxConfig(workers=2, memory=256 * 1024**2,
+                        cache_dir=tmp_path_factory.mktemp("judge-cache"))
+    p = SandboxPool(cfg)
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="session")
+def ioi_pool(docker_client, tmp_path_factory) -> Iterator[object]:
+    """Judge containers sized for IOI tasks (2 GiB)."""
+    from evalkit.sandbox.docker import SandboxConfig, SandboxPool
+
+    cfg = SandboxConfig(workers=2, memory=2 * 1024**3,
+                        cache_dir=tmp_path_factory.mktemp("ioi-cache"))
+    p = SandboxPool(cfg)
+    yield p
+    p.close()
