@@ -18,13 +18,20 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 import evalkit
 from evalkit._resources import repo_root
@@ -55,7 +62,7 @@ class RunConfig:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def git_sha() -> str | None:
@@ -101,7 +108,7 @@ def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) 
     return {p.id: 1 for p in problems}
 
 
-def start(cfg: RunConfig, console: Console) -> dict[str, Any]:
+def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
     problems = bench.problems()
@@ -144,7 +151,7 @@ def start(cfg: RunConfig, console: Console) -> dict[str, Any]:
             console.print(f"[bold]run[/] {rd.path}")
         generate(rd, problems, backend, samples, cfg.sampling, console)
         rd.update_manifest(generated_at=now())
-        summary = judge(rd, bench, problems, cfg.workers, console)
+        summary = judge(rd, bench, problems, cfg.workers, console, out=out)
         return summary
     finally:
         backend.close()
@@ -170,7 +177,7 @@ def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
 
 
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
-          console: Console, force: bool = False) -> dict[str, Any]:
+          console: Console, force: bool = False, out: Console | None = None) -> dict[str, Any]:
     """Judge generations without a judgement under the current judge, then aggregate."""
     ctx = JudgeContext()
     pool = None
@@ -182,7 +189,8 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
         ctx.pool, ctx.image_id = pool, pool.image_id
     try:
         fingerprint = bench.judge_fingerprint(ctx)
-        judge_key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+        judge_key = hashlib.sha256(
+            json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
         rd.update_manifest(judge={**fingerprint, "judge_key": judge_key,
                                   "image": sandbox_cfg.image if sandbox_cfg else None,
                                   "workers": workers})
@@ -204,7 +212,7 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
     rd.write_summary(summary)
-    console.print(bench.render(summary))
+    (out or console).print(bench.render(summary))
     return summary
 
 
@@ -227,7 +235,7 @@ def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: li
 
 
 def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
-            data: Path | None = None) -> dict[str, Any]:
+            data: Path | None = None, out: Console | None = None) -> dict[str, Any]:
     """``evalkit judge RUN``: judge a finished or interrupted run again."""
     rd = RunDir(run_dir)
     if not rd.exists():
@@ -241,7 +249,7 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
             raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
                                f"(data_hash differs); pass --data with the original data")
         started = time.monotonic()
-        summary = judge(rd, bench, bench.problems(), workers, console, force=force)
+        summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out)
         console.print(f"judged in {time.monotonic() - started:.1f}s")
         return summary
     finally:

@@ -17,12 +17,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from evalkit.benchmarks.base import Benchmark, JudgeContext, hash_tree
+from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.cms import tasktypes
-from evalkit.judging.cms.package import CmsTask, load_task
+from evalkit.judging.cms.package import CmsTask, content_hash, load_task
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.scoring import ioi as scoring
 
@@ -94,7 +94,7 @@ class IoiBenchmark(Benchmark):
         if self._hash is None:
             h = hashlib.sha256()
             for name, task in self.tasks().items():
-                h.update(name.encode() + b"\0" + hash_tree(task.root).encode())
+                h.update(name.encode() + b"\0" + content_hash(task).encode())
             self._hash = h.hexdigest()
         return self._hash
 
@@ -134,14 +134,14 @@ class IoiBenchmark(Benchmark):
     def _mirror(self, ctx: JudgeContext, task: CmsTask) -> str:
         assert ctx.pool is not None
         if task.code not in self._task_keys:
-            key = hash_tree(task.root)[:24]
+            key = content_hash(task)[:24]
             self._task_keys[task.code] = ctx.pool.mirror(key, task.files())
         return self._task_keys[task.code]
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
         task = self.tasks()[problem.id]
-        base = {"problem_id": problem.id, "sample": generation.sample, "judge_key": judge_key,
+        base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample, "judge_key": judge_key,
                 "max_score": task.max_score}
         split = split_reasoning(generation.response, generation.reasoning)
         code = extract_code(split.answer, "cpp")
@@ -244,7 +244,8 @@ class IoiBenchmark(Benchmark):
             table.add_column(col, justify="right" if col not in ("task", "verdicts",
                                                                    "subtasks (best)") else "left")
         for name, t in m["tasks"].items():
-            subs = " ".join(f"{s['best']:g}/{s['points']:g}" for s in t["subtasks"])
+            subs = " ".join(f"{s['best']:g}/{s['points']:g}" for s in t["subtasks"]
+                            if s["points"] > 0)
             verdicts = " ".join(f"{k}:{v}" for k, v in sorted(t["verdicts"].items()))
             table.add_row(name, f"{t['score']:g}", f"{t['max_score']:g}",
                           f"{t['upper_bound']:g}", subs, str(t["generations"]),
@@ -252,7 +253,7 @@ class IoiBenchmark(Benchmark):
         table.add_section()
         table.add_row("total", f"{summary['score']:g}", f"{summary['max_score']:g}",
                       f"{m['upper_bound']:g}", "", "", "", "", "")
-        lines = [table]
+        lines: list[RenderableType] = [table]
         if m.get("medal_cutoffs"):
             cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
             lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "

@@ -6,12 +6,16 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from evalkit.errors import EvalkitError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Trustworthy evaluation of language models on competition benchmarks.")
-console = Console(stderr=True)
+# Progress and messages go to stderr, result tables to stdout.  Off a terminal
+# rich assumes 80 columns, too narrow for result tables.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+out = Console(width=None if sys.stdout.isatty() else 120)
 
 
 def _register() -> None:
@@ -32,7 +36,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except EvalkitError as e:
-        console.print(f"[bold red]error:[/] {e}", highlight=False)
+        console.print(Text.assemble(("error: ", "bold red"), str(e)), soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: finished work is saved; run the same command "

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from evalkit.cli import console
+from evalkit.cli import console, out
 from evalkit.pipeline import rejudge
 
 
@@ -20,4 +20,4 @@ def judge(
     data: Annotated[Optional[Path], typer.Option(help="benchmark data, if moved")] = None,
 ) -> None:
     """Judge what is not yet judged by the current judge (image, runner, limits), then score."""
-    rejudge(run_dir, workers, console, force=force, data=data)
+    rejudge(run_dir, workers, console, force=force, data=data, out=out)

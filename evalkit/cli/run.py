@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalkit.cli import console
+from evalkit.cli import out as out_console
 from evalkit.model import BACKENDS, SamplingParams
 from evalkit.pipeline import RunConfig, start
 
@@ -37,4 +38,4 @@ def run(
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
     )
-    start(cfg, console)
+    start(cfg, console, out_console)

@@ -16,8 +16,8 @@ app = typer.Typer(help="Build and check the judge sandbox.", no_args_is_help=Tru
 @app.command()
 def build(
     image: Annotated[str, typer.Option(help="image name")] = DEFAULT_IMAGE,
-    dockerfile: Annotated[bool, typer.Option(help="build from the Dockerfile (needs to pull "
-                                                  "debian:bookworm) instead of debootstrap")] = False,
+    dockerfile: Annotated[bool, typer.Option(
+        help="build from the Dockerfile (needs to pull debian:bookworm)")] = False,
 ) -> None:
     """Build the judge image offline (debootstrap + docker import)."""
     from evalkit.sandbox import image as img

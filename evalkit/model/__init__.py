@@ -7,8 +7,14 @@ from pathlib import Path
 from evalkit.errors import EvalkitError
 from evalkit.model.base import Backend, GenerationRequest, SamplingParams, request_seed
 
-__all__ = ["Backend", "GenerationRequest", "SamplingParams", "make_backend", "request_seed",
-           "BACKENDS"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "GenerationRequest",
+    "SamplingParams",
+    "make_backend",
+    "request_seed",
+]
 
 BACKENDS = ("reference", "replay")
 

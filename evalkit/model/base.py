@@ -60,5 +60,5 @@ class Backend(ABC):
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         """Yield one Generation per request as each finishes."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release engines, servers or files."""

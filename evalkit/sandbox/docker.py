@@ -130,7 +130,7 @@ class DataStore:
                     dest.write_bytes(Path(src).read_bytes())
                 tmp.mkdir(parents=True, exist_ok=True)
                 (tmp / ".complete").touch()
-                for dirpath, dirnames, filenames in os.walk(tmp):
+                for dirpath, _dirs, filenames in os.walk(tmp):
                     os.chmod(dirpath, 0o700)
                     for fn in filenames:
                         os.chmod(os.path.join(dirpath, fn), 0o600)

@@ -79,7 +79,8 @@ def check(image: str = DEFAULT_IMAGE) -> dict[str, str]:
     client = connect()
     image_id = require_image(client, image)
     out = client.containers.run(
-        image, ["sh", "-c", "g++ --version | head -1; python3 --version; pypy3 --version | tail -1"],
+        image,
+        ["sh", "-c", "g++ --version | head -1; python3 --version; pypy3 --version | tail -1"],
         remove=True, network_mode="none",
     ).decode()
     version = client.version()

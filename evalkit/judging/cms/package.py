@@ -113,6 +113,22 @@ class CmsTask:
         return out
 
 
+def content_hash(task: CmsTask) -> str:
+    """A hash of what prompts and verdicts depend on (not solutions or stray files)."""
+    import hashlib
+
+    files = dict(task.files())
+    files["problem.json"] = task.root / "problem.json"
+    for p in sorted((task.root / "subtasks").glob("*.json")):
+        files[f"subtasks/{p.name}"] = p
+    if task.statement is not None:
+        files[str(task.statement.relative_to(task.root))] = task.statement
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel].read_bytes()).digest())
+    return h.hexdigest()
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text())

@@ -28,7 +28,7 @@ def _lines(data: bytes) -> list[bytes]:
 def white_diff(expected: bytes, actual: bytes) -> tuple[bool, str]:
     """Whether ``actual`` matches ``expected`` under CMS's rules, and why not."""
     exp, act = _lines(expected), _lines(actual)
-    for i, (e, a) in enumerate(zip(exp, act), start=1):
+    for i, (e, a) in enumerate(zip(exp, act, strict=False), start=1):
         if e != a:
             return False, f"expected `{e[:100].decode(errors='replace')}`, found " \
                           f"`{a[:100].decode(errors='replace')}` on line {i}"

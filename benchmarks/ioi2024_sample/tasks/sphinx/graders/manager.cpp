@@ -44,7 +44,7 @@
 namespace {
 
 const int MAX_EXPERIMENTS = 2750;
-const unsigned OPEN_TIMEOUT_SECONDS = 30;
+const unsigned OPEN_TIMEOUT_SECONDS = 10;
 
 FILE* fin = nullptr;   // user -> manager
 FILE* fout = nullptr;  // manager -> user

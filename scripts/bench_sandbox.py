@@ -1,0 +1,392 @@
+"""Benchmark the Docker judge sandbox against running the same binary bare.
+
+What is measured, all in one run on the same machine, so the ratios compare
+like with like (absolute figures depend on the machine, ratios much less):
+
+* **bare**: a small C++ program (reads two ints, prints their sum; built with
+  ``g++ -O2 -static`` by the host's g++) is run once per test with
+  :func:`subprocess.run`, stdin from the test's input file and stdout captured,
+  one after the other.  This is the least any judge could do per test.
+* **evalkit, 1 worker**: the same tests judged by a :class:`SandboxPool` with
+  one container.  A submission is judged as one job (compile, then its tests),
+  so the tests are split into jobs of ``--batch`` tests.  Each test runs the
+  program as an untrusted uid under CPU, wall, memory, output and process
+  limits, with stdin from the read-only data mount and stdout captured and
+  returned, exactly as a real judge job does.  Two figures:
+
+  - *including compile*: every job compiles the program first, so the compile
+    cost is amortised over the batch (what a submission really costs);
+  - *execution only*: jobs without the compile step, reusing the binary the
+    runner keeps in ``/tmp/bin`` from an earlier compile job in the same
+    container.  Compared with *bare*, this is the sandbox's per-test overhead.
+
+  A warm-up compile job (cold caches in a fresh container) is run first and
+  left out of every figure.
+* **evalkit, 2 workers**: the same jobs on a pool of two containers, fed from
+  two threads so both are busy, for the throughput ratio 2 vs 1 worker.
+
+Every output is checked against the expected sum; mismatches must be 0.  The
+script prints figures and a final JSON line (for the README); it asserts
+nothing about timing.  Containers and temporary directories are removed at
+the end.
+
+Usage::
+
+    .venv/bin/python scripts/bench_sandbox.py [--tests 1000] [--batch 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evalkit.sandbox import docker as sandbox_docker
+from evalkit.sandbox import job as sj
+from evalkit.sandbox.docker import DEFAULT_IMAGE, SandboxConfig, SandboxPool, Worker
+
+MIB = 1024**2
+SOURCE = r"""#include <cstdio>
+int main() {
+    long long a, b;
+    if (std::scanf("%lld %lld", &a, &b) != 2) return 1;
+    std::printf("%lld\n", a + b);
+    return 0;
+}
+"""
+GXX_FLAGS = ["-O2", "-static", "-o", "sum", "sum.cpp"]
+RUN_LIMITS = sj.Limits(cpu=1, wall=3, memory=256 * MIB, output=MIB, processes=1)
+COMPILE_LIMITS = sj.Limits(cpu=30, wall=60, memory=512 * MIB, output=64 * MIB, processes=64)
+TARGET_OVERHEAD = 1.25  # evalkit / bare, seconds per test, execution only
+TARGET_SCALING = 1.7  # throughput with 2 workers / 1 worker
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # file name of the input, also the test id
+    path: Path  # on the host
+    expected: str  # the program's exact expected stdout
+
+
+@dataclass(frozen=True)
+class Run:
+    """Jobs run against a pool and what came back."""
+
+    seconds: float
+    tests: int
+    mismatches: int
+    user_wall: list[float]  # wall time of each user process, as the runner reports it
+    errors: list[str]
+
+    @property
+    def per_test(self) -> float:
+        return self.seconds / self.tests
+
+    @property
+    def throughput(self) -> float:
+        return self.tests / self.seconds
+
+
+# --------------------------------------------------------------------------
+# Inputs and the bare baseline
+
+
+def make_cases(root: Path, n: int, seed: int) -> list[Case]:
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    cases = []
+    for i in range(n):
+        a, b = rng.randint(-10**9, 10**9), rng.randint(-10**9, 10**9)
+        path = root / f"{i:05d}.in"
+        path.write_text(f"{a} {b}\n")
+        cases.append(Case(path.name, path, f"{a + b}\n"))
+    return cases
+
+
+def compile_on_host(workdir: Path) -> tuple[Path, float]:
+    gxx = shutil.which("g++")
+    if gxx is None:
+        sys.exit("g++ is needed on the host for the bare baseline")
+    (workdir / "sum.cpp").write_text(SOURCE)
+    start = time.perf_counter()
+    subprocess.run([gxx, *GXX_FLAGS], cwd=workdir, check=True)
+    return workdir / "sum", time.perf_counter() - start
+
+
+def run_bare(binary: Path, cases: Sequence[Case]) -> Run:
+    mismatches = 0
+    start = time.perf_counter()
+    for case in cases:
+        with case.path.open("rb") as stdin:
+            proc = subprocess.run([str(binary)], stdin=stdin, stdout=subprocess.PIPE,
+                                  check=False)
+        if proc.returncode != 0 or proc.stdout.decode() != case.expected:
+            mismatches += 1
+    return Run(time.perf_counter() - start, len(cases), mismatches, [], [])
+
+
+# --------------------------------------------------------------------------
+# Sandbox jobs
+
+
+def compile_step() -> sj.Compile:
+    return sj.Compile(argv=["/usr/bin/g++", *GXX_FLAGS], files={"sum.cpp": sj.FileText(SOURCE)},
+                      artifacts={"sum": "sum"}, limits=COMPILE_LIMITS)
+
+
+def make_job(cases: Sequence[Case], data_dir: str, compile: bool) -> sj.Job:
+    tests = [
+        sj.Test(id=case.name, run=[sj.Process(
+            name="user", argv=["{bin}/sum"], limits=RUN_LIMITS,
+            stdin=sj.Stream(path=f"{data_dir}/{case.name}"),
+            stdout=sj.Stream(capture="out.txt", returned=True))])
+        for case in cases
+    ]
+    return sj.Job(tests=tests, compile=compile_step() if compile else None)
+
+
+def batches(cases: Sequence[Case], size: int) -> list[list[Case]]:
+    return [list(cases[i:i + size]) for i in range(0, len(cases), size)]
+
+
+def score(result: sj.JobResult, cases: Sequence[Case]) -> tuple[int, list[float], list[str]]:
+    """Mismatching tests, user wall times and errors of one job."""
+    errors = [result.error] if result.error else []
+    if result.compile is not None and not result.compile.ok:
+        errors.append(f"compile failed: {result.compile.message[:500]}")
+    mismatches = 0
+    walls = []
+    for case in cases:
+        test = result.tests.get(case.name)
+        user = test.procs.get("user") if test else None
+        if user is None or not user.ok or user.stdout != case.expected:
+            mismatches += 1
+            if user is not None and len(errors) < 3:
+                errors.append(f"{case.name}: {user.verdict} {user.error or ''} "
+                              f"stdout={user.stdout!r}")
+        if user is not None:
+            walls.append(user.wall_time)
+    return mismatches, walls, errors
+
+
+def run_jobs(pool: SandboxPool, groups: Sequence[Sequence[Case]], data_dir: str,
+             compile: bool, threads: int) -> Run:
+    """Run one job per group from ``threads`` threads; time the whole lot."""
+    jobs = [make_job(group, data_dir, compile) for group in groups]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as ex:
+        results = list(ex.map(pool.run, jobs))
+    seconds = time.perf_counter() - start
+    mismatches, walls, errors = 0, [], []
+    for result, group in zip(results, groups, strict=True):
+        m, w, e = score(result, group)
+        mismatches += m
+        walls += w
+        errors += e
+    return Run(seconds, sum(len(g) for g in groups), mismatches, walls, errors)
+
+
+def on_every_worker(pool: SandboxPool, fn: Callable[[Worker], None]) -> None:
+    """Call ``fn`` once on each worker of the pool (holding all of them)."""
+    held = []
+    try:
+        for _ in range(pool.config.workers):
+            cm = pool.worker()
+            held.append(cm)
+            fn(cm.__enter__())
+    finally:
+        for cm in reversed(held):
+            cm.__exit__(None, None, None)
+
+
+def timed(fn: Callable[[], sj.JobResult]) -> tuple[float, sj.JobResult]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def warm_up(pool: SandboxPool) -> None:
+    """Compile once in every container, so /tmp/bin/sum exists everywhere."""
+    def compile_on(w: Worker) -> None:
+        result = w.run(sj.Job(compile=compile_step()))
+        if result.error or result.compile is None or not result.compile.ok:
+            sys.exit(f"warm-up compile failed: {result.error or result.compile}")
+    on_every_worker(pool, compile_on)
+
+
+def make_pool(workers: int, image: str, cache: Path) -> SandboxPool:
+    return SandboxPool(SandboxConfig(image=image, workers=workers, memory=256 * MIB,
+                                     cache_dir=cache))
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
+            "kernel": platform.release(), "python": platform.python_version()}
+
+
+def fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def print_table(rows: Sequence[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in rows)
+    line = "-" * (width + 22)
+    print(line)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    print(line)
+
+
+def check_ok(run: Run, label: str) -> None:
+    status = "ok" if run.mismatches == 0 and not run.errors else "MISMATCH"
+    print(f"  {label}: {run.seconds:.2f} s for {run.tests} tests, "
+          f"{run.mismatches} mismatches [{status}]")
+    for err in run.errors[:3]:
+        print(f"    error: {err}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tests", type=int, default=1000, help="number of tests (default 1000)")
+    ap.add_argument("--batch", type=int, default=100, help="tests per job (default 100)")
+    ap.add_argument("--image", default=DEFAULT_IMAGE, help=f"judge image (default {DEFAULT_IMAGE})")
+    ap.add_argument("--seed", type=int, default=0, help="seed for the random inputs")
+    ap.add_argument("--runner", type=Path, default=None,
+                    help="bind-mount this runner instead of the bundled one "
+                         "(to measure a runner change before making it)")
+    args = ap.parse_args(argv)
+    if args.tests < 1 or args.batch < 1:
+        ap.error("--tests and --batch must be positive")
+    if args.runner is not None:
+        runner = args.runner.resolve()
+        sandbox_docker.runner_path = lambda: runner  # Worker.start looks it up per container
+
+    tmp = Path(tempfile.mkdtemp(prefix="evalkit-bench-"))
+    pools: list[SandboxPool] = []
+    try:
+        info = machine()
+        print(f"machine: nproc={info['nproc']} cpu={info['cpu']!r} kernel={info['kernel']}")
+        print(f"{args.tests} tests, jobs of {args.batch} tests, image {args.image}")
+        cases = make_cases(tmp / "tests", args.tests, args.seed)
+        binary, host_compile = compile_on_host(tmp)
+        groups = batches(cases, args.batch)
+
+        print("bare (host, subprocess per test, sequential)")
+        bare = run_bare(binary, cases)
+        check_ok(bare, "bare")
+
+        print("evalkit, 1 worker")
+        pool1 = make_pool(1, args.image, tmp / "cache1")
+        pools.append(pool1)
+        data1 = pool1.mirror("bench-sum", {c.name: c.path for c in cases})
+        start = time.perf_counter()
+        warm_up(pool1)
+        warm_compile = time.perf_counter() - start
+        compile_job, compile_res = timed(lambda: pool1.run(sj.Job(compile=compile_step())))
+        assert compile_res.compile is not None
+        empty_jobs = [timed(lambda: pool1.run(sj.Job()))[0] for _ in range(5)]
+        # The execution-only jobs rely on /tmp/bin/sum surviving from the last
+        # compile job in this container: a wrong or missing binary shows up as
+        # mismatches (verdict XX), so a clean run proves the reuse works.
+        one_exec = run_jobs(pool1, groups, data1, compile=False, threads=1)
+        check_ok(one_exec, "execution only")
+        one_full = run_jobs(pool1, groups, data1, compile=True, threads=1)
+        check_ok(one_full, "including compile")
+        pool1.close()
+
+        print("evalkit, 2 workers (2 threads)")
+        pool2 = make_pool(2, args.image, tmp / "cache2")
+        pools.append(pool2)
+        data2 = pool2.mirror("bench-sum", {c.name: c.path for c in cases})
+        warm_up(pool2)
+        two_exec = run_jobs(pool2, groups, data2, compile=False, threads=2)
+        check_ok(two_exec, "execution only")
+        two_full = run_jobs(pool2, groups, data2, compile=True, threads=2)
+        check_ok(two_full, "including compile")
+        pool2.close()
+
+        empty_job = statistics.median(empty_jobs)
+        user_wall = statistics.mean(one_exec.user_wall) if one_exec.user_wall else 0.0
+        per_test_in_runner = (one_exec.seconds - len(groups) * empty_job) / one_exec.tests
+        overhead = one_exec.per_test / bare.per_test
+        scaling_full = two_full.throughput / one_full.throughput
+        scaling_exec = two_exec.throughput / one_exec.throughput
+        mismatches = sum(r.mismatches for r in (bare, one_exec, one_full, two_exec, two_full))
+
+        print()
+        print_table([
+            ("bare, s/test", fmt_ms(bare.per_test)),
+            ("evalkit 1 worker, s/test, execution only", fmt_ms(one_exec.per_test)),
+            ("overhead evalkit/bare (target <= 1.25x)", f"{overhead:.2f}x"),
+            ("evalkit 1 worker, s/test incl. compile / batch", fmt_ms(one_full.per_test)),
+            ("throughput 1 worker, incl. compile", f"{one_full.throughput:.1f} tests/s"),
+            ("throughput 2 workers, incl. compile", f"{two_full.throughput:.1f} tests/s"),
+            ("ratio 2/1 workers, incl. compile (target >= 1.7x)", f"{scaling_full:.2f}x"),
+            ("throughput 1 worker, execution only", f"{one_exec.throughput:.1f} tests/s"),
+            ("throughput 2 workers, execution only", f"{two_exec.throughput:.1f} tests/s"),
+            ("ratio 2/1 workers, execution only", f"{scaling_exec:.2f}x"),
+            ("compile: host g++ / sandbox job / g++ in sandbox",
+             f"{host_compile:.2f} s / {compile_job:.2f} s / "
+             f"{compile_res.compile.result.wall_time:.2f} s"),
+            ("warm-up compile (excluded)", f"{warm_compile:.2f} s"),
+            ("empty job (docker exec + runner start), median", fmt_ms(empty_job)),
+            ("user process wall (runner's figure), mean", fmt_ms(user_wall)),
+            ("runner time per test beyond the job's start", fmt_ms(per_test_in_runner)),
+            ("output mismatches (must be 0)", str(mismatches)),
+            ("machine", f"nproc={info['nproc']} {info['cpu']}"),
+        ])
+        figures = {
+            "tests": args.tests,
+            "batch": args.batch,
+            "bare_s_per_test": round(bare.per_test, 6),
+            "evalkit_s_per_test_exec": round(one_exec.per_test, 6),
+            "overhead_ratio": round(overhead, 3),
+            "evalkit_s_per_test_incl_compile": round(one_full.per_test, 6),
+            "throughput_1w": round(one_full.throughput, 2),
+            "throughput_2w": round(two_full.throughput, 2),
+            "scaling_2w_over_1w": round(scaling_full, 3),
+            "throughput_1w_exec": round(one_exec.throughput, 2),
+            "throughput_2w_exec": round(two_exec.throughput, 2),
+            "scaling_2w_over_1w_exec": round(scaling_exec, 3),
+            "compile_host_s": round(host_compile, 3),
+            "compile_job_s": round(compile_job, 3),
+            "empty_job_s": round(empty_job, 4),
+            "user_wall_s": round(user_wall, 6),
+            "mismatches": mismatches,
+            **info,
+        }
+        print(json.dumps(figures))
+        return 0 if mismatches == 0 else 1
+    finally:
+        for pool in pools:
+            pool.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
