@@ -27,7 +27,11 @@ class CodeBlock:
 
 
 def fenced_blocks(text: str) -> list[CodeBlock]:
-    """All fenced blocks, in order; an unterminated last fence counts to the end."""
+    """All closed fenced blocks, in order.
+
+    A fence left open (the response was cut off, e.g. at max_tokens) is not a
+    program: judging half a program would only add noise to compile errors.
+    """
     blocks = [CodeBlock(m.group(2).lower(), m.group(3)) for m in _FENCE.finditer(text)]
     return blocks
 

@@ -7,7 +7,7 @@ Sources:
   in several subtasks.
 - Task score: CMS ``SCORE_MODE_MAX_SUBTASK`` (cms/grading/scoring.py,
   ``_task_score_max_subtask``, "used in IOI since 2017"): for each subtask the
-  best (rounded) score over all submissions, summed.  This is *not* the best
+  best unrounded score over all submissions, summed, then rounded.  This is *not* the best
   submission's total: two partial submissions can add up to more.
 - At most 50 submissions per task (IOI 2022-2025 contest rules, e.g.
   ioi-2022/tasks d1-notice: "You may make up to 50 submissions for each task").
@@ -56,12 +56,18 @@ def submission_total(scores: Sequence[SubtaskScore]) -> float:
 
 def task_score(submissions: Sequence[Sequence[SubtaskScore]], n_subtasks: int,
                precision: int) -> tuple[float, list[float]]:
-    """IOI task score: sum over subtasks of the best score any submission got."""
+    """IOI task score: sum over subtasks of the best score any submission got.
+
+    As CMS's ``_task_score_max_subtask``: the per-subtask maxima are of the
+    *unrounded* ``score_fraction * max_score``; only the total is rounded to
+    ``score_precision`` (for display).  Returns the total and the per-subtask
+    maxima, each rounded for display.
+    """
     best = [0.0] * n_subtasks
     for scores in submissions:
         for i, s in enumerate(scores):
-            best[i] = max(best[i], s.score)
-    return round(sum(best), precision), best
+            best[i] = max(best[i], s.fraction * s.points)
+    return round(sum(best), precision), [round(b, precision) for b in best]
 
 
 @dataclass(frozen=True)

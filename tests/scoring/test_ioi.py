@@ -109,10 +109,6 @@ def test_no_submission_scores_zero():
     assert task_score([], 3, 2) == (0, [0.0, 0.0, 0.0])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: CMS _task_score_max_subtask sums the UNROUNDED score_fraction * max_score of "
-    "each subtask (rounding only when the total is shown); evalkit sums the already "
-    "rounded subtask scores: two 7-point subtasks at 1/3 give 4.66 instead of CMS's 4.67"))
 def test_task_score_rounds_the_sum_of_unrounded_subtask_maxima_like_cms():
     spec = [SubtaskSpec("a", 7, ("x",)), SubtaskSpec("b", 7, ("y",))]
     one = subtask_scores(spec, {"x": 1 / 3, "y": 1 / 3}, precision=2)

@@ -32,4 +32,7 @@ def parse_outcome(stdout: str, stderr: str) -> tuple[float, str] | None:
         return None
     err = stderr.splitlines()
     text = err[0].strip() if err else ""
-    return outcome, _STOCK.get(text, text)
+    if text.startswith("translate:"):
+        code = "translate:" + text[len("translate:"):].strip()
+        text = _STOCK.get(code, text)
+    return outcome, text

@@ -18,22 +18,30 @@ def _canonical(line: bytes) -> bytes:
     return b" ".join(t for t in line.translate(_TO_SPACE).split(b" ") if t)
 
 
-def _lines(data: bytes) -> list[bytes]:
-    lines = [_canonical(x) for x in data.split(b"\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+def _readlines(data: bytes) -> list[bytes]:
+    """Lines as CMS's readline() loop sees them (a final newline ends the last line)."""
+    if not data:
+        return []
+    lines = data.split(b"\n")
+    return lines[:-1] if data.endswith(b"\n") else lines
 
 
 def white_diff(expected: bytes, actual: bytes) -> tuple[bool, str]:
     """Whether ``actual`` matches ``expected`` under CMS's rules, and why not."""
-    exp, act = _lines(expected), _lines(actual)
-    for i, (e, a) in enumerate(zip(exp, act, strict=False), start=1):
-        if e != a:
-            return False, f"expected `{e[:100].decode(errors='replace')}`, found " \
-                          f"`{a[:100].decode(errors='replace')}` on line {i}"
-    if len(act) > len(exp):
-        return False, "contestant output too long"
-    if len(act) < len(exp):
-        return False, "contestant output too short"
-    return True, "output is correct"
+    exp = _readlines(expected)
+    act = _readlines(actual)
+    for i in range(max(len(exp), len(act))):
+        e = exp[i] if i < len(exp) else None
+        a = act[i] if i < len(act) else None
+        if e is None or a is None:
+            # One file ended: the rest of the other may hold only whitespace.
+            if a is not None and a.strip(_WHITES):
+                return False, "Contestant output too long"
+            if e is not None and e.strip(_WHITES):
+                return False, "Contestant output too short"
+            continue
+        ce, ca = _canonical(e), _canonical(a)
+        if ce != ca:
+            return False, (f"Expected `{ce[:100].decode(errors='backslashreplace')}`, found "
+                           f"`{ca[:100].decode(errors='backslashreplace')}` on line {i + 1}")
+    return True, "Output is correct"

@@ -81,9 +81,5 @@ def test_nan_and_infinite_outcomes_are_judge_errors(stdout):
     assert parse_outcome(stdout, "") is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): CMS strips what follows 'translate:' before matching "
-    "(text[len('translate:'):].strip()), so 'translate: success' is the stock message; "
-    "evalkit only maps the exact strings"))
 def test_translate_code_with_a_space_after_the_colon_is_still_translated():
     assert parse_outcome("1\n", "translate: success\n") == (1.0, "Output is correct")
