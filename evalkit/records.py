@@ -8,7 +8,7 @@ A run directory holds ``generations.jsonl`` (:class:`Generation`) and
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Self
 
 Message = dict[str, str]  # {"role": ..., "content": ...}
 
@@ -24,8 +24,28 @@ class Problem:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+class _Record:
+    """JSON (de)serialisation shared by the stored records."""
+
+    problem_id: str
+    sample: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.problem_id, self.sample)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Self:
+        """Build from a stored line; unknown keys (from newer versions) are ignored."""
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
 @dataclass(frozen=True)
-class Generation:
+class Generation(_Record):
     problem_id: str
     sample: int
     response: str
@@ -37,21 +57,9 @@ class Generation:
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.problem_id, self.sample)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Generation:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
-
 
 @dataclass(frozen=True)
-class Judgement:
+class Judgement(_Record):
     problem_id: str
     sample: int
     judge_key: str  # fingerprint of the judge configuration that produced it
@@ -60,15 +68,3 @@ class Judgement:
     max_score: float
     details: dict[str, Any] = field(default_factory=dict)
     judge_error: str | None = None  # set: not a verdict; re-judged on the next run
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.problem_id, self.sample)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Judgement:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})

@@ -32,25 +32,16 @@ def docker_client():
     return client
 
 
+def _pool(cache: Path, memory: int) -> Iterator[object]:
+    from evalkit.sandbox.docker import SandboxConfig, SandboxPool
+
+    p = SandboxPool(SandboxConfig(workers=2, memory=memory, cache_dir=cache))
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="session")
 def pool(docker_client, tmp_path_factory) -> Iterator[object]:
     """Two judge containers with a 256 MiB per-process memory budget."""
-    from evalkit.sandbox.docker import SandboxConfig, SandboxPool
+    yield from _pool(tmp_path_factory.mktemp("judge-cache"), 256 * 1024**2)
 
-    cfg = SandboxConfig(workers=2, memory=256 * 1024**2,
-                        cache_dir=tmp_path_factory.mktemp("judge-cache"))
-    p = SandboxPool(cfg)
-    yield p
-    p.close()
-
-
-@pytest.fixture(scope="session")
-def ioi_pool(docker_client, tmp_path_factory) -> Iterator[object]:
-    """Judge containers sized for IOI tasks (2 GiB)."""
-    from evalkit.sandbox.docker import SandboxConfig, SandboxPool
-
-    cfg = SandboxConfig(workers=2, memory=2 * 1024**3,
-                        cache_dir=tmp_path_factory.mktemp("ioi-cache"))
-    p = SandboxPool(cfg)
-    yield p
-    p.close()
