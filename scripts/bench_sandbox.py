@@ -18,17 +18,21 @@ like with like (absolute figures depend on the machine, ratios much less):
     cost is amortised over the batch (what a submission really costs);
   - *execution only*: jobs without the compile step, reusing the binary the
     runner keeps in ``/tmp/bin`` from an earlier compile job in the same
-    container.  Compared with *bare*, this is the sandbox's per-test overhead.
+    container.  Compared with *bare*, this is the sandbox's per-test overhead
+    (including the per-job ``docker exec``, amortised over the batch).
 
-  A warm-up compile job (cold caches in a fresh container) is run first and
+  A warm-up compile job in every container (cold caches) is run first and
   left out of every figure.
 * **evalkit, 2 workers**: the same jobs on a pool of two containers, fed from
   two threads so both are busy, for the throughput ratio 2 vs 1 worker.
 
 Every output is checked against the expected sum; mismatches must be 0.  The
-script prints figures and a final JSON line (for the README); it asserts
-nothing about timing.  Containers and temporary directories are removed at
-the end.
+measurements are repeated ``--repeat`` times, interleaved (bare, 1 worker,
+2 workers, then again), and the best round of each is reported, so that load
+from other processes on the machine disturbs the comparison as little as
+possible; the load average is printed too.  The script prints figures and a
+final JSON line (for the README); it asserts nothing about timing.
+Containers and temporary directories are removed at the end.
 
 Usage::
 
@@ -38,6 +42,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -83,7 +88,7 @@ class Case:
 
 @dataclass(frozen=True)
 class Run:
-    """Jobs run against a pool and what came back."""
+    """One timed pass over all the tests, and what came back."""
 
     seconds: float
     tests: int
@@ -201,15 +206,9 @@ def run_jobs(pool: SandboxPool, groups: Sequence[Sequence[Case]], data_dir: str,
 
 def on_every_worker(pool: SandboxPool, fn: Callable[[Worker], None]) -> None:
     """Call ``fn`` once on each worker of the pool (holding all of them)."""
-    held = []
-    try:
+    with contextlib.ExitStack() as stack:
         for _ in range(pool.config.workers):
-            cm = pool.worker()
-            held.append(cm)
-            fn(cm.__enter__())
-    finally:
-        for cm in reversed(held):
-            cm.__exit__(None, None, None)
+            fn(stack.enter_context(pool.worker()))
 
 
 def timed(fn: Callable[[], sj.JobResult]) -> tuple[float, sj.JobResult]:
@@ -218,13 +217,22 @@ def timed(fn: Callable[[], sj.JobResult]) -> tuple[float, sj.JobResult]:
     return time.perf_counter() - start, result
 
 
-def warm_up(pool: SandboxPool) -> None:
+def warm_up(pool: SandboxPool) -> float:
     """Compile once in every container, so /tmp/bin/sum exists everywhere."""
     def compile_on(w: Worker) -> None:
         result = w.run(sj.Job(compile=compile_step()))
         if result.error or result.compile is None or not result.compile.ok:
             sys.exit(f"warm-up compile failed: {result.error or result.compile}")
+    start = time.perf_counter()
     on_every_worker(pool, compile_on)
+    return time.perf_counter() - start
+
+
+def verdict_without_compile(pool: SandboxPool, case: Case, data_dir: str) -> str:
+    """What an execution-only job gets in a container that never compiled."""
+    result = pool.run(make_job([case], data_dir, compile=False), retries=0)
+    test = result.tests.get(case.name)
+    return test.procs["user"].verdict if test else f"no result ({result.error})"
 
 
 def make_pool(workers: int, image: str, cache: Path) -> SandboxPool:
@@ -238,50 +246,55 @@ def make_pool(workers: int, image: str, cache: Path) -> SandboxPool:
 
 def machine() -> dict[str, Any]:
     model = ""
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
-            "kernel": platform.release(), "python": platform.python_version()}
+            "kernel": platform.release(), "python": platform.python_version(),
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
-def fmt_ms(seconds: float) -> str:
+def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
 def print_table(rows: Sequence[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
-    line = "-" * (width + 22)
+    line = "-" * (width + 24)
     print(line)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
     print(line)
 
 
-def check_ok(run: Run, label: str) -> None:
+def report(run: Run, label: str) -> None:
     status = "ok" if run.mismatches == 0 and not run.errors else "MISMATCH"
-    print(f"  {label}: {run.seconds:.2f} s for {run.tests} tests, "
+    print(f"  {label:<34} {run.seconds:7.2f} s  {ms(run.per_test):>9}/test  "
           f"{run.mismatches} mismatches [{status}]")
     for err in run.errors[:3]:
         print(f"    error: {err}")
 
 
+def best(runs: Sequence[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--tests", type=int, default=1000, help="number of tests (default 1000)")
     ap.add_argument("--batch", type=int, default=100, help="tests per job (default 100)")
     ap.add_argument("--image", default=DEFAULT_IMAGE, help=f"judge image (default {DEFAULT_IMAGE})")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="interleaved rounds; the best of each is reported (default 3)")
     ap.add_argument("--seed", type=int, default=0, help="seed for the random inputs")
     ap.add_argument("--runner", type=Path, default=None,
                     help="bind-mount this runner instead of the bundled one "
                          "(to measure a runner change before making it)")
     args = ap.parse_args(argv)
-    if args.tests < 1 or args.batch < 1:
-        ap.error("--tests and --batch must be positive")
+    if args.tests < 1 or args.batch < 1 or args.repeat < 1:
+        ap.error("--tests, --batch and --repeat must be positive")
     if args.runner is not None:
         runner = args.runner.resolve()
         sandbox_docker.runner_path = lambda: runner  # Worker.start looks it up per container
@@ -290,79 +303,91 @@ def main(argv: Sequence[str] | None = None) -> int:
     pools: list[SandboxPool] = []
     try:
         info = machine()
-        print(f"machine: nproc={info['nproc']} cpu={info['cpu']!r} kernel={info['kernel']}")
-        print(f"{args.tests} tests, jobs of {args.batch} tests, image {args.image}")
+        print(f"machine: nproc={info['nproc']} cpu={info['cpu']!r} kernel={info['kernel']} "
+              f"load average (1 min)={info['loadavg_1m']}")
+        print(f"{args.tests} tests, jobs of {args.batch} tests, image {args.image}, "
+              f"best of {args.repeat} rounds")
         cases = make_cases(tmp / "tests", args.tests, args.seed)
         binary, host_compile = compile_on_host(tmp)
         groups = batches(cases, args.batch)
 
-        print("bare (host, subprocess per test, sequential)")
-        bare = run_bare(binary, cases)
-        check_ok(bare, "bare")
-
-        print("evalkit, 1 worker")
         pool1 = make_pool(1, args.image, tmp / "cache1")
         pools.append(pool1)
-        data1 = pool1.mirror("bench-sum", {c.name: c.path for c in cases})
-        start = time.perf_counter()
-        warm_up(pool1)
-        warm_compile = time.perf_counter() - start
-        compile_job, compile_res = timed(lambda: pool1.run(sj.Job(compile=compile_step())))
-        assert compile_res.compile is not None
-        empty_jobs = [timed(lambda: pool1.run(sj.Job()))[0] for _ in range(5)]
-        # The execution-only jobs rely on /tmp/bin/sum surviving from the last
-        # compile job in this container: a wrong or missing binary shows up as
-        # mismatches (verdict XX), so a clean run proves the reuse works.
-        one_exec = run_jobs(pool1, groups, data1, compile=False, threads=1)
-        check_ok(one_exec, "execution only")
-        one_full = run_jobs(pool1, groups, data1, compile=True, threads=1)
-        check_ok(one_full, "including compile")
-        pool1.close()
-
-        print("evalkit, 2 workers (2 threads)")
         pool2 = make_pool(2, args.image, tmp / "cache2")
         pools.append(pool2)
-        data2 = pool2.mirror("bench-sum", {c.name: c.path for c in cases})
-        warm_up(pool2)
-        two_exec = run_jobs(pool2, groups, data2, compile=False, threads=2)
-        check_ok(two_exec, "execution only")
-        two_full = run_jobs(pool2, groups, data2, compile=True, threads=2)
-        check_ok(two_full, "including compile")
-        pool2.close()
+        files = {c.name: c.path for c in cases}
+        data1 = pool1.mirror("bench-sum", files)
+        data2 = pool2.mirror("bench-sum", files)
+        # Execution-only jobs rely on /tmp/bin/sum surviving from an earlier
+        # compile job in the same container: show it is absent before, and
+        # (through zero mismatches below) that it is reused after.
+        fresh = verdict_without_compile(pool2, cases[0], data2)
+        warm1 = warm_up(pool1)
+        warm2 = warm_up(pool2)
+        compile_job, compile_res = timed(lambda: pool1.run(sj.Job(compile=compile_step())))
+        assert compile_res.compile is not None
+        empty_job = statistics.median(timed(lambda: pool1.run(sj.Job()))[0] for _ in range(5))
+        print(f"execution-only job in a container that never compiled: {fresh} "
+              "(expected XX: no binary)")
 
-        empty_job = statistics.median(empty_jobs)
+        runs: dict[str, list[Run]] = {k: [] for k in ("bare", "1e", "1c", "2e", "2c")}
+        for r in range(args.repeat):
+            print(f"round {r + 1}/{args.repeat}")
+            for key, label, fn in (
+                ("bare", "bare (host subprocess)", lambda: run_bare(binary, cases)),
+                ("1e", "evalkit 1 worker, execution only",
+                 lambda: run_jobs(pool1, groups, data1, compile=False, threads=1)),
+                ("1c", "evalkit 1 worker, with compile",
+                 lambda: run_jobs(pool1, groups, data1, compile=True, threads=1)),
+                ("2e", "evalkit 2 workers, execution only",
+                 lambda: run_jobs(pool2, groups, data2, compile=False, threads=2)),
+                ("2c", "evalkit 2 workers, with compile",
+                 lambda: run_jobs(pool2, groups, data2, compile=True, threads=2)),
+            ):
+                run = fn()
+                runs[key].append(run)
+                report(run, label)
+        for pool in pools:
+            pool.close()
+
+        bare, one_exec, one_full = best(runs["bare"]), best(runs["1e"]), best(runs["1c"])
+        two_exec, two_full = best(runs["2e"]), best(runs["2c"])
         user_wall = statistics.mean(one_exec.user_wall) if one_exec.user_wall else 0.0
-        per_test_in_runner = (one_exec.seconds - len(groups) * empty_job) / one_exec.tests
+        in_runner = one_exec.per_test - len(groups) * empty_job / one_exec.tests
         overhead = one_exec.per_test / bare.per_test
         scaling_full = two_full.throughput / one_full.throughput
         scaling_exec = two_exec.throughput / one_exec.throughput
-        mismatches = sum(r.mismatches for r in (bare, one_exec, one_full, two_exec, two_full))
+        mismatches = sum(r.mismatches + len(r.errors) for rs in runs.values() for r in rs)
+        compile_proc = compile_res.compile.result.wall_time
 
         print()
         print_table([
-            ("bare, s/test", fmt_ms(bare.per_test)),
-            ("evalkit 1 worker, s/test, execution only", fmt_ms(one_exec.per_test)),
-            ("overhead evalkit/bare (target <= 1.25x)", f"{overhead:.2f}x"),
-            ("evalkit 1 worker, s/test incl. compile / batch", fmt_ms(one_full.per_test)),
+            ("bare, per test", ms(bare.per_test)),
+            ("evalkit 1 worker, per test, execution only", ms(one_exec.per_test)),
+            (f"overhead evalkit/bare (target <= {TARGET_OVERHEAD}x)", f"{overhead:.2f}x"),
+            ("evalkit 1 worker, per test incl. compile / batch", ms(one_full.per_test)),
             ("throughput 1 worker, incl. compile", f"{one_full.throughput:.1f} tests/s"),
             ("throughput 2 workers, incl. compile", f"{two_full.throughput:.1f} tests/s"),
-            ("ratio 2/1 workers, incl. compile (target >= 1.7x)", f"{scaling_full:.2f}x"),
+            (f"ratio 2/1 workers, incl. compile (target >= {TARGET_SCALING}x)",
+             f"{scaling_full:.2f}x"),
             ("throughput 1 worker, execution only", f"{one_exec.throughput:.1f} tests/s"),
             ("throughput 2 workers, execution only", f"{two_exec.throughput:.1f} tests/s"),
             ("ratio 2/1 workers, execution only", f"{scaling_exec:.2f}x"),
             ("compile: host g++ / sandbox job / g++ in sandbox",
-             f"{host_compile:.2f} s / {compile_job:.2f} s / "
-             f"{compile_res.compile.result.wall_time:.2f} s"),
-            ("warm-up compile (excluded)", f"{warm_compile:.2f} s"),
-            ("empty job (docker exec + runner start), median", fmt_ms(empty_job)),
-            ("user process wall (runner's figure), mean", fmt_ms(user_wall)),
-            ("runner time per test beyond the job's start", fmt_ms(per_test_in_runner)),
-            ("output mismatches (must be 0)", str(mismatches)),
-            ("machine", f"nproc={info['nproc']} {info['cpu']}"),
+             f"{host_compile:.2f} s / {compile_job:.2f} s / {compile_proc:.2f} s"),
+            ("warm-up compile, 1 / 2 workers (excluded)", f"{warm1:.2f} s / {warm2:.2f} s"),
+            ("empty job (docker exec + runner start), median", ms(empty_job)),
+            ("  ... per test at this batch size", ms(empty_job / args.batch)),
+            ("runner time per test (execution only)", ms(in_runner)),
+            ("  ... of which user process, fork to reap", ms(user_wall)),
+            ("output mismatches + job errors (must be 0)", str(mismatches)),
+            ("machine", f"nproc={info['nproc']} {info['cpu']}, "
+                        f"load avg at start {info['loadavg_1m']}"),
         ])
         figures = {
             "tests": args.tests,
             "batch": args.batch,
+            "repeat": args.repeat,
             "bare_s_per_test": round(bare.per_test, 6),
             "evalkit_s_per_test_exec": round(one_exec.per_test, 6),
             "overhead_ratio": round(overhead, 3),
@@ -376,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "compile_host_s": round(host_compile, 3),
             "compile_job_s": round(compile_job, 3),
             "empty_job_s": round(empty_job, 4),
+            "runner_s_per_test": round(in_runner, 6),
             "user_wall_s": round(user_wall, 6),
             "mismatches": mismatches,
             **info,
