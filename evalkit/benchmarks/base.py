@@ -7,7 +7,6 @@ come from a spec file in ``benchmarks/<name>.toml``.
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,16 +38,6 @@ class JudgeContext:
 
     pool: SandboxPool | None = None
     image_id: str | None = None
-
-
-def hash_tree(root: Path) -> str:
-    """A content hash of every file below ``root`` (names and bytes)."""
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(root)).encode() + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
 
 
 class Benchmark(ABC):

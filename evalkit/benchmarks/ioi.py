@@ -9,6 +9,7 @@ and the 50-submission limit (:mod:`evalkit.scoring.ioi`).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,7 @@ class IoiBenchmark(Benchmark):
                 "judge_errors": sum(1 for j in js if j.judge_error),
                 "subtasks": [{"name": st.name, "points": st.score, "best": best[i],
                               "best_all": best_all[i]} for i, st in enumerate(task.subtasks)],
-                "verdicts": _count(j.verdict for j in js),
+                "verdicts": dict(Counter(j.verdict for j in js)),
             }
             total += score
             upper += ub
@@ -296,9 +297,3 @@ def _samples_passed(task: CmsTask, tests: Mapping[str, tasktypes.TestOutcome]) -
     samples = {c for s in task.subtasks if s.score == 0 for c in s.testcases}
     return all(tests[c].outcome >= 1.0 for c in samples if c in tests)
 
-
-def _count(items: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for x in items:
-        out[x] = out.get(x, 0) + 1
-    return out
