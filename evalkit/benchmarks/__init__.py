@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from pathlib import Path
 
@@ -12,12 +13,19 @@ from evalkit.errors import EvalkitError
 __all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_spec"]
 
 
-def _adapter(name: str) -> type[Benchmark]:
-    if name == "ioi":
-        from evalkit.benchmarks.ioi import IoiBenchmark
+# adapter name (the spec's ``adapter`` field) -> "module:Class", imported on use so
+# that one benchmark's heavy dependencies never load for another.
+ADAPTERS: dict[str, str] = {
+    "ioi": "evalkit.benchmarks.ioi:IoiBenchmark",
+}
 
-        return IoiBenchmark
-    raise EvalkitError(f"unknown benchmark adapter {name!r}")
+
+def _adapter(name: str) -> type[Benchmark]:
+    target = ADAPTERS.get(name)
+    if target is None:
+        raise EvalkitError(f"unknown benchmark adapter {name!r} (known: {', '.join(ADAPTERS)})")
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
 
 
 def load_spec(path: Path) -> BenchmarkSpec:

@@ -18,14 +18,26 @@ console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 out = Console(width=None if sys.stdout.isatty() else 120)
 
 
-def _register() -> None:
-    from evalkit.cli import benchmarks, judge, prompts, run, sandbox
+# command name -> (module in evalkit.cli, attribute): a function is a command,
+# a Typer app a command group.  One command per module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run", "run"),
+    "judge": ("judge", "judge"),
+    "benchmarks": ("benchmarks", "benchmarks"),
+    "prompts": ("prompts", "prompts"),
+    "sandbox": ("sandbox", "app"),
+}
 
-    app.command("run")(run.run)
-    app.command("judge")(judge.judge)
-    app.command("benchmarks")(benchmarks.benchmarks)
-    app.command("prompts")(prompts.prompts)
-    app.add_typer(sandbox.app, name="sandbox")
+
+def _register() -> None:
+    import importlib
+
+    for name, (module, attr) in COMMANDS.items():
+        obj = getattr(importlib.import_module(f"evalkit.cli.{module}"), attr)
+        if isinstance(obj, typer.Typer):
+            app.add_typer(obj, name=name)
+        else:
+            app.command(name)(obj)
 
 
 _register()
