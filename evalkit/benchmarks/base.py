@@ -77,8 +77,39 @@ class Benchmark(ABC):
     @abstractmethod
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        """The run's summary: at least benchmark, score, max_score, metrics."""
+        """The run's summary (see :func:`headline` for the keys every summary has).
+
+        Every summary has ``benchmark``, ``score``, ``max_score``, ``metrics``
+        (adapter-specific), ``headline`` and ``problems``; build the last two
+        with :func:`headline` so tables and the regression gate can compare any
+        two runs problem by problem without knowing the benchmark.
+        """
 
     @abstractmethod
     def render(self, summary: Mapping[str, Any]) -> RenderableType:
         """A rich table of the summary."""
+
+
+def headline(name: str, unit: str, aggregate: str, per_problem: Mapping[str, float],
+             per_problem_max: Mapping[str, float]) -> dict[str, Any]:
+    """The benchmark-independent part of a summary.
+
+    ``per_problem[p]`` is problem p's contribution to the headline number in
+    its unit; ``aggregate`` says how they combine: ``"sum"`` (IOI points, ICPC
+    problems solved, IMO points) or ``"mean"`` (accuracy, pass@1, resolved
+    rate, as fractions in [0, 1]).  Returns ``{"headline": ..., "problems": ...}``
+    to merge into the summary.
+    """
+    if aggregate not in ("sum", "mean"):
+        raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
+    vals = list(per_problem.values())
+    if aggregate == "sum":
+        value, top = sum(vals), sum(per_problem_max.values())
+    else:
+        value, top = (sum(vals) / len(vals) if vals else 0.0), 1.0
+    return {
+        "headline": {"name": name, "unit": unit, "aggregate": aggregate,
+                     "value": value, "max": top, "problems": len(vals)},
+        "problems": {p: {"value": v, "max": per_problem_max[p]}
+                     for p, v in per_problem.items()},
+    }

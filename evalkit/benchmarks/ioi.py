@@ -18,7 +18,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from evalkit.benchmarks.base import Benchmark, JudgeContext
+from evalkit.benchmarks.base import headline, Benchmark, JudgeContext
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
@@ -235,6 +235,9 @@ class IoiBenchmark(Benchmark):
                 "judge_errors": judge_errors,
                 "tasks": tasks_out,
             },
+            **headline("IOI score", "points", "sum",
+                       {p: t["score"] for p, t in tasks_out.items()},
+                       {p: t["max_score"] for p, t in tasks_out.items()}),
         }
 
     def render(self, summary: Mapping[str, Any]) -> RenderableType:

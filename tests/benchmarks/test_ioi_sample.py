@@ -55,6 +55,8 @@ def test_reference_solutions_score_full_marks(tmp_path, docker_client):
     summary = start(RunConfig(benchmark="ioi2024_sample", backend="reference", out=out,
                               workers=2), quiet())
     assert summary["score"] == summary["max_score"] == 300
+    assert summary["headline"]["value"] == 300 and summary["headline"]["aggregate"] == "sum"
+    assert set(summary["problems"]) == {"aplusb", "message", "sphinx"}
     for name, task in summary["metrics"]["tasks"].items():
         assert task["score"] == task["max_score"] == 100, name
     rd = RunDir(out)
@@ -121,3 +123,14 @@ def test_rejudge_is_a_no_op_then_forced_rejudge_agrees(solutions_run, docker_cli
     again = rejudge(rd.path, 2, quiet())
     assert rd.judgements_path.read_text().count("\n") == lines_before
     assert again["metrics"] == summary["metrics"]
+
+
+def test_summary_headline_is_the_sum_of_task_scores():
+    from evalkit.benchmarks.base import headline
+
+    h = headline("IOI score", "points", "sum", {"a": 30.0, "b": 29.32}, {"a": 100.0, "b": 100.0})
+    assert h["headline"]["value"] == pytest.approx(59.32)
+    assert h["headline"]["max"] == 200.0
+    assert h["problems"]["b"] == {"value": 29.32, "max": 100.0}
+    m = headline("accuracy", "fraction", "mean", {"a": 1.0, "b": 0.0}, {"a": 1.0, "b": 1.0})
+    assert m["headline"]["value"] == 0.5 and m["headline"]["max"] == 1.0
