@@ -38,6 +38,7 @@ from evalkit._resources import repo_root
 from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.errors import EvalkitError
+from evalkit.judging.llm import JudgeModel, JudgeSettings
 from evalkit.model import Backend, GenerationRequest, SamplingParams, make_backend, request_seed
 from evalkit.model.replay import ReplayBackend
 from evalkit.records import Generation, Judgement, Problem
@@ -59,6 +60,7 @@ class RunConfig:
     out: Path | None = None
     results_root: Path = Path("results")
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    judge: JudgeSettings | None = None  # the judge model, for benchmarks graded by one
 
 
 def now() -> str:
@@ -112,6 +114,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
     problems = bench.problems()
+    judge_model = make_judge_model(bench, cfg.judge)
     backend = make_backend(cfg.backend, generations=cfg.generations)
     samples = plan_samples(cfg, backend, problems)
     identity = {
@@ -151,11 +154,26 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
             console.print(f"[bold]run[/] {rd.path}")
         generate(rd, problems, backend, samples, cfg.sampling, console)
         rd.update_manifest(generated_at=now())
-        summary = judge(rd, bench, problems, cfg.workers, console, out=out)
+        if judge_model is not None:
+            rd.update_manifest(judge_model=judge_model.settings.to_json())
+        summary = judge(rd, bench, problems, cfg.workers, console, out=out,
+                        judge_model=judge_model)
         return summary
     finally:
         backend.close()
+        if judge_model is not None:
+            judge_model.close()
         rd.unlock()
+
+
+def make_judge_model(bench: Benchmark, settings: JudgeSettings | None) -> JudgeModel | None:
+    """The judge model for a benchmark graded by one; an error if it needs one and has none."""
+    if not bench.needs_judge_model:
+        return None
+    if settings is None:
+        raise EvalkitError(f"{bench.name} is graded by a judge model: pass --judge-backend "
+                           "(and --judge-model, or --judge-generations for replay)")
+    return JudgeModel(settings)
 
 
 def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
@@ -177,9 +195,10 @@ def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
 
 
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
-          console: Console, force: bool = False, out: Console | None = None) -> dict[str, Any]:
+          console: Console, force: bool = False, out: Console | None = None,
+          judge_model: JudgeModel | None = None) -> dict[str, Any]:
     """Judge generations without a judgement under the current judge, then aggregate."""
-    ctx = JudgeContext()
+    ctx = JudgeContext(judge_model=judge_model)
     pool = None
     sandbox_cfg = bench.sandbox_config(workers)
     if sandbox_cfg is not None:
@@ -248,8 +267,16 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         if bench.data_hash() != m.get("data_hash"):
             raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
                                f"(data_hash differs); pass --data with the original data")
+        stored = m.get("judge_model")
+        judge_model = make_judge_model(
+            bench, JudgeSettings.from_json(stored) if stored else None)
         started = time.monotonic()
-        summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out)
+        try:
+            summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out,
+                            judge_model=judge_model)
+        finally:
+            if judge_model is not None:
+                judge_model.close()
         console.print(f"judged in {time.monotonic() - started:.1f}s")
         return summary
     finally:

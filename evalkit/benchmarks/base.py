@@ -18,6 +18,7 @@ from evalkit.records import Generation, Judgement, Problem
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from evalkit.judging.llm import JudgeModel
     from evalkit.sandbox.docker import SandboxConfig, SandboxPool
 
 
@@ -34,16 +35,19 @@ class BenchmarkSpec:
 
 @dataclass
 class JudgeContext:
-    """What judging needs at run time (a sandbox pool for code benchmarks)."""
+    """What judging needs at run time (a sandbox pool for code benchmarks, a judge
+    model for proof benchmarks)."""
 
     pool: SandboxPool | None = None
     image_id: str | None = None
+    judge_model: JudgeModel | None = None
 
 
 class Benchmark(ABC):
     """A benchmark adapter bound to one data folder."""
 
     needs_sandbox = False
+    needs_judge_model = False  # graded by a judge model (--judge-backend)
 
     def __init__(self, spec: BenchmarkSpec, data_dir: Path | None = None):
         self.spec = spec

@@ -10,6 +10,7 @@ import typer
 
 from evalkit.cli import console
 from evalkit.cli import out as out_console
+from evalkit.judging.llm import JudgeSettings
 from evalkit.model import BACKENDS, SamplingParams
 from evalkit.pipeline import RunConfig, start
 
@@ -29,6 +30,17 @@ def run(
     top_p: Annotated[float, typer.Option()] = 1.0,
     max_tokens: Annotated[int, typer.Option()] = 32768,
     seed: Annotated[int, typer.Option(help="run seed; each request's seed derives from it")] = 0,
+    judge_backend: Annotated[Optional[str], typer.Option(
+        help="backend of the judge model, for proof benchmarks (imo_proofbench, imo2025)")] = None,
+    judge_model: Annotated[str, typer.Option(help="judge model id or path")] = "",
+    judge_preset: Annotated[str, typer.Option(help="judge backend preset")] = "",
+    judge_generations: Annotated[Optional[Path], typer.Option(
+        help="JSONL of recorded verdicts for --judge-backend replay "
+             '(problem_id "<problem>#<sample>", sample = attempt)')] = None,
+    judge_temperature: Annotated[float, typer.Option()] = 0.0,
+    judge_max_tokens: Annotated[int, typer.Option()] = 16384,
+    judge_attempts: Annotated[int, typer.Option(
+        help="times to ask the judge when its score cannot be parsed")] = 3,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
     cfg = RunConfig(
@@ -37,5 +49,11 @@ def run(
         results_root=results,
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
+        judge=None if judge_backend is None else JudgeSettings(
+            backend=judge_backend, model=judge_model, preset=judge_preset,
+            generations=str(judge_generations.resolve()) if judge_generations else None,
+            sampling=SamplingParams(temperature=judge_temperature, max_tokens=judge_max_tokens,
+                                    seed=seed),
+            attempts=judge_attempts),
     )
     start(cfg, console, out_console)

@@ -1,0 +1,1 @@
+"""Proof benchmarks: generation and grading prompts, and parsing a judge's score."""
