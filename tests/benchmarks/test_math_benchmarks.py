@@ -1,0 +1,259 @@
+"""Final-answer benchmarks: bundled data, gold self-consistency, end-to-end runs, metrics.
+
+Runs use the real ``replay`` backend and the real symbolic grader
+(:mod:`evalkit.math`); no sandbox is involved.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from evalkit.benchmarks import load_benchmark
+from evalkit.benchmarks.math import canonical_answers, sample_ks
+from evalkit.pipeline import RunConfig, start
+from evalkit.rundir import RunDir
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def quiet() -> Console:
+    return Console(file=open(os.devnull, "w"), width=120)
+
+
+def boxed(answer: str) -> str:
+    return f"The final answer is $\\boxed{{{answer}}}$."
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def golds(name: str) -> dict[str, str]:
+    return {p.id: p.meta["answer"] for p in load_benchmark(name).problems()}
+
+
+# -- data -------------------------------------------------------------------
+
+def test_bundled_problem_counts_and_prompts():
+    for name, count in (("aime2025", 30), ("hmmt_feb2025", 30), ("imo_answerbench", 400)):
+        problems = load_benchmark(name).problems()
+        assert len(problems) == count
+        assert len({p.id for p in problems}) == count
+        text = problems[0].messages[0]["content"]
+        # NeMo-Skills generic/math wording, then the statement.
+        assert text.startswith("Solve the following math problem. Make sure to put the answer "
+                               "(and only answer) inside \\boxed{}.\n\n")
+
+
+def test_aime_answers_and_ids():
+    g = golds("aime2025")
+    assert g["aime_2025_I-1"] == "70" and g["aime_2025_II-15"] == "240"
+    assert all(0 <= int(a) <= 999 for a in g.values())
+
+
+def test_hmmt_list_and_factorial_answers():
+    g = golds("hmmt_feb2025")
+    assert g["hmmt_feb_2025-10"] == "\\frac{-1+\\sqrt{17}}{2}, \\frac{-1-\\sqrt{17}}{2}"
+    assert g["hmmt_feb_2025-17"] == "2^{25} \\cdot 26!"
+
+
+def test_answerbench_errata_are_fixed():
+    bench = load_benchmark("imo_answerbench")
+    by_id = {p.id: p for p in bench.problems()}
+    alg36 = by_id["imo-bench-algebra-036"]
+    assert alg36.meta["answer"] == "$Y(x)=A+\\frac{B}{x}-x$"
+    assert alg36.meta["Category"] == "Algebra" and alg36.meta["Source"] == "Iran 2002"
+    assert "Y(x)=A" not in alg36.messages[0]["content"]  # no longer appended to the problem
+    assert by_id["imo-bench-geometry-004"].meta["answer"] == "4, 5"
+    assert by_id["imo-bench-geometry-096"].meta["answer"] == "$\\frac{7}{18}$"
+    answers = [p.meta["answer"] for p in by_id.values()]
+    assert all(a == a.strip() for a in answers)
+    cats = {p.meta["Category"] for p in by_id.values()}
+    assert cats == {"Algebra", "Combinatorics", "Geometry", "Number theory"}
+    assert (REPO / "benchmarks" / "imo_answerbench" / "ERRATA.md").is_file()
+
+
+# -- the gold answers against the grader ---------------------------------------
+
+@pytest.mark.parametrize("name", ["aime2025", "hmmt_feb2025", "imo_answerbench"])
+def test_every_gold_boxed_grades_correct_against_itself(name):
+    from evalkit.math import grade
+
+    bad = [pid for pid, a in golds(name).items() if not grade(a, boxed(a))]
+    assert bad == []
+
+
+def test_hmmt_list_answer_is_order_free_and_needs_both_values():
+    from evalkit.math import grade
+
+    gold = golds("hmmt_feb2025")["hmmt_feb_2025-10"]
+    assert grade(gold, boxed("\\frac{-1-\\sqrt{17}}{2}, \\frac{-1+\\sqrt{17}}{2}"))
+    assert not grade(gold, boxed("\\frac{-1+\\sqrt{17}}{2}"))
+
+
+def _fingerprint(answer: str) -> tuple | None:
+    """A cheap value of an answer: the expression at fixed random points, or None."""
+    from latex2sympy2_extended import latex2sympy
+
+    text = answer.strip().strip("$").strip()
+    try:
+        parts = [latex2sympy(x) for x in text.split(",")] if text else []
+        vals = []
+        rnd = random.Random(0)
+        for e in parts:
+            syms = sorted(getattr(e, "free_symbols", set()), key=str)
+            sub = {s: rnd.uniform(1.1, 1.9) for s in syms}
+            v = complex(e.evalf(subs=sub)) if hasattr(e, "evalf") else None
+            if v is None:
+                return None
+            vals.append(round(v.real, 6) + 1j * round(v.imag, 6))
+        return tuple(sorted(vals, key=lambda z: (z.real, z.imag)))
+    except Exception:  # noqa: BLE001 - unparseable answers are compared with each other
+        return None
+
+
+def _suspect_pairs(answers: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs worth a real comparison: different strings whose cheap values collide, and
+    pairs of answers with no cheap value (text, conditions)."""
+    norm = {p: " ".join(a.replace("$", "").split()) for p, a in answers.items()}
+    fps = {p: _fingerprint(a) for p, a in answers.items()}
+    pairs = []
+    for p, q in itertools.combinations(sorted(answers), 2):
+        if norm[p] == norm[q]:
+            continue  # the same answer twice is allowed to match
+        if fps[p] is None and fps[q] is None or fps[p] is not None and fps[p] == fps[q]:
+            pairs.append((p, q))
+    return pairs
+
+
+def test_no_answerbench_gold_matches_another_problems_different_gold():
+    """400x400 cross-check, pruned: only pairs a grader could confuse are compared."""
+    from evalkit.math import equivalent
+
+    answers = golds("imo_answerbench")
+    pairs = _suspect_pairs(answers)
+    assert len(pairs) < 20000  # the pruning works (all pairs: 79800)
+    confused = [(p, q) for p, q in pairs
+                if equivalent(answers[p], answers[q]) or equivalent(answers[q], answers[p])]
+    assert confused == []
+
+
+@pytest.mark.slow
+def test_no_answerbench_gold_matches_any_different_gold_unpruned():
+    """The full cross-check with no pruning (every pair of different strings)."""
+    from evalkit.math import grade
+
+    answers = golds("imo_answerbench")
+    norm = {p: " ".join(a.replace("$", "").split()) for p, a in answers.items()}
+    confused = [(p, q) for p, q in itertools.permutations(sorted(answers), 2)
+                if norm[p] != norm[q] and grade(answers[p], boxed(answers[q]))]
+    assert confused == []
+
+
+@pytest.mark.parametrize("name", ["aime2025", "hmmt_feb2025"])
+def test_no_contest_gold_matches_another_problems_different_gold(name):
+    from evalkit.math import grade
+
+    answers = golds(name)
+    confused = [(p, q) for p, q in itertools.permutations(sorted(answers), 2)
+                if answers[p] != answers[q] and grade(answers[p], boxed(answers[q]))]
+    assert confused == []
+
+
+# -- end to end ---------------------------------------------------------------
+
+def aime_generations(tmp_path: Path, k: int = 4) -> tuple[Path, dict[str, int]]:
+    """k samples per AIME problem; problem i has (i mod (k+1)) correct samples."""
+    g = golds("aime2025")
+    rows, correct = [], {}
+    for i, (pid, gold) in enumerate(sorted(g.items())):
+        c = i % (k + 1)
+        correct[pid] = c
+        for s in range(k):
+            if s < c:
+                resp = f"<think>maybe \\boxed{{{int(gold) + 1}}}</think>So {boxed(gold)}"
+            elif s == k - 1 and c == 0:
+                resp = "<think>I am still thinking about \\boxed{" + gold + "}"  # truncated
+            else:
+                resp = boxed(str((int(gold) + 7) % 1000))
+            rows.append({"problem_id": pid, "sample": s, "response": resp})
+    return write_jsonl(tmp_path / "gens.jsonl", rows), correct
+
+
+def test_aime2025_end_to_end_metrics(tmp_path):
+    gens, correct = aime_generations(tmp_path)
+    out = tmp_path / "run"
+    s = start(RunConfig(benchmark="aime2025", backend="replay", generations=gens, out=out,
+                        workers=2), quiet())
+    m = s["metrics"]
+    expected = sum(c / 4 for c in correct.values()) / 30
+    assert s["score"] == pytest.approx(expected) and s["max_score"] == 1.0
+    assert m["accuracy"]["n"] == 30 and m["accuracy"]["stderr"] > 0
+    assert set(m["pass_at_k"]) == {"1", "2", "4"} and set(m["maj_at_k"]) == {"1", "2", "4"}
+    # pass@4: any correct among 4; pass@1 equals avg accuracy.
+    assert m["pass_at_k"]["4"]["mean"] == pytest.approx(
+        sum(1 for c in correct.values() if c) / 30)
+    assert m["pass_at_k"]["1"]["mean"] == pytest.approx(expected)
+    # maj@4: the correct answer wins with 3 or 4 votes of 4 (2 vs 2: the first seen, correct).
+    assert m["maj_at_k"]["4"]["mean"] == pytest.approx(
+        sum(1 for c in correct.values() if c >= 2) / 30)
+    # the truncated samples (reasoning never closed) have no answer, not the boxed guess
+    assert m["no_answer"] == sum(1 for c in correct.values() if c == 0)
+    # summary contract
+    assert s["headline"]["aggregate"] == "mean" and len(s["problems"]) == 30
+    pid = "aime_2025_I-1"
+    assert s["problems"][pid]["value"] == pytest.approx(m["problems"][pid]["accuracy"])
+    j = RunDir(out).judgements(s["judge_key"])
+    assert j[(pid, 0)].details["gold"] == "70"
+
+
+def test_cli_run_hmmt_with_replay_and_resume(tmp_path):
+    g = golds("hmmt_feb2025")
+    rows = [{"problem_id": pid, "sample": 0, "response": boxed(a)} for pid, a in g.items()]
+    rows[9]["response"] = boxed("\\frac{-1-\\sqrt{17}}{2}, \\frac{-1+\\sqrt{17}}{2}")
+    rows[0]["response"] = boxed("104")  # wrong
+    gens = write_jsonl(tmp_path / "gens.jsonl", rows)
+    cmd = [sys.executable, "-m", "evalkit", "run", "hmmt_feb2025", "--backend", "replay",
+           "--generations", str(gens), "--out", str(tmp_path / "run"), "--workers", "2"]
+    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["score"] == pytest.approx(29 / 30)
+    assert summary["metrics"]["problems"]["hmmt_feb_2025-10"]["correct"] == 1
+    assert "avg@1" in r.stdout and "hmmt_feb_2025-17" in r.stdout
+    again = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "resuming" in again.stderr
+    lines = (tmp_path / "run" / "judgements.jsonl").read_text().splitlines()
+    assert len(lines) == 30  # nothing judged twice
+
+
+def test_imo_answerbench_end_to_end_with_gold_responses(tmp_path):
+    g = golds("imo_answerbench")
+    rows = [{"problem_id": pid, "sample": 0, "response": boxed(a)} for pid, a in g.items()]
+    s = start(RunConfig(benchmark="imo_answerbench", backend="replay",
+                        generations=write_jsonl(tmp_path / "g.jsonl", rows),
+                        out=tmp_path / "run", workers=2), quiet())
+    assert s["score"] == 1.0 and s["judged"] == 400
+
+
+# -- metric helpers -------------------------------------------------------------
+
+def test_majority_groups_equivalent_answers():
+    reps = canonical_answers(["\\frac{1}{2}", "0.5", "3", None, "1/2"])
+    assert reps[0] == reps[1] == reps[4] == "\\frac{1}{2}" and reps[2] == "3" and reps[3] is None
+
+
+def test_sample_ks():
+    assert sample_ks(1) == [1]
+    assert sample_ks(4) == [1, 2, 4]
+    assert sample_ks(6) == [1, 2, 4, 6]
