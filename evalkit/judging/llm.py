@@ -78,9 +78,25 @@ class Verdict:
 
 
 def _backend_kwargs(s: JudgeSettings) -> dict[str, Any]:
+    """make_backend keyword arguments for the judge.
+
+    Backends with an engine (vLLM, served models) take ``engine=EngineSettings(model=...,
+    preset=...)`` when evalkit.model has it (wip/gen); otherwise ``model``/``preset`` are
+    passed only when set, so backends without them (replay) keep their signature.
+    """
+    import dataclasses
+    import importlib
+    import inspect
+
     kw: dict[str, Any] = {"generations": Path(s.generations) if s.generations else None}
-    # model/preset are passed only when set: backends without them (replay) keep
-    # their current make_backend signature.
+    if not (s.model or s.preset):
+        return kw
+    if "engine" in inspect.signature(make_backend).parameters:
+        config = importlib.import_module("evalkit.model.config")
+        names = {f.name for f in dataclasses.fields(config.EngineSettings)}
+        options = {"model": s.model, "preset": s.preset or None}
+        kw["engine"] = config.EngineSettings(**{k: v for k, v in options.items() if k in names})
+        return kw
     if s.model:
         kw["model"] = s.model
     if s.preset:
