@@ -1,0 +1,334 @@
+"""The decision: is a cleaned, parsed answer the gold answer?
+
+Exact before numeric (Math-Verify ``sympy_expr_eq`` order, without its
+``chop=True`` that makes ``1/2004!`` equal ``1/2006!``): decimals are read as
+exact rationals (``0.5`` is ``1/2``); two exact constants are equal only if
+their difference evaluates to exactly zero or cannot be told from zero at the
+full adaptive precision of sympy's ``evalf`` *and* simplifies to zero.  A
+decimal answer to an exact gold is accepted only within a relative 1e-9 (at
+least ~10 significant digits; ``3.1416`` is not ``\\pi``, unlike the 1e-4 of
+Qwen2.5-Math or the absolute 1e-3 of DeepSeek-Math).  Expressions with
+variables are equal when their difference expands to zero or vanishes at
+several random positive points (the Schwartz-Zippel identity test; positive
+values give ``\\sqrt{1/n} = 1/\\sqrt{n}``, Math-Verify issue #64).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+import sympy as sp
+from latex2sympy2_extended import latex2sympy
+
+from evalkit.math._normalize import clean
+from evalkit.math._parse import (
+    Assign,
+    Equation,
+    Items,
+    Matrix,
+    Node,
+    Relation,
+    Scalar,
+    Seq,
+    Text,
+    Union,
+    parse,
+)
+
+APPROX_REL = 1e-9  # decimal answer vs exact value: ~10 significant digits
+IDENTITY_REL = 1e-20  # random-point identity test at 40 digits
+_DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)")
+_MIXED = re.compile(r"(?<![\d.}^_])(-?)(\d+)\s+(\d+)\s*/\s*(\d+)(?![\d.])")
+_LATEX_MIXED = re.compile(r"(?<![\d.}^_{])(-?)(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}")
+_MCQ = re.compile(r"\(?([A-J])\)?")
+
+
+def _prepare(latex: str) -> str:
+    # mixed numbers: 4 4/9 is 40/9, -4 4/9 is -(4 + 4/9) (PRM800K _normalize)
+    s = _MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", latex)
+    s = _LATEX_MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", s)
+    # decimals as exact rationals so 0.5 == 1/2 exactly
+    return _DECIMAL.sub(
+        lambda m: (
+            f"(\\frac{{{int(m[1] or '0') * 10 ** len(m[2]) + int(m[2])}}}{{1{'0' * len(m[2])}}})"
+        ),
+        s,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _sym(latex: str) -> sp.Basic | None:
+    if not latex.strip():
+        return None
+    try:
+        expr = latex2sympy(_prepare(latex))
+    except Exception:  # noqa: BLE001 - latex2sympy raises anything on bad input
+        return None
+    if not isinstance(expr, sp.Basic):
+        return None
+    names = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    subs = {}
+    if "i" in names:
+        subs[names["i"]] = sp.I
+    if "e" in names:
+        subs[names["e"]] = sp.E
+    return expr.subs(subs) if subs else expr
+
+
+def _has_decimal(latex: str) -> bool:
+    return _DECIMAL.search(latex) is not None
+
+
+def _const_equal(x: sp.Expr, y: sp.Expr, approx: bool) -> bool:
+    diff = x - y
+    value = diff.evalf(40)
+    if value == 0:
+        return True
+    if not value.is_number or value.has(sp.nan, sp.zoo):
+        return False
+    re_part, im_part = value.as_real_imag()
+    precs = [getattr(p, "_prec", 100) for p in (re_part, im_part) if p != 0]
+    if precs and min(precs) < 10:
+        # smaller than evalf can resolve (2^{1/2^{1000}} - 1): only an exact
+        # simplification to zero proves equality; never a tolerance
+        return bool(sp.simplify(diff) == 0)
+    if approx:
+        scale = max(abs(complex(x.evalf(40))), abs(complex(y.evalf(40))))
+        return abs(complex(value)) <= APPROX_REL * scale
+    return False
+
+
+def _identity(x: sp.Expr, y: sp.Expr) -> bool:
+    diff = x - y
+    if sp.expand(diff) == 0:
+        return True
+    symbols = sorted(diff.free_symbols, key=str)
+    rng = random.Random(20240229)
+    checked = 0
+    for _ in range(6):
+        point = {s: sp.Rational(rng.randint(1100, 2900), 1000) for s in symbols}
+        try:
+            dv = complex(diff.subs(point).evalf(40))
+            scale = max(
+                abs(complex(x.subs(point).evalf(40))), abs(complex(y.subs(point).evalf(40)))
+            )
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if dv != dv or scale != scale:  # nan
+            continue
+        if abs(dv) > IDENTITY_REL * max(scale, 1e-30):
+            return False
+        checked += 1
+        if checked >= 3:
+            return True
+    return False
+
+
+def _expr_equal(x: sp.Basic, y: sp.Basic, approx: bool) -> bool:
+    if x == y:
+        return True
+    if isinstance(x, sp.MatrixBase) or isinstance(y, sp.MatrixBase):
+        if not (isinstance(x, sp.MatrixBase) and isinstance(y, sp.MatrixBase)):
+            return False
+        return x.shape == y.shape and all(
+            _expr_equal(a, b, approx) for a, b in zip(x, y, strict=True)
+        )
+    if not (isinstance(x, sp.Expr) and isinstance(y, sp.Expr)):
+        return False
+    if x.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or y.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return False
+    if not x.free_symbols and not y.free_symbols:
+        return _const_equal(x, y, approx)
+    return _identity(x, y)
+
+
+def _canon(latex: str) -> str:
+    return re.sub(r"\s+|\{|\}", "", latex)
+
+
+def _scalar_equal(g: str, a: str) -> bool:
+    if _canon(g) == _canon(a):
+        return True
+    x, y = _sym(g), _sym(a)
+    if x is None or y is None:
+        return False
+    return _expr_equal(x, y, _has_decimal(g) or _has_decimal(a))
+
+
+def _flat(node: Node) -> list[Node]:
+    if isinstance(node, Items):
+        return [leaf for item in node.items for leaf in _flat(item)]
+    return [node]
+
+
+def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
+    if len(gold) != len(answer):
+        return False
+    labels = [g.label for g in gold if isinstance(g, Assign)]
+    if len(labels) == len(gold) and len(set(labels)) == len(labels):
+        # x = 1, y = 2: named values, matched by name or else in the given order
+        if all(isinstance(a, Assign) for a in answer):
+            by_label = {a.label: a for a in answer if isinstance(a, Assign)}
+            return all(g.label in by_label and equal(g, by_label[g.label]) for g in gold)
+        if not any(isinstance(a, Assign) for a in answer):
+            return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
+    # a set of solutions: a perfect matching, order-free
+    memo: dict[tuple[int, int], bool] = {}
+
+    def match(i: int, used: frozenset[int]) -> bool:
+        if i == len(gold):
+            return True
+        for j in range(len(answer)):
+            if j in used:
+                continue
+            if (i, j) not in memo:
+                memo[i, j] = equal(gold[i], answer[j])
+            if memo[i, j] and match(i + 1, used | {j}):
+                return True
+        return False
+
+    return match(0, frozenset())
+
+
+def _as_set(node: Node) -> sp.Set | None:
+    """The set of reals an interval, union or one-variable relation describes."""
+    if (isinstance(node, Seq) and len(node.items) == 2) or isinstance(node, Union):
+        latex = node.latex
+    elif isinstance(node, Relation):
+        latex = node.latex
+    else:
+        return None
+    expr = _sym(latex)
+    if isinstance(expr, sp.Set):
+        return expr
+    if isinstance(expr, sp.Eq) and isinstance(expr.rhs, sp.Set):
+        return expr.rhs
+    if not isinstance(expr, (sp.Rel, sp.And, sp.Or)):
+        return None
+    free = expr.free_symbols
+    if len(free) != 1:
+        return None
+    var = next(iter(free))
+
+    def solve(e: sp.Basic) -> sp.Set:
+        if isinstance(e, sp.And):
+            return sp.Intersection(*(solve(a) for a in e.args))
+        if isinstance(e, sp.Or):
+            return sp.Union(*(solve(a) for a in e.args))
+        result = sp.solveset(e, var, sp.S.Reals)
+        assert isinstance(result, sp.Set)
+        return result
+
+    return solve(expr)
+
+
+def _set_equal(g: Node, a: Node) -> bool:
+    x, y = _as_set(g), _as_set(a)
+    if x is None or y is None:
+        return False
+    if x == y:
+        return True
+    return bool(sp.simplify(sp.SymmetricDifference(x, y)) == sp.S.EmptySet)
+
+
+def _equation_equal(l1: str, r1: str, l2: str, r2: str) -> bool:
+    """Same equation: (l1 - r1) / (l2 - r2) is a nonzero constant (OlympiadBench)."""
+    parts = [_sym(s) for s in (l1, r1, l2, r2)]
+    if any(not isinstance(p, sp.Expr) for p in parts):
+        return False
+    f1, f2 = parts[0] - parts[1], parts[2] - parts[3]  # type: ignore[operator]
+    if f2 == 0 or f1 == 0:
+        return False
+    ratio = sp.cancel(sp.together(f1 / f2))
+    if ratio.free_symbols:
+        return False
+    return bool(ratio != 0 and ratio.is_finite)
+
+
+def equal(gold: Node, answer: Node) -> bool:
+    """Whether ``answer`` is ``gold`` under the rules of this module."""
+    g_items, a_items = _flat(gold), _flat(answer)
+    if len(g_items) > 1 or len(a_items) > 1:
+        return _items_equal(g_items, a_items)
+    gold, answer = g_items[0] if g_items else gold, a_items[0] if a_items else answer
+    if isinstance(gold, Assign) and isinstance(answer, Assign):
+        if gold.label == answer.label and equal(gold.value, answer.value):
+            return True
+        return _equation_equal(gold.label, gold.rhs, answer.label, answer.rhs)
+    if isinstance(gold, Equation) or isinstance(answer, Equation):
+        sides = []
+        for node in (gold, answer):
+            if isinstance(node, Equation):
+                sides.append((node.lhs, node.rhs))
+            elif isinstance(node, Assign):
+                sides.append((node.label, node.rhs))
+            else:
+                return False
+        return _equation_equal(*sides[0], *sides[1])
+    if isinstance(gold, Assign):
+        return equal(gold.value, answer)
+    if isinstance(answer, Assign):
+        return equal(gold, answer.value)
+    if isinstance(gold, Text) or isinstance(answer, Text):
+        return _text_equal(gold, answer)
+    if isinstance(gold, Seq) and isinstance(answer, Seq):
+        return (
+            gold.open == answer.open
+            and gold.close == answer.close
+            and len(gold.items) == len(answer.items)
+            and all(equal(x, y) for x, y in zip(gold.items, answer.items, strict=True))
+        )
+    if isinstance(gold, Matrix) or isinstance(answer, Matrix):
+        return _matrix_equal(gold, answer)
+    if isinstance(gold, (Relation, Union)) or isinstance(answer, (Relation, Union)):
+        return _set_equal(gold, answer)
+    if isinstance(gold, Scalar) and isinstance(answer, Scalar):
+        return _scalar_equal(gold.latex, answer.latex)
+    return False
+
+
+def _text_equal(gold: Node, answer: Node) -> bool:
+    words = [
+        n.words if isinstance(n, Text) else n.latex.lower() if isinstance(n, Scalar) else None
+        for n in (gold, answer)
+    ]
+    return words[0] is not None and words[0] == words[1]
+
+
+def _matrix_equal(gold: Node, answer: Node) -> bool:
+    def cells(node: Node) -> tuple[tuple[Node, ...], ...] | None:
+        if isinstance(node, Matrix):
+            return node.rows
+        if isinstance(node, Seq) and node.open == "(":  # a vector written as a tuple
+            return tuple((item,) for item in node.items)
+        return None
+
+    x, y = cells(gold), cells(answer)
+    if x is None or y is None:
+        return False
+    if len(x) == 1 and len(y) != 1:  # a row vector against a column vector
+        x = tuple((c,) for c in x[0])
+    if len(y) == 1 and len(x) != 1:
+        y = tuple((c,) for c in y[0])
+    return len(x) == len(y) and all(
+        len(r) == len(s) and all(equal(c, d) for c, d in zip(r, s, strict=True))
+        for r, s in zip(x, y, strict=True)
+    )
+
+
+def decide(gold: str, answer: str) -> bool:
+    """Whether ``answer`` is equivalent to ``gold`` (no time limit: run in a worker)."""
+    g, a = clean(gold), clean(answer)
+    if not g or not a:
+        return False
+    if g == a:
+        return True
+    letter = _MCQ.fullmatch(g)
+    if letter is not None:
+        # a multiple-choice gold: the answer's option letter, "(C)", "C." or "C) 42"
+        m = re.match(r"\(?([A-J])\)?(?:[.:)]|\s|$)", a)
+        if m is not None:
+            return m[1] == letter[1]
+    return equal(parse(g), parse(a))

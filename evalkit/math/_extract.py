@@ -1,0 +1,140 @@
+"""Finding the final answer in a model response.
+
+Order (the practice of MATH/Minerva, Qwen2.5-Math ``parser.extract_answer``,
+NeMo-Skills and Math-Verify): the last ``\\boxed{}``/``\\fbox{}`` (GLM's
+``<|begin_of_box|>`` tokens too), else an explicit "final answer is …"
+statement, else the last math span (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``).
+Boxes written side by side in the final sentence ("``\\boxed{1}`` and
+``\\boxed{2}``") are one multi-part answer, as Math-Verify merges them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evalkit.extract.reasoning import split_reasoning
+
+_BOX_COMMANDS = ("\\boxed", "\\fbox")
+_GLM_BOX = re.compile(r"<\|begin_of_box\|>(.*?)<\|end_of_box\|>", re.S)
+_TEXT = re.compile(r"\\(?:text|mbox|textnormal|textrm)\{([^{}]*)\}")
+_SPACING = re.compile(r"\\(?:quad|qquad|[,;:! ()\[\]])|\$|\\\\")
+_FINAL = re.compile(
+    r"\banswer\b\s*(?:is\b|:)\s*:?\s*(?P<ans>.+?)"
+    r"(?:\.?\s*I hope it is correct|\.\s*$|\n|$)",
+    re.I | re.S,
+)
+_SPAN = re.compile(
+    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|\$(?P<d>[^$]+?)\$", re.S
+)
+
+
+def _braced(text: str, start: int) -> tuple[str, int] | None:
+    """The content of the brace group opening at ``text[start]`` and its end."""
+    if start >= len(text) or text[start] != "{":
+        return None
+    depth = 0
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1 : i], i + 1
+        i += 1
+    return None
+
+
+def boxes(text: str) -> list[tuple[int, int, str]]:
+    """Every complete ``\\boxed{…}``/``\\fbox{…}`` (outermost) as (start, end, content)."""
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while True:
+        hits = [(text.find(cmd, i), cmd) for cmd in _BOX_COMMANDS]
+        hits = [(pos, cmd) for pos, cmd in hits if pos >= 0]
+        if not hits:
+            break
+        pos, cmd = min(hits)
+        j = pos + len(cmd)
+        while j < len(text) and text[j] == " ":
+            j += 1
+        group = _braced(text, j)
+        if group is None:
+            i = j
+            continue
+        found.append((pos, group[1], group[0]))
+        i = group[1]
+    for m in _GLM_BOX.finditer(text):
+        found.append((m.start(), m.end(), m.group(1)))
+    found.sort()
+    return found
+
+
+def _joins(between: str) -> bool:
+    """Whether two boxes separated by ``between`` belong to one answer.
+
+    Only short connecting words ("and", "for part (a) and", commas) may stand
+    between them: no digits, formulas or sentences.
+    """
+    rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between)).strip()
+    return len(rest) <= 40 and not re.search(r"[\d\\=^_{}]", rest)
+
+
+def _last_boxed(text: str) -> str | None:
+    found = boxes(text)
+    if not found:
+        return None
+    parts = [found[-1]]
+    for prev in reversed(found[:-1]):
+        between = text[prev[1] : parts[0][0]]
+        if not _joins(between):
+            break
+        parts.insert(0, prev)
+    return ", ".join(p[2].strip() for p in parts)
+
+
+def _final_statement(text: str) -> str | None:
+    matches = list(_FINAL.finditer(text))
+    if not matches:
+        return None
+    answer = matches[-1].group("ans").strip()
+    spans = [m for m in _SPAN.finditer(answer)]
+    if spans:
+        return _span_text(spans[0])
+    return answer or None
+
+
+def _span_text(m: re.Match[str]) -> str:
+    return next(g for g in m.groups() if g is not None).strip()
+
+
+def _last_span(text: str) -> str | None:
+    spans = list(_SPAN.finditer(text))
+    if not spans:
+        return None
+    return _span_text(spans[-1]) or None
+
+
+def extract_final(text: str) -> str | None:
+    """The final answer of ``text`` (a final answer, reasoning already removed)."""
+    for finder in (_last_boxed, _final_statement, _last_span):
+        found = finder(text)
+        if found:
+            return found
+    return None
+
+
+def extract_answer(response: str) -> str | None:
+    """The final answer of a model response, or None if it has none.
+
+    Reasoning inside ``<think>…</think>`` is ignored; a response whose thinking
+    never closed (truncated) has no answer.
+    """
+    split = split_reasoning(response)
+    if split.unclosed:
+        return None
+    return extract_final(split.answer)

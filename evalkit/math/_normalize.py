@@ -1,0 +1,118 @@
+"""String clean-up of a LaTeX answer before it is parsed.
+
+Each rule is one a human competition grader applies and most graders implement
+(hendrycks MATH ``strip_string``, Minerva ``normalize_final_answer`` (Lewkowycz
+et al. 2022, app. D), Qwen2.5-Math ``strip_string``, PRM800K ``_normalize``,
+latex2sympy2_extended ``NormalizationConfig``): delimiters and boxes, spacing
+commands, ``\\left``/``\\right``, ``\\dfrac``, degrees, the percent sign and the
+dollar sign (units: ``10\\%`` is compared as ``10``), thousands separators,
+trailing sentence punctuation, and an approximate value given after the exact one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evalkit.math._extract import boxes
+
+_UNICODE = {
+    "≤": r"\le ",
+    "≥": r"\ge ",
+    "≠": r"\neq ",
+    "∞": r"\infty ",
+    "π": r"\pi ",
+    "√": r"\sqrt ",
+    "±": r"\pm ",
+    "∓": r"\mp ",
+    "∪": r"\cup ",
+    "∈": r"\in ",
+    "−": "-",
+    "·": r"\cdot ",
+    "×": r"\times ",
+    "…": r"\ldots ",
+    "\u00a0": " ",
+}
+# commands that an over-escaped response writes as ``\\frac`` (JSON double escaping)
+_DOUBLED = re.compile(
+    r"\\\\(?=(?:d?frac|tfrac|sqrt|left|right|le|ge|leq|geq|lt|gt|neq|pi|cdot|times|infty|"
+    r"in|pm|mp|cup|sin|cos|tan|log|ln|exp|boxed|ldots|cdots|dots)(?![a-zA-Z]))"
+)
+_SIZES = re.compile(
+    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])"
+)
+_SPACES = re.compile(r"\\(?:q?quad|displaystyle|textstyle|[,;:!> ])|~")
+_RELATIONS = [
+    (re.compile(r"\\(?:geq|geqslant|ge)(?![a-zA-Z])|>="), r" \\ge "),
+    (re.compile(r"\\(?:leq|leqslant|le)(?![a-zA-Z])|<="), r" \\le "),
+    (re.compile(r"\\(?:neq|ne)(?![a-zA-Z])|!="), r" \\neq "),
+    (re.compile(r"\\gt(?![a-zA-Z])"), " > "),
+    (re.compile(r"\\lt(?![a-zA-Z])"), " < "),
+]
+_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°|\\degree(?![a-zA-Z])")
+_PERCENT = re.compile(r"\\?%|\\percent(?![a-zA-Z])")
+_APPROX = re.compile(
+    r"\\approx|\\sim(?![a-zA-Z])|\(\s*(?:about|approx|approximately|roughly)\b", re.I
+)
+_THOUSANDS = re.compile(r"(\d),\\!\s*(?=\d{3})|(\d)\{,\}(?=\d{3})")
+_PLAIN_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_TEXT_CMD = re.compile(
+    r"\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm|mathbf|operatorname)\s*\{"
+)
+_LEAD = re.compile(r"^.*(?<![\\a-zA-Z])(?:is|are)\s+(?=\S)", re.S)
+
+
+def _unwrap_text(s: str) -> str:
+    """``\\text{…}`` etc.: numbers are unwrapped, words kept as ``\\text{…}``."""
+    out = []
+    i = 0
+    while True:
+        m = _TEXT_CMD.search(s, i)
+        if m is None:
+            out.append(s[i:])
+            break
+        depth, j = 1, m.end()
+        while j < len(s) and depth:
+            depth += {"{": 1, "}": -1}.get(s[j], 0)
+            j += 1
+        inner = s[m.end() : j - 1] if depth == 0 else s[m.end() :]
+        out.append(s[i : m.start()])
+        if re.search(r"[A-Za-z]{2,}", inner) and not inner.lstrip().startswith("\\"):
+            out.append(" \\text{" + inner.strip() + "} ")
+        else:
+            out.append(inner)  # \text{13}, \mathrm{e}, \mathbf{v}: content is math
+        i = j
+    return "".join(out)
+
+
+def clean(answer: str) -> str:
+    """A canonical LaTeX string for ``answer`` (no structure decided yet)."""
+    s = answer.strip()
+    for k, v in _UNICODE.items():
+        s = s.replace(k, v)
+    s = _DOUBLED.sub(r"\\", s)
+    s = s.replace("\\$", " ").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    if boxes(s):
+        from evalkit.math._extract import extract_final
+
+        s = extract_final(s) or s
+    s = re.sub(r"\$+|\\\(|\\\)|\\\[|\\\]", " ", s)
+    m = _APPROX.search(s)
+    if m is not None and m.start() > 0:
+        s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
+    s = _THOUSANDS.sub(r"\1\2", s)
+    s = _SIZES.sub("", s).replace("\\left.", "").replace("\\right.", "")
+    s = _SPACES.sub(" ", s)
+    s = re.sub(r"\\?\.\.\.|\\[lc]?dots[bcmo]?(?![a-zA-Z])", r" \\ldots ", s)
+    s = _unwrap_text(s)
+    for pattern, repl in _RELATIONS:
+        s = pattern.sub(repl, s)
+    s = _DEGREES.sub(" ", s)
+    s = _PERCENT.sub(" ", s)
+    s = re.sub(r"\\text\{(?:percent|pct|degrees?|dollars?)\}|\b(?:percent|pct|dollars?)\b", " ", s)
+    s = _LEAD.sub("", s) if re.search(r"(?<![\\a-zA-Z])(?:is|are)\s", s) else s
+    s = re.sub(r"(?<![\d.])\.(\d)", r"0.\1", s)  # .5 -> 0.5 (MATH strip_string)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"(?:(?<!\.)\.|[,;:!?])\s*$", "", s).strip()  # sentence punctuation
+    if _PLAIN_THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
+    return s

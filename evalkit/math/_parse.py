@@ -1,0 +1,250 @@
+"""The structure of a cleaned answer: lists, sets, tuples/intervals, matrices,
+equations, relations, ``\\pm``, units and text.
+
+Structure is decided on the string (top-level commas, brackets, ``=``) so the
+rules stay the grader's, not the parser's; scalar pieces are later converted to
+sympy by ``_compare``.  Rules and their sources:
+
+* a top-level list (``1, 2``; "6 and 8"; ``\\{…\\}``) is a set of solutions, order-free
+  (MathArena ``AnswerList``, OlympiadBench unordered matching);
+  a bracketed ``(a, b)``/``[a, b)`` is an ordered tuple or interval whose brackets
+  count (PRM800K, Math-Verify);
+* ``x = v`` with a plain name on the left is an assignment of ``v`` (Minerva keeps
+  the text after ``=``; Math-Verify unwraps assignments); a chain ``a = b = v``
+  keeps the last value; other equations stay equations;
+* ``a \\pm b`` is the two solutions ``a + b`` and ``a - b`` (OlympiadBench);
+* words after a number are units (``10\\text{ cm}`` is 10; MATH ``strip_string``),
+  an answer made only of words is compared as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# a name that can stand on the left of an assignment: x, a_{37}, f(x), \alpha, y'
+_NAME = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[\w,]+\}?|_\w)?'*(?:\([^()=]*\))?"
+_LABEL = re.compile(rf"{_NAME}|\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s*:\s*{_NAME})+")
+_REL = re.compile(r"\\(?:le|ge|neq|in|notin|subseteq)(?![a-zA-Z])|[<>]")
+_UNITS = (
+    "cm|mm|km|m|kg|mg|g|ml|l|s|sec|min|h|hr|hrs|ft|in|yd|mi|mph|lb|lbs|oz|cal|kcal|"
+    "kwh|w|kw|v|a|hz|j|n|pa|cc|sq"
+)
+_TEXT_SEG = re.compile(r"\\text\{([^{}]*)\}(?:\s*\^\s*\{?\d\}?)?")
+_WORD = re.compile(
+    rf"(?<![\\A-Za-z])(?:[A-Za-z]{{4,}}|(?<=[\d\s])(?:{_UNITS}|[A-Za-z]{{3}})(?=\s|$|\^))"
+    r"(?:\s*\^\s*\{?\d\}?)?"
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    words: str
+
+
+@dataclass(frozen=True)
+class Scalar:
+    latex: str
+
+
+@dataclass(frozen=True)
+class Seq:
+    """``(a, b)``, ``[a, b)``: ordered; the brackets matter for intervals."""
+
+    open: str
+    close: str
+    items: tuple[Node, ...]
+    latex: str
+
+
+@dataclass(frozen=True)
+class Items:
+    """A set of answers (order-free), from a top-level list or ``\\{…\\}``."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rows: tuple[tuple[Node, ...], ...]
+
+
+@dataclass(frozen=True)
+class Assign:
+    label: str
+    value: Node
+    rhs: str
+
+
+@dataclass(frozen=True)
+class Equation:
+    lhs: str
+    rhs: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Inequalities, ``\\neq`` and ``x \\in S``: compared as the set they describe."""
+
+    latex: str
+
+
+@dataclass(frozen=True)
+class Union:
+    latex: str
+
+
+Node = Text | Scalar | Seq | Items | Matrix | Assign | Equation | Relation | Union
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def split_top(s: str, seps: str = ",;") -> list[str]:
+    """Split at separators outside any bracket (``[0,1)`` counts as a bracket)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s) and s[i + 1] in "{}":
+            depth += 1 if s[i + 1] == "{" else -1
+            i += 2
+            continue
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif ch in seps and depth == 0:
+            parts.append(s[start:i])
+            start = i + 1
+        i += 1
+    parts.append(s[start:])
+    return [p.strip() for p in parts]
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        if ch in "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _enclosed(s: str) -> bool:
+    """Whether s[0] and s[-1] are one bracket pair enclosing everything."""
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth == 0 and i != len(s) - 1:
+                return False
+    return depth == 0
+
+
+def _matrix(s: str) -> Node | None:
+    m = re.fullmatch(r"\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", s, re.S)
+    if m is None:
+        return None
+    body = m.group(2)
+    rows = [r for r in re.split(r"\\\\", body)]
+    cells = [[c.strip() for c in r.split("&")] for r in rows]
+    while cells and all(c == "" for c in cells[-1]):
+        cells.pop()
+    flat = [c for r in cells for c in r]
+    # a broken rendering that put ``\\`` between the tokens of one formula
+    # (MathArena parse_manual): cells that are not formulas on their own
+    if any(not _balanced(c) or re.fullmatch(r"[-+*/^=]|\\times|\\cdot|\^\{\}", c) for c in flat):
+        return parse(" ".join(c for c in flat if c))
+    if not cells or len({len(r) for r in cells}) != 1:
+        return None
+    return Matrix(tuple(tuple(parse(c) for c in r) for r in cells))
+
+
+def _pm(s: str) -> list[str] | None:
+    m = re.search(r"\\(pm|mp)(?![a-zA-Z])", s)
+    if m is None:
+        return None
+    first, second = ("+", "-") if m.group(1) == "pm" else ("-", "+")
+    return [s[: m.start()] + first + s[m.end() :], s[: m.start()] + second + s[m.end() :]]
+
+
+def _strip_units(s: str) -> str:
+    """Drop words (units, qualifiers) from a part that has a number in it."""
+    bare = _WORD.sub(" ", _TEXT_SEG.sub(" ", s)).strip()
+    if re.search(r"\d", bare) and bare != s.strip():
+        return re.sub(r"\s+", " ", bare)
+    return s
+
+
+def _text(s: str) -> Text | None:
+    """An answer made of words ("odd", "no solution") compared as text."""
+    plain = _TEXT_SEG.sub(r" \1 ", s)
+    if re.search(r"\d", plain) or not re.search(r"(?<!\\)\b[A-Za-z]{2,}", plain):
+        return None
+    if re.search(r"\\(?!text)[A-Za-z]+", plain) and not _TEXT_SEG.search(s):
+        return None  # a formula such as \sin x
+    words = re.sub(r"[^a-z0-9\\ ]+", " ", plain.lower())
+    return Text(" ".join(words.split()))
+
+
+def parse(s: str) -> Node:
+    """The structure of a cleaned answer string."""
+    s = s.strip()
+    parts = _split_list(s)
+    if len(parts) > 1:
+        return Items(tuple(parse(p) for p in parts))
+    return _parse_part(s)
+
+
+def _split_list(s: str) -> list[str]:
+    joined = re.sub(r"\\text\{\s*(?:and|or|,)\s*\}|(?<![\\A-Za-z])(?:and|or)(?![A-Za-z])", ",", s)
+    parts = [p for p in split_top(joined) if p]
+    return parts if len(parts) > 1 else [s]
+
+
+def _parse_part(s: str) -> Node:
+    s = s.strip()
+    if not s:
+        return Scalar("")
+    if s.startswith("\\begin"):
+        mat = _matrix(s)
+        if mat is not None:
+            return mat
+    if s.startswith("\\{") and s.endswith("\\}") and _balanced(s[2:-2]):
+        inner = parse(s[2:-2])
+        return inner if isinstance(inner, Items) else Items((inner,))
+    expanded = _pm(s)
+    if expanded is not None:
+        return Items(tuple(parse(e) for e in expanded))
+    text = _text(s)
+    if text is not None:
+        return text
+    s = _strip_units(s)
+    sides = _split_equals(s)
+    if len(sides) > 1:
+        lhs, value = sides[0], sides[-1]
+        if _LABEL.fullmatch(lhs.replace(" ", "")) and not _REL.search(value):
+            return Assign(lhs.replace(" ", ""), parse(value), value)
+        if len(sides) == 2:
+            return Equation(lhs, value)
+        return parse(value)
+    if _REL.search(s):
+        return Relation(s)
+    if re.search(r"\\cup(?![a-zA-Z])", s):
+        return Union(s)
+    if len(s) >= 2 and s[0] in "([" and s[-1] in ")]" and _enclosed(s):
+        items = split_top(s[1:-1])
+        if len(items) > 1:
+            return Seq(s[0], s[-1], tuple(parse(i) for i in items), s)
+        if s[0] == "(":
+            return _parse_part(s[1:-1])
+    return Scalar(s)
+
+
+def _split_equals(s: str) -> list[str]:
+    sides = split_top(s, "=")
+    return sides if len(sides) > 1 and all(sides) else [s]

@@ -1,0 +1,120 @@
+"""Score evalkit.math and Math-Verify side by side on a labelled JSONL file.
+
+Each line has ``gold``, ``pred`` (a bare answer or a whole response),
+``equivalent`` (the label) and ``label_status``; only rows whose label is
+trusted (``agree``/``disagree``, see tests/math/data/PROVENANCE.md) are scored.
+Prints accuracy, false positives (a wrong answer credited), false negatives and
+the median/p99 time per comparison for each grader.
+
+    PYTHONPATH=$PWD python scripts/bench_math.py [FILE] [--no-math-verify] [--show-errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from evalkit.math import grade
+
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "math" / "data" / "dev.jsonl"
+SCORED = {"agree", "disagree"}
+
+
+def load(path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r for r in rows if r.get("label_status") in SCORED]
+
+
+def math_verify_grader() -> Callable[[str, str], bool]:
+    """Math-Verify 0.9.0 as NeMo-Skills and the reference notes call it."""
+    from math_verify import parse, verify  # dev dependency only
+
+    def run(gold: str, pred: str) -> bool:
+        try:
+            g = parse(gold, parsing_timeout=None)  # type: ignore[arg-type]
+            p = parse(pred, parsing_timeout=None)  # type: ignore[arg-type]
+            return bool(verify(g, p, timeout_seconds=None))  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - count a Math-Verify crash as "not equal"
+            return False
+
+    return run
+
+
+def score(name: str, fn: Callable[[str, str], bool], rows: list[dict]) -> dict:
+    times, wrong = [], []
+    tp = tn = fp = fn_ = 0
+    for row in track(rows, description=name):
+        start = time.perf_counter()
+        got = fn(row["gold"], row["pred"])
+        times.append(time.perf_counter() - start)
+        want = bool(row["equivalent"])
+        if got and want:
+            tp += 1
+        elif not got and not want:
+            tn += 1
+        elif got:
+            fp += 1
+            wrong.append(("FP", row))
+        else:
+            fn_ += 1
+            wrong.append(("FN", row))
+    times.sort()
+    return {
+        "name": name,
+        "n": len(rows),
+        "acc": (tp + tn) / len(rows),
+        "fp": fp,
+        "fn": fn_,
+        "neg": tn + fp,
+        "median": statistics.median(times),
+        "p99": times[min(len(times) - 1, int(0.99 * len(times)))],
+        "wrong": wrong,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--no-math-verify", action="store_true")
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args(argv)
+    rows = load(args.file)
+    console = Console()
+    graders: list[tuple[str, Callable[[str, str], bool]]] = [("evalkit.math", grade)]
+    if not args.no_math_verify:
+        graders.append(("math-verify 0.9.0", math_verify_grader()))
+    grade("1", "1")  # start the worker outside the timings
+    results = [score(name, fn, rows) for name, fn in graders]
+    table = Table(title=f"{args.file.name}: {len(rows)} rows with trusted labels")
+    for col in ("grader", "accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(
+            r["name"],
+            f"{r['acc']:.1%}",
+            str(r["fp"]),
+            f"{r['fp'] / len(rows):.1%}",
+            str(r["fn"]),
+            f"{r['median'] * 1000:.1f}",
+            f"{r['p99'] * 1000:.0f}",
+        )
+    console.print(table)
+    if args.show_errors:
+        for kind, row in results[0]["wrong"]:
+            console.print(
+                f"[bold]{kind}[/] {row['id']}: {row['gold'][:120]!r} | {row['pred'][-200:]!r}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
