@@ -73,10 +73,8 @@ class MathAnswerBenchmark(Benchmark):
 
     # -- judging -------------------------------------------------------------
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
-        from evalkit import math as grader
-
         return {"benchmark": self.name, "data_hash": self.data_hash(),
-                "grader": getattr(grader, "__version__", "evalkit.math")}
+                "grader_sha256": grader_sha256()}
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
@@ -100,6 +98,18 @@ class MathAnswerBenchmark(Benchmark):
 
     def render(self, summary: Mapping[str, Any]) -> RenderableType:
         return render_answer_summary(summary)
+
+
+def grader_sha256() -> str:
+    """A hash of the symbolic grader's source: a changed grader re-judges every answer."""
+    import hashlib
+
+    from evalkit import math as grader
+
+    h = hashlib.sha256()
+    for f in sorted(Path(grader.__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def grade_answer(problem_id: str, generation: Generation, gold: str,

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.math import grader_sha256
 from evalkit.benchmarks.mathdata import MathItem, load_items
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
@@ -75,6 +76,7 @@ class ProofBenchmark(Benchmark):
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
         return {"benchmark": self.name, "data_hash": self.data_hash(),
                 "prompt_version": prompt_version(), "scale": self.scale.name,
+                "grader_sha256": grader_sha256(),
                 "judge_model": ctx.judge_model.info() if ctx.judge_model else None}
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
