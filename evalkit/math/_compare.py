@@ -164,32 +164,27 @@ def _flat(node: Node) -> list[Node]:
 
 
 def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
-    if len(gold) != len(answer):
-        return False
     labels = [g.label for g in gold if isinstance(g, Assign)]
     if len(labels) == len(gold) and len(set(labels)) == len(labels):
         # x = 1, y = 2: named values, matched by name or else in the given order
+        if len(gold) != len(answer):
+            return False
         if all(isinstance(a, Assign) for a in answer):
             by_label = {a.label: a for a in answer if isinstance(a, Assign)}
             return all(g.label in by_label and equal(g, by_label[g.label]) for g in gold)
         if not any(isinstance(a, Assign) for a in answer):
             return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
-    # a set of solutions: a perfect matching, order-free
+    # a set of solutions: order-free, a repeated solution counts once
     memo: dict[tuple[int, int], bool] = {}
 
-    def match(i: int, used: frozenset[int]) -> bool:
-        if i == len(gold):
-            return True
-        for j in range(len(answer)):
-            if j in used:
-                continue
-            if (i, j) not in memo:
-                memo[i, j] = equal(gold[i], answer[j])
-            if memo[i, j] and match(i + 1, used | {j}):
-                return True
-        return False
+    def pair(i: int, j: int) -> bool:
+        if (i, j) not in memo:
+            memo[i, j] = equal(gold[i], answer[j])
+        return memo[i, j]
 
-    return match(0, frozenset())
+    return all(any(pair(i, j) for j in range(len(answer))) for i in range(len(gold))) and all(
+        any(pair(i, j) for i in range(len(gold))) for j in range(len(answer))
+    )
 
 
 def _as_set(node: Node) -> sp.Set | None:

@@ -20,9 +20,10 @@ _TEXT = re.compile(r"\\(?:text|mbox|textnormal|textrm)\{([^{}]*)\}")
 _SPACING = re.compile(r"\\(?:quad|qquad|[,;:! ()\[\]])|\$|\\\\")
 _FINAL = re.compile(
     r"\banswer\b\s*(?:is\b|:)\s*:?\s*(?P<ans>.+?)"
-    r"(?:\.?\s*I hope it is correct|\.\s*$|\n|$)",
+    r"(?:\.?\s*I hope it is correct|\.(?:\s|$)|\n|$)",
     re.I | re.S,
 )
+_NUMBER = re.compile(r"(?<![\w.^_])-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*%)?(?![\w^_])")
 _SPAN = re.compile(
     r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|\$(?P<d>[^$]+?)\$", re.S
 )
@@ -97,15 +98,18 @@ def _last_boxed(text: str) -> str | None:
     return ", ".join(p[2].strip() for p in parts)
 
 
-def _final_statement(text: str) -> str | None:
+def final_statement(text: str) -> tuple[int, str] | None:
+    """(position, answer) of the last "the answer is …" / "Final Answer: …"."""
     matches = list(_FINAL.finditer(text))
     if not matches:
         return None
     answer = matches[-1].group("ans").strip()
-    spans = [m for m in _SPAN.finditer(answer)]
+    # "Final Answer: the largest value of $f$ is 19": the value follows the last "is"
+    tail = re.split(r"(?<![\\A-Za-z])(?:is|are|equals)\s+", answer)[-1]
+    spans = list(_SPAN.finditer(tail))
     if spans:
-        return _span_text(spans[0])
-    return answer or None
+        return matches[-1].start(), _span_text(spans[0])
+    return (matches[-1].start(), tail.strip()) if tail.strip() else None
 
 
 def _span_text(m: re.Match[str]) -> str:
@@ -113,19 +117,30 @@ def _span_text(m: re.Match[str]) -> str:
 
 
 def _last_span(text: str) -> str | None:
+    """The last math span, or a plain number written after it ("… by 100%.")."""
     spans = list(_SPAN.finditer(text))
+    after = spans[-1].end() if spans else 0
+    numbers = list(_NUMBER.finditer(text, after))
+    if numbers:
+        return numbers[-1].group(0)
     if not spans:
         return None
     return _span_text(spans[-1]) or None
 
 
 def extract_final(text: str) -> str | None:
-    """The final answer of ``text`` (a final answer, reasoning already removed)."""
-    for finder in (_last_boxed, _final_statement, _last_span):
-        found = finder(text)
-        if found:
-            return found
-    return None
+    """The final answer of ``text`` (a final answer, reasoning already removed).
+
+    A "final answer is …" statement written after the last box wins over the box
+    (Minerva-format responses box intermediate results).
+    """
+    statement = final_statement(text)
+    found = boxes(text)
+    if found and (statement is None or statement[0] < found[-1][0]):
+        return _last_boxed(text)
+    if statement is not None:
+        return statement[1]
+    return _last_span(text)
 
 
 def extract_answer(response: str) -> str | None:
