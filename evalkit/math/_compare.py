@@ -164,14 +164,14 @@ def _flat(node: Node) -> list[Node]:
 
 
 def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
-    labels = [g.label for g in gold if isinstance(g, Assign)]
-    if len(labels) == len(gold) and len(set(labels)) == len(labels):
+    named = [g for g in gold if isinstance(g, Assign)]
+    if len(named) == len(gold) and len({g.label for g in named}) == len(named):
         # x = 1, y = 2: named values, matched by name or else in the given order
         if len(gold) != len(answer):
             return False
         if all(isinstance(a, Assign) for a in answer):
             by_label = {a.label: a for a in answer if isinstance(a, Assign)}
-            return all(g.label in by_label and equal(g, by_label[g.label]) for g in gold)
+            return all(g.label in by_label and equal(g, by_label[g.label]) for g in named)
         if not any(isinstance(a, Assign) for a in answer):
             return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
     # a set of solutions: order-free, a repeated solution counts once

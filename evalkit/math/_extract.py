@@ -17,6 +17,7 @@ from evalkit.extract.reasoning import split_reasoning
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _GLM_BOX = re.compile(r"<\|begin_of_box\|>(.*?)<\|end_of_box\|>", re.S)
 _TEXT = re.compile(r"\\(?:text|mbox|textnormal|textrm)\{([^{}]*)\}")
+_CONNECTORS = {"and", "or", "for", "part", "parts"}
 _SPACING = re.compile(r"\\(?:quad|qquad|[,;:! ()\[\]])|\$|\\\\")
 _FINAL = re.compile(
     r"\banswer\b\s*(?:is\b|:)\s*:?\s*(?P<ans>.+?)"
@@ -78,11 +79,12 @@ def boxes(text: str) -> list[tuple[int, int, str]]:
 def _joins(between: str) -> bool:
     """Whether two boxes separated by ``between`` belong to one answer.
 
-    Only short connecting words ("and", "for part (a) and", commas) may stand
-    between them: no digits, formulas or sentences.
+    Only connectors may stand between them: commas, "and"/"or", part labels
+    ("for part (a) and"); any other word or formula ends the answer.
     """
-    rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between)).strip()
-    return len(rest) <= 40 and not re.search(r"[\d\\=^_{}]", rest)
+    rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between))
+    rest = re.sub(r"\([a-z]\)|[,;&.]", " ", rest.lower())
+    return set(rest.split()) <= _CONNECTORS
 
 
 def _last_boxed(text: str) -> str | None:
