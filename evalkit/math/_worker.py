@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 
-
 _WARM_UP = [
     (r"x \in [1,2]", r"1 \le x \le 2"),
     (r"\frac{\sqrt{3}}{2}", "0.8660254037844386"),
