@@ -37,6 +37,7 @@ from evalkit.math._parse import (
     parse,
 )
 
+_HUGE = 10**6
 APPROX_REL = 1e-9  # decimal answer vs exact value: ~10 significant digits
 IDENTITY_REL = 1e-20  # random-point identity test at 40 digits
 _DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)")
@@ -92,12 +93,28 @@ def _const_equal(x: sp.Expr, y: sp.Expr, approx: bool) -> bool:
     precs = [getattr(p, "_prec", 100) for p in (re_part, im_part) if p != 0]
     if precs and min(precs) < 10:
         # smaller than evalf can resolve (2^{1/2^{1000}} - 1): only an exact
-        # simplification to zero proves equality; never a tolerance
+        # simplification to zero proves equality, never a tolerance; simplify is
+        # not tried on giant exponents, which it cannot finish (OlympiadBench
+        # refuses exponents over 1000 the same way)
+        if _giant(diff):
+            return False
         return bool(sp.simplify(diff) == 0)
     if approx:
         scale = max(abs(complex(x.evalf(40))), abs(complex(y.evalf(40))))
         return abs(complex(value)) <= APPROX_REL * scale
     return False
+
+
+def _giant(expr: sp.Expr) -> bool:
+    """Powers sympy cannot simplify in reasonable time: huge or tiny exponents."""
+    for power in expr.atoms(sp.Pow):
+        exp = power.exp
+        if not exp.is_number:
+            continue
+        size = abs(complex(exp.evalf(15)))
+        if size > 1000 or 0 < size < 1e-6 or exp.has(sp.Pow) and size > 100:
+            return True
+    return any(abs(p.p) > _HUGE or p.q > _HUGE for p in expr.atoms(sp.Rational))
 
 
 def _identity(x: sp.Expr, y: sp.Expr) -> bool:
