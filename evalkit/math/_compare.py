@@ -112,7 +112,7 @@ def _giant(expr: sp.Expr) -> bool:
         if not exp.is_number:
             continue
         size = abs(complex(exp.evalf(15)))
-        if size > 1000 or 0 < size < 1e-6 or exp.has(sp.Pow) and size > 100:
+        if size > 1000 or 0 < size < 1e-6 or (exp.has(sp.Pow) and size > 100):
             return True
     return any(abs(p.p) > _HUGE or p.q > _HUGE for p in expr.atoms(sp.Rational))
 
