@@ -118,12 +118,19 @@ def _span_text(m: re.Match[str]) -> str:
     return next(g for g in m.groups() if g is not None).strip()
 
 
+def _new_sentence(span: re.Match[str], between: str) -> bool:
+    """Whether text after ``span`` starts a new sentence before ``between`` ends."""
+    if re.search(r"[.!?]\s*$", _span_text(span)) and re.match(r"\s", between):
+        return True
+    return re.search(r"[.!?:](?:\s|$)|\n", between) is not None
+
+
 def _last_span(text: str) -> str | None:
-    """The last math span, or a plain number written after it ("… by 100%.")."""
+    """The last math span, or a plain number in a later sentence ("… by 100%.")."""
     spans = list(_SPAN.finditer(text))
     after = spans[-1].end() if spans else 0
     numbers = list(_NUMBER.finditer(text, after))
-    if numbers:
+    if numbers and (not spans or _new_sentence(spans[-1], text[after : numbers[-1].start()])):
         return numbers[-1].group(0)
     if not spans:
         return None

@@ -96,6 +96,9 @@ def clean(answer: str) -> str:
     s = _DOUBLED.sub(r"\\", s)
     s = _CHAT_TOKENS.sub(" ", s)
     s = s.replace("\\$", " ").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    # x**2 is a power (Python notation); other ** are Markdown bold
+    s = re.sub(r"(?<=[\w)}])\*\*(?=[\w({-])", "^", s).replace("**", " ")
+    s = s.replace("\\varnothing", "\\emptyset")
     if boxes(s):
         from evalkit.math._extract import extract_final
 
