@@ -34,14 +34,26 @@ def load(path: Path) -> list[dict]:
     return [r for r in rows if r.get("label_status") in SCORED]
 
 
+def _math_mode(text: str) -> str:
+    # NeMo-Skills math_grader: a side without a LaTeX environment is wrapped in $…$
+    return text if any(m in text for m in ("$", "\\(", "\\[", "boxed")) else f"${text}$"
+
+
 def math_verify_grader() -> Callable[[str, str], bool]:
-    """Math-Verify 0.9.0 as NeMo-Skills and the reference notes call it."""
-    from math_verify import parse, verify  # dev dependency only
+    """Math-Verify 0.9.0 as NeMo-Skills calls it ($-wrapping, first box wins)."""
+    from math_verify import (  # dev dependency only
+        ExprExtractionConfig,
+        LatexExtractionConfig,
+        parse,
+        verify,
+    )
+
+    config = [LatexExtractionConfig(boxed_match_priority=0), ExprExtractionConfig()]
 
     def run(gold: str, pred: str) -> bool:
         try:
-            g = parse(gold, parsing_timeout=None)  # type: ignore[arg-type]
-            p = parse(pred, parsing_timeout=None)  # type: ignore[arg-type]
+            g = parse(_math_mode(gold), config, parsing_timeout=None)  # type: ignore[arg-type]
+            p = parse(_math_mode(pred), config, parsing_timeout=None)  # type: ignore[arg-type]
             return bool(verify(g, p, timeout_seconds=None))  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - count a Math-Verify crash as "not equal"
             return False
@@ -50,12 +62,14 @@ def math_verify_grader() -> Callable[[str, str], bool]:
 
 
 def score(name: str, fn: Callable[[str, str], bool], rows: list[dict]) -> dict:
-    times, wrong = [], []
+    times, wrong, slow = [], [], []
     tp = tn = fp = fn_ = 0
     for row in track(rows, description=name):
         start = time.perf_counter()
         got = fn(row["gold"], row["pred"])
         times.append(time.perf_counter() - start)
+        if times[-1] > 1.0:
+            slow.append((times[-1], row["id"]))
         want = bool(row["equivalent"])
         if got and want:
             tp += 1
@@ -78,6 +92,7 @@ def score(name: str, fn: Callable[[str, str], bool], rows: list[dict]) -> dict:
         "median": statistics.median(times),
         "p99": times[min(len(times) - 1, int(0.99 * len(times)))],
         "wrong": wrong,
+        "slow": slow,
     }
 
 
@@ -92,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     graders: list[tuple[str, Callable[[str, str], bool]]] = [("evalkit.math", grade)]
     if not args.no_math_verify:
         graders.append(("math-verify 0.9.0", math_verify_grader()))
-    grade("1", "1")  # start the worker outside the timings
+    grade("1", "1.0")  # start the worker outside the timings
     results = [score(name, fn, rows) for name, fn in graders]
     table = Table(title=f"{args.file.name}: {len(rows)} rows with trusted labels")
     for col in ("grader", "accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
@@ -113,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             console.print(
                 f"[bold]{kind}[/] {row['id']}: {row['gold'][:120]!r} | {row['pred'][-200:]!r}"
             )
+        for seconds, row_id in results[0]["slow"]:
+            console.print(f"[bold]slow[/] {row_id}: {seconds:.1f} s")
     return 0
 
 

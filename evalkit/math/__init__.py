@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from evalkit.extract.reasoning import split_reasoning
-from evalkit.math._extract import extract_answer, extract_final
+from evalkit.math._extract import boxes, extract_answer, extract_final, final_statement
 from evalkit.math._timeout import POOL
 
 __all__ = ["DEFAULT_TIMEOUT", "equivalent", "extract_answer", "grade"]
@@ -40,23 +40,30 @@ def equivalent(gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT) -> bool
     return bool(reply and reply.get("equivalent"))
 
 
+def _gold_answer(gold: str) -> str:
+    """A gold answer is used as written unless it is a boxed solution."""
+    if boxes(gold):
+        return extract_final(split_reasoning(gold).answer) or gold
+    return gold
+
+
 def _answer_of(text: str) -> str | None:
     """The answer in ``text``: extracted from a response, or ``text`` if bare."""
     split = split_reasoning(text)
     if split.unclosed:
         return None
     final = split.answer.strip()
-    spans = _SPAN.findall(final)
-    found = extract_final(final)
-    if found is None:
-        return final or None
-    if not spans or "boxed" in final or "box|>" in final:
-        return found
+    if not final:
+        return None
+    if boxes(final) or final_statement(final) is not None:
+        return extract_final(final)
+    if not _SPAN.search(final):
+        return final  # a bare answer: no box, no statement, no math delimiters
     # a bare answer written in math mode, e.g. "$(1,2).$", is kept whole
-    stripped = re.sub(r"^\s*(\$\$?|\\\(|\\\[)|(\$\$?|\\\)|\\\])[\s.,;]*$", "", final)
-    if not _SPAN.search(stripped) and stripped.count("$") == 0:
+    inner = re.sub(r"^(\$\$?|\\\(|\\\[)|(\$\$?|\\\)|\\\])[\s.,;]*$", "", final)
+    if not _SPAN.search(inner):
         return final
-    return found
+    return extract_final(final)
 
 
 def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
@@ -66,7 +73,7 @@ def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
     is compared as is; a response with an unclosed ``<think>`` scores False.
     """
     answer = _answer_of(response)
-    gold_answer = _answer_of(gold) or gold
+    gold_answer = _gold_answer(gold)
     if answer is None:
         return False
     return equivalent(gold_answer, answer, timeout)

@@ -37,6 +37,7 @@ from evalkit.math._parse import (
     parse,
 )
 
+_HUGE = 10**6
 APPROX_REL = 1e-9  # decimal answer vs exact value: ~10 significant digits
 IDENTITY_REL = 1e-20  # random-point identity test at 40 digits
 _DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)")
@@ -92,12 +93,28 @@ def _const_equal(x: sp.Expr, y: sp.Expr, approx: bool) -> bool:
     precs = [getattr(p, "_prec", 100) for p in (re_part, im_part) if p != 0]
     if precs and min(precs) < 10:
         # smaller than evalf can resolve (2^{1/2^{1000}} - 1): only an exact
-        # simplification to zero proves equality; never a tolerance
+        # simplification to zero proves equality, never a tolerance; simplify is
+        # not tried on giant exponents, which it cannot finish (OlympiadBench
+        # refuses exponents over 1000 the same way)
+        if _giant(diff):
+            return False
         return bool(sp.simplify(diff) == 0)
     if approx:
         scale = max(abs(complex(x.evalf(40))), abs(complex(y.evalf(40))))
         return abs(complex(value)) <= APPROX_REL * scale
     return False
+
+
+def _giant(expr: sp.Expr) -> bool:
+    """Powers sympy cannot simplify in reasonable time: huge or tiny exponents."""
+    for power in expr.atoms(sp.Pow):
+        exp = power.exp
+        if not exp.is_number:
+            continue
+        size = abs(complex(exp.evalf(15)))
+        if size > 1000 or 0 < size < 1e-6 or (exp.has(sp.Pow) and size > 100):
+            return True
+    return any(abs(p.p) > _HUGE or p.q > _HUGE for p in expr.atoms(sp.Rational))
 
 
 def _identity(x: sp.Expr, y: sp.Expr) -> bool:
@@ -164,32 +181,27 @@ def _flat(node: Node) -> list[Node]:
 
 
 def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
-    if len(gold) != len(answer):
-        return False
-    labels = [g.label for g in gold if isinstance(g, Assign)]
-    if len(labels) == len(gold) and len(set(labels)) == len(labels):
+    named = [g for g in gold if isinstance(g, Assign)]
+    if len(named) == len(gold) and len({g.label for g in named}) == len(named):
         # x = 1, y = 2: named values, matched by name or else in the given order
+        if len(gold) != len(answer):
+            return False
         if all(isinstance(a, Assign) for a in answer):
             by_label = {a.label: a for a in answer if isinstance(a, Assign)}
-            return all(g.label in by_label and equal(g, by_label[g.label]) for g in gold)
+            return all(g.label in by_label and equal(g, by_label[g.label]) for g in named)
         if not any(isinstance(a, Assign) for a in answer):
             return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
-    # a set of solutions: a perfect matching, order-free
+    # a set of solutions: order-free, a repeated solution counts once
     memo: dict[tuple[int, int], bool] = {}
 
-    def match(i: int, used: frozenset[int]) -> bool:
-        if i == len(gold):
-            return True
-        for j in range(len(answer)):
-            if j in used:
-                continue
-            if (i, j) not in memo:
-                memo[i, j] = equal(gold[i], answer[j])
-            if memo[i, j] and match(i + 1, used | {j}):
-                return True
-        return False
+    def pair(i: int, j: int) -> bool:
+        if (i, j) not in memo:
+            memo[i, j] = equal(gold[i], answer[j])
+        return memo[i, j]
 
-    return match(0, frozenset())
+    return all(any(pair(i, j) for j in range(len(answer))) for i in range(len(gold))) and all(
+        any(pair(i, j) for i in range(len(gold))) for j in range(len(answer))
+    )
 
 
 def _as_set(node: Node) -> sp.Set | None:

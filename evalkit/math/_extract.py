@@ -17,12 +17,14 @@ from evalkit.extract.reasoning import split_reasoning
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _GLM_BOX = re.compile(r"<\|begin_of_box\|>(.*?)<\|end_of_box\|>", re.S)
 _TEXT = re.compile(r"\\(?:text|mbox|textnormal|textrm)\{([^{}]*)\}")
+_CONNECTORS = {"and", "or", "for", "part", "parts"}
 _SPACING = re.compile(r"\\(?:quad|qquad|[,;:! ()\[\]])|\$|\\\\")
 _FINAL = re.compile(
     r"\banswer\b\s*(?:is\b|:)\s*:?\s*(?P<ans>.+?)"
-    r"(?:\.?\s*I hope it is correct|\.\s*$|\n|$)",
+    r"(?:\.?\s*I hope it is correct|\.(?:\s|$)|\n|$)",
     re.I | re.S,
 )
+_NUMBER = re.compile(r"(?<![\w.^_])-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*%)?(?![\w^_])")
 _SPAN = re.compile(
     r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|\$(?P<d>[^$]+?)\$", re.S
 )
@@ -77,11 +79,12 @@ def boxes(text: str) -> list[tuple[int, int, str]]:
 def _joins(between: str) -> bool:
     """Whether two boxes separated by ``between`` belong to one answer.
 
-    Only short connecting words ("and", "for part (a) and", commas) may stand
-    between them: no digits, formulas or sentences.
+    Only connectors may stand between them: commas, "and"/"or", part labels
+    ("for part (a) and"); any other word or formula ends the answer.
     """
-    rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between)).strip()
-    return len(rest) <= 40 and not re.search(r"[\d\\=^_{}]", rest)
+    rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between))
+    rest = re.sub(r"\([a-z]\)|[,;&.]", " ", rest.lower())
+    return set(rest.split()) <= _CONNECTORS
 
 
 def _last_boxed(text: str) -> str | None:
@@ -97,35 +100,56 @@ def _last_boxed(text: str) -> str | None:
     return ", ".join(p[2].strip() for p in parts)
 
 
-def _final_statement(text: str) -> str | None:
+def final_statement(text: str) -> tuple[int, str] | None:
+    """(position, answer) of the last "the answer is …" / "Final Answer: …"."""
     matches = list(_FINAL.finditer(text))
     if not matches:
         return None
     answer = matches[-1].group("ans").strip()
-    spans = [m for m in _SPAN.finditer(answer)]
+    # "Final Answer: the largest value of $f$ is 19": the value follows the last "is"
+    tail = re.split(r"(?<![\\A-Za-z])(?:is|are|equals)\s+", answer)[-1]
+    spans = list(_SPAN.finditer(tail))
     if spans:
-        return _span_text(spans[0])
-    return answer or None
+        return matches[-1].start(), _span_text(spans[0])
+    return (matches[-1].start(), tail.strip()) if tail.strip() else None
 
 
 def _span_text(m: re.Match[str]) -> str:
     return next(g for g in m.groups() if g is not None).strip()
 
 
+def _new_sentence(span: re.Match[str], between: str) -> bool:
+    """Whether text after ``span`` starts a new sentence before ``between`` ends."""
+    if re.search(r"[.!?]\s*$", _span_text(span)) and re.match(r"\s", between):
+        return True
+    return re.search(r"[.!?:](?:\s|$)|\n", between) is not None
+
+
 def _last_span(text: str) -> str | None:
+    """The last math span, or a plain number in a later sentence ("… by 100%.")."""
     spans = list(_SPAN.finditer(text))
+    after = spans[-1].end() if spans else 0
+    numbers = list(_NUMBER.finditer(text, after))
+    if numbers and (not spans or _new_sentence(spans[-1], text[after : numbers[-1].start()])):
+        return numbers[-1].group(0)
     if not spans:
         return None
     return _span_text(spans[-1]) or None
 
 
 def extract_final(text: str) -> str | None:
-    """The final answer of ``text`` (a final answer, reasoning already removed)."""
-    for finder in (_last_boxed, _final_statement, _last_span):
-        found = finder(text)
-        if found:
-            return found
-    return None
+    """The final answer of ``text`` (a final answer, reasoning already removed).
+
+    A "final answer is …" statement written after the last box wins over the box
+    (Minerva-format responses box intermediate results).
+    """
+    statement = final_statement(text)
+    found = boxes(text)
+    if found and (statement is None or statement[0] < found[-1][0]):
+        return _last_boxed(text)
+    if statement is not None:
+        return statement[1]
+    return _last_span(text)
 
 
 def extract_answer(response: str) -> str | None:

@@ -40,7 +40,11 @@ _DOUBLED = re.compile(
 _SIZES = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])"
 )
-_SPACES = re.compile(r"\\(?:q?quad|displaystyle|textstyle|[,;:!> ])|~")
+_SPACES = re.compile(r"(?<!\\)\\(?:q?quad|displaystyle|textstyle|[,;:!> ])|~")
+# malformed shorthand: \frac12, \frac3{3}, \frac{n(n-1)}2, \sqrt3 (MATH strip_string)
+_FRAC_SHORT = re.compile(r"\\frac\s*(\d|\{[^{}]*\})\s*(\d|\{[^{}]*\})")
+_SQRT_SHORT = re.compile(r"\\sqrt\s*(\d)")
+_CHAT_TOKENS = re.compile(r"<\|[a-z_]+\|>(?:user|assistant|system)?")
 _RELATIONS = [
     (re.compile(r"\\(?:geq|geqslant|ge)(?![a-zA-Z])|>="), r" \\ge "),
     (re.compile(r"\\(?:leq|leqslant|le)(?![a-zA-Z])|<="), r" \\le "),
@@ -90,7 +94,11 @@ def clean(answer: str) -> str:
     for k, v in _UNICODE.items():
         s = s.replace(k, v)
     s = _DOUBLED.sub(r"\\", s)
+    s = _CHAT_TOKENS.sub(" ", s)
     s = s.replace("\\$", " ").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    # x**2 is a power (Python notation); other ** are Markdown bold
+    s = re.sub(r"(?<=[\w)}])\*\*(?=[\w({-])", "^", s).replace("**", " ")
+    s = s.replace("\\varnothing", "\\emptyset")
     if boxes(s):
         from evalkit.math._extract import extract_final
 
@@ -100,6 +108,8 @@ def clean(answer: str) -> str:
     if m is not None and m.start() > 0:
         s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
     s = _THOUSANDS.sub(r"\1\2", s)
+    s = _FRAC_SHORT.sub(lambda m: f"\\frac{{{m[1].strip('{}')}}}{{{m[2].strip('{}')}}}", s)
+    s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
     s = _SIZES.sub("", s).replace("\\left.", "").replace("\\right.", "")
     s = _SPACES.sub(" ", s)
     s = re.sub(r"\\?\.\.\.|\\[lc]?dots[bcmo]?(?![a-zA-Z])", r" \\ldots ", s)

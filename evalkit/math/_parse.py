@@ -26,10 +26,8 @@ from dataclasses import dataclass
 _NAME = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[\w,]+\}?|_\w)?'*(?:\([^()=]*\))?"
 _LABEL = re.compile(rf"{_NAME}|\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s*:\s*{_NAME})+")
 _REL = re.compile(r"\\(?:le|ge|neq|in|notin|subseteq)(?![a-zA-Z])|[<>]")
-_UNITS = (
-    "cm|mm|km|m|kg|mg|g|ml|l|s|sec|min|h|hr|hrs|ft|in|yd|mi|mph|lb|lbs|oz|cal|kcal|"
-    "kwh|w|kw|v|a|hz|j|n|pa|cc|sq"
-)
+# unit abbreviations of two letters or more; one letter is always a variable
+_UNITS = "cm|mm|km|kg|mg|ml|sec|min|hr|hrs|ft|yd|mi|mph|lb|lbs|oz|cal|kcal|kwh|kw|hz|pa|cc|sq"
 _TEXT_SEG = re.compile(r"\\text\{([^{}]*)\}(?:\s*\^\s*\{?\d\}?)?")
 _WORD = re.compile(
     rf"(?<![\\A-Za-z])(?:[A-Za-z]{{4,}}|(?<=[\d\s])(?:{_UNITS}|[A-Za-z]{{3}})(?=\s|$|\^))"
@@ -217,6 +215,8 @@ def _parse_part(s: str) -> Node:
     if s.startswith("\\{") and s.endswith("\\}") and _balanced(s[2:-2]):
         inner = parse(s[2:-2])
         return inner if isinstance(inner, Items) else Items((inner,))
+    if s.startswith("{") and s.endswith("}") and _enclosed(s) and len(split_top(s[1:-1])) > 1:
+        return parse(s[1:-1])  # {1,2,3} written without the backslashes
     expanded = _pm(s)
     if expanded is not None:
         return Items(tuple(parse(e) for e in expanded))

@@ -20,9 +20,12 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 STARTUP_SECONDS = 120.0  # importing sympy on a loaded machine; not part of the budget
+WALL_FACTOR = 3.0  # wall-clock cap as a multiple of the CPU budget
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class _Worker:
@@ -53,15 +56,39 @@ class _Worker:
         reply: dict = json.loads(line)
         return reply
 
+    def _cpu(self) -> float | None:
+        """CPU seconds the worker has used (Linux /proc), or None if unknown."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+
     def call(self, request: dict, timeout: float) -> dict | None:
-        """The worker's reply, or None if it missed the deadline or died."""
+        """The worker's reply, or None if it missed the deadline or died.
+
+        The budget is ``timeout`` seconds of the worker's CPU time, so a loaded
+        machine does not turn slow-but-fine comparisons into failures; wall
+        time is capped at ``WALL_FACTOR * timeout`` whatever the load.
+        """
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps(request).encode() + b"\n")
             self.proc.stdin.flush()
         except OSError:
             return None
-        return self._read(timeout)
+        start_wall, start_cpu = time.monotonic(), self._cpu()
+        while True:
+            wall = time.monotonic() - start_wall
+            now_cpu = self._cpu()
+            cpu = wall if start_cpu is None or now_cpu is None else now_cpu - start_cpu
+            left = min(timeout - cpu, WALL_FACTOR * timeout - wall)
+            if left <= 0:
+                return None
+            assert self.proc.stdout is not None
+            ready, _, _ = select.select([self.proc.stdout], [], [], min(left, 0.05 + wall / 10))
+            if ready:
+                return self._read(0)
 
     def kill(self) -> None:
         try:

@@ -12,6 +12,15 @@ import logging
 import os
 import sys
 
+_WARM_UP = [
+    (r"x \in [1,2]", r"1 \le x \le 2"),
+    (r"\frac{\sqrt{3}}{2}", "0.8660254037844386"),
+    ("2x+4y-3=0", "y = -x/2 + 3/4"),
+    (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{bmatrix}1&2\\3&4\end{bmatrix}"),
+    (r"(-\infty,1]\cup[10,+\infty)", r"c \in (-\infty, 1]\cup[10,+\infty)"),
+    (r"\frac{n(n-1)}{2}", r"\frac{n^2-n}{2}"),
+]
+
 
 def main() -> None:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
@@ -19,6 +28,10 @@ def main() -> None:
     logging.disable(logging.CRITICAL)
     from evalkit.math._compare import decide
 
+    # warm-up outside any caller's time budget: the first solveset/simplify
+    # calls load sympy's lazy machinery (seconds on a loaded machine)
+    for gold, answer in _WARM_UP:
+        decide(gold, answer)
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in sys.stdin:

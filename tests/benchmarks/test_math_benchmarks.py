@@ -87,20 +87,11 @@ def test_answerbench_errata_are_fixed():
 
 # -- the gold answers against the grader ---------------------------------------
 
-# Grader gaps (evalkit.math as merged from wip/math 8583d96): textual and conditional
-# golds ("odd $n$", "... for some $a>0$") that do not yet grade correct against themselves
-# when boxed.  The requirement is that this set is empty; the test pins it to exactly the
-# current gaps so that a grader fix (or regression) shows up here.
-KNOWN_SELF_GAPS = {
-    "imo_answerbench": {
-        "imo-bench-algebra-029", "imo-bench-algebra-034", "imo-bench-algebra-038",
-        "imo-bench-algebra-041", "imo-bench-algebra-051", "imo-bench-algebra-069",
-        "imo-bench-algebra-091", "imo-bench-algebra-097", "imo-bench-algebra-098",
-        "imo-bench-algebra-099", "imo-bench-combinatorics-091", "imo-bench-number_theory-006",
-        "imo-bench-number_theory-014", "imo-bench-number_theory-037",
-    },
-}
-# Pairs of different golds the grader wrongly calls equivalent (same provenance).
+# Requirement: this set is empty.  It is pinned to the grader's current gaps, so that a fix
+# or a regression of evalkit.math shows up here (empty as of wip/math 67ffe15).
+KNOWN_SELF_GAPS: dict[str, set[str]] = {}
+# Pairs of different golds the grader wrongly calls equivalent (wip/math 67ffe15):
+# floor(sqrt(n-1)) vs floor(p/9).
 KNOWN_CROSS_GAPS = {("imo-bench-combinatorics-058", "imo-bench-number_theory-080")}
 
 

@@ -1,0 +1,138 @@
+"""equivalent(gold, answer): one test per grading rule, with the cases that tell
+it apart from the naive rule (string equality or a loose float tolerance)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.math import equivalent
+
+
+def check(gold: str, answer: str, expected: bool) -> None:
+    assert equivalent(gold, answer) is expected, (gold, answer)
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer", "expected"),
+    [
+        (r"\frac{1}{2}", "0.5", True),  # decimals are exact rationals
+        (r"\frac{2}{4}", r"\frac{1}{2}", True),
+        (r"\frac{1}{2004!}", r"\frac{1}{2006!}", False),  # Math-Verify chop=True says equal
+        (r"\frac{1}{2^{99}}", r"\frac{1}{2^{98}}", False),
+        (r"1 - \frac{1}{e}", r"1 + \frac{1}{e}", False),  # Math-Verify PR #82
+        (r"2^{25} \cdot 26!", r"2 \cdot 26!", False),
+        ("10000", "10001", False),  # Qwen2.5-Math rel 1e-4 says equal
+        (r"\pi", "3.1416", False),  # a rounded decimal is not the exact value
+        (r"\frac{\sqrt{3}}{2}", "0.8660254037844386", True),  # full double precision
+        ("1+2i", "i(2-i)", True),
+    ],
+)
+def test_exact_before_numeric(gold: str, answer: str, expected: bool) -> None:
+    check(gold, answer, expected)
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer", "expected"),
+    [
+        ("[1,2)", "[1,2)", True),
+        ("[1,2)", "[1,2]", False),  # open and closed ends differ
+        ("(0,9)", "[0,9)", False),
+        (r"\{1,2\}", r"\{2,1\}", True),  # sets are order-free
+        ("(1,2)", "(2,1)", False),  # tuples are ordered
+        ("(2,1),(3,1)", "(3,1),(2,1)", True),  # a list of solutions is a set
+        ("1, 2, 3", r"1, 2, 3, \ldots", False),
+        ("10, 4, 2", "4, 12, 2", False),
+    ],
+)
+def test_sets_tuples_intervals(gold: str, answer: str, expected: bool) -> None:
+    check(gold, answer, expected)
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer", "expected"),
+    [
+        ("x=3", "3", True),  # an assignment is its value
+        ("3", "x=3", True),
+        ("x=1", "x=2", False),
+        ("y = x^2+2x+1", "2x+1+x^2", True),
+        ("x = 1, y = 2", "1, 2", True),  # named values in order
+        ("x = 1, y = 2", "2, 1", False),
+        (r"2x+4y-3=0", r"y = -\frac{1}{2}x + \frac{3}{4}", True),  # same line
+        (r"x^2+y^2=1", r"x^{2}-y^{2}=1", False),
+        (r"x \in [-2,7]", r"-2 \le x \le 7", True),  # the same set, both ways
+        (r"-2 \le x \le 7", r"x \in [-2,7]", True),
+        (r"x < 1", r"-x > -1", True),
+        (r"x < 1", r"x > -1", False),
+        (r"k \ge 2", "2", False),  # a bound is not the answer
+    ],
+)
+def test_equations_and_relations(gold: str, answer: str, expected: bool) -> None:
+    check(gold, answer, expected)
+
+
+def test_matrices_compare_entries_not_delimiters() -> None:
+    check(
+        r"\begin{pmatrix}1&0\\0&1\end{pmatrix}", r"\begin{bmatrix}1 & 0\\ 0 & 1\end{bmatrix}", True
+    )
+    check(r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{pmatrix}1&2\\3&5\end{pmatrix}", False)
+    check(r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{pmatrix}1&3\\2&4\end{pmatrix}", False)
+
+
+def test_plus_minus_is_both_solutions() -> None:
+    check(r"3 \pm 2\sqrt{2}", r"3 + 2\sqrt{2}, 3 - 2\sqrt{2}", True)
+    check(r"3 \pm 2\sqrt{2}", r"3 + 2\sqrt{2}", False)
+
+
+def test_percent_is_a_unit_label_not_a_factor() -> None:
+    # the number in front of % is compared: 10% is 10, never 0.1 (MATH strip_string)
+    check(r"10\%", "10", True)
+    check(r"10\%", "0.1", False)
+    check("28%", r"28\%", True)
+
+
+def test_units_and_currency_are_dropped_consistently() -> None:
+    check(r"10\text{ cm}^{2}", "10", True)
+    check("10 square units", "10", True)
+    check(r"10\text{ units}", "100", False)
+    check(r"\$10", "10", True)
+    check("4xy", "4", False)  # letters that are variables are not units
+
+
+def test_thousands_separators_and_mixed_numbers() -> None:
+    check("1000.99", "$1,000.99", True)
+    check("12000003", r"12,\!000,\!003", True)
+    check("1,2", "12", False)  # a list, not a thousands separator
+    check("4", "4 4/9", False)  # a mixed number is not its whole part
+    check("-40/9", "-4 4/9", True)
+    check(r"\frac{7}{2}", r"3\frac{1}{2}", True)
+
+
+def test_text_answers() -> None:
+    check("odd", r"\text{odd}", True)
+    check(r"\text{no solution}", "No solution", True)
+    check("odd", "even", False)
+
+
+def test_multiple_choice_letters() -> None:
+    check("C", "(C)", True)
+    check("C", r"\text{C}", True)
+    check("C", "D", False)
+    check("d", r"\text{E}", False)
+
+
+def test_multi_part_gold_needs_every_part() -> None:
+    check("3, 5", "3", False)
+    check("3", "3, 5", False)
+    check(r"6 \text{ and } 8", "8, 6", True)
+
+
+def test_trailing_punctuation_and_delimiters() -> None:
+    check(r"\frac{1}{3}", r"$\frac{1}{3}.$", True)
+    check("(1,2)", r"\[(1,2).\]", True)
+
+
+@pytest.mark.parametrize(
+    "answer", ["", "}{", r"\frac{", "\\", "(((((", "x" * 5000, r"\begin{pmatrix}", "∞∞≤"]
+)
+def test_garbage_is_not_equivalent_and_does_not_raise(answer: str) -> None:
+    assert equivalent("1", answer) is False
