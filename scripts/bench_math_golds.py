@@ -18,8 +18,9 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "benchmarks"))
 
-from evalkit.math import equivalent, grade
 from test_math_benchmarks import _suspect_pairs, boxed, golds
+
+from evalkit.math import equivalent, grade
 
 
 def main() -> None:
