@@ -93,9 +93,15 @@ def _backend_kwargs(s: JudgeSettings) -> dict[str, Any]:
         return kw
     if "engine" in inspect.signature(make_backend).parameters:
         config = importlib.import_module("evalkit.model.config")
-        names = {f.name for f in dataclasses.fields(config.EngineSettings)}
-        options = {"model": s.model, "preset": s.preset or None}
-        kw["engine"] = config.EngineSettings(**{k: v for k, v in options.items() if k in names})
+        if hasattr(config, "resolve"):
+            # The preset's engine settings (dtype, KV cache, chat template...), then the model.
+            _, engine = config.resolve(s.preset or None, None, {})
+        else:
+            engine = config.EngineSettings()
+        names = {f.name for f in dataclasses.fields(engine)}
+        options = {"model": s.model or getattr(engine, "model", ""), "preset": s.preset or None}
+        kw["engine"] = dataclasses.replace(
+            engine, **{k: v for k, v in options.items() if k in names})
         return kw
     if s.model:
         kw["model"] = s.model

@@ -179,30 +179,35 @@ def test_missing_judge_option_on_the_cli_exits_2_with_one_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_proof_judge_through_vllm_backend(tmp_path):
+def test_proof_judge_through_vllm_backend(tmp_path, monkeypatch):
     """The mechanics with a real judge model on vLLM's CPU path (verdicts are poor).
 
     Enabled once the vLLM backend (wip/gen) is merged: it needs ``vllm`` importable,
-    "vllm" in evalkit.model.BACKENDS, and tests/model/tiny_model.py to build a
-    tiny random-weight model without downloads.  Adapt the JudgeSettings to the
-    merged make_backend options if they differ (see evalkit/judging/llm.py).
+    "vllm" in evalkit.model.BACKENDS, and tests/model/tiny_model.py to build a tiny
+    random-weight model without downloads (preset ``tiny-chatml``).  Checked by hand
+    against wip/gen 97bea16: 2 attempts per proof, distinct seeds, retry at 0.7,
+    unparseable verdicts become judge errors (~2 min on 2 CPU cores).
     """
     pytest.importorskip("vllm")
     from evalkit.model import BACKENDS
 
     if "vllm" not in BACKENDS:
         pytest.skip("the vLLM backend is not on this branch yet (wip/gen)")
-    tiny = pytest.importorskip("tests.model.tiny_model")
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "model"))
+    tiny = pytest.importorskip("tiny_model")
+    for k, v in getattr(tiny, "ENGINE_ENV", {}).items():
+        monkeypatch.setenv(k, v)
     model_dir = tiny.build_tiny_model(tmp_path / "tiny")
     gens, _ = imo_files(tmp_path)
     s = start(RunConfig(benchmark="imo2025", backend="replay", generations=gens,
                         out=tmp_path / "run", workers=1,
                         judge=JudgeSettings(backend="vllm", model=str(model_dir),
+                                            preset="tiny-chatml",
                                             sampling=SamplingParams(max_tokens=32), attempts=2)),
               quiet())
     judged = RunDir(tmp_path / "run").judgements(s["judge_key"])
     assert len(judged) == 6
-    for key, j in judged.items():
+    for j in judged.values():
         if j.verdict == "NO_PROOF":
             continue
         attempts = j.details["judge_attempts"]
