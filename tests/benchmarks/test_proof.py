@@ -119,6 +119,18 @@ def test_imo2025_rejudge_rebuilds_the_judge_and_retries_only_errors(tmp_path):
     assert s["metrics"]["judge_errors"] == 1
 
 
+def test_a_different_judge_regrades_everything(tmp_path):
+    gens, verdicts = imo_files(tmp_path)
+    first = start(imo_config(tmp_path, gens, verdicts), quiet())
+    other = write_jsonl(tmp_path / "other.jsonl",
+                        [{"problem_id": f"{p}#0", "sample": 0, "response": pts(7)}
+                         for p in IMO_RESPONSES])
+    second = start(imo_config(tmp_path, gens, other), quiet())  # same run dir, new judge
+    assert second["judge_key"] != first["judge_key"]
+    assert second["metrics"]["points"] == 35.0 and second["metrics"]["judge_errors"] == 0
+    assert second["metrics"]["medal"] == "gold"
+
+
 def test_gold_total_earns_the_gold_medal(tmp_path):
     rows = [{"problem_id": p, "sample": 0, "response": "A full proof."} for p in IMO_RESPONSES]
     verdicts = [{"problem_id": f"{p}#0", "sample": 0, "response": pts(7 if i < 5 else 0)}
