@@ -25,9 +25,11 @@ _FINAL = re.compile(
     r"(?:\.?\s*I hope it is correct|\.(?:\s|$)|\n|$)",
     re.I | re.S,
 )
-_NUMBER = re.compile(r"(?<![\w.^_])-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*%)?(?![\w^_])")
+_NUMBER = re.compile(r"(?<![\w.^_])-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*%)?(?![\d^_]|[.,]\d)")
 _SPAN = re.compile(
-    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|\$(?P<d>[^$]+?)\$", re.S
+    r"(?<!\\)\$\$(?P<a>.+?)(?<!\\)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)"
+    r"|(?<!\\)\$(?P<d>(?:\\\$|[^$])+?)(?<!\\)\$",
+    re.S,
 )
 
 
@@ -125,6 +127,12 @@ def _last_span(text: str) -> str | None:
     if not spans:
         return None
     return _span_text(spans[-1]) or None
+
+
+def last_number(text: str) -> str | None:
+    """The last plain number of ``text`` (thousands separators kept)."""
+    numbers = list(_NUMBER.finditer(text))
+    return numbers[-1].group(0) if numbers else None
 
 
 def extract_final(text: str) -> str | None:

@@ -229,6 +229,8 @@ def _parse_part(s: str) -> Node:
         lhs, value = sides[0], sides[-1]
         if _LABEL.fullmatch(lhs.replace(" ", "")) and not _REL.search(value):
             return Assign(lhs.replace(" ", ""), parse(value), value)
+        if not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", " ".join(sides[:-1]))):
+            return parse(value)  # a computation 1/2 + 1/3 = 5/6: its result
         if len(sides) == 2:
             return Equation(lhs, value)
         return parse(value)
