@@ -47,3 +47,9 @@ def test_extraction_is_linear_on_huge_adversarial_responses() -> None:
         start = time.monotonic()
         extract_answer(text)
         assert time.monotonic() - start < 10
+
+
+def test_prose_without_math_mode_gives_its_last_number() -> None:
+    assert grade("1000.99", "the number is not 10 which is 1,000.99€") is True
+    assert grade("2/3", "So P(A) = 2/3. Therefore, the probability that Alice wins is 2/3.") is True
+    assert grade("2", "AZYUK2A") is False  # a digit inside a word is not a number
