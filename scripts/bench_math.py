@@ -40,7 +40,14 @@ def _math_mode(text: str) -> str:
 
 
 def math_verify_grader() -> Callable[[str, str], bool]:
-    """Math-Verify 0.9.0 as NeMo-Skills calls it ($-wrapping, first box wins)."""
+    """Math-Verify 0.9.0 as NeMo-Skills calls it ($-wrapping, first box wins).
+
+    Its own 5 s signal timeouts are kept (this runs in the main thread): without
+    them one dev row runs for minutes.
+    """
+    import logging
+
+    logging.getLogger("math_verify").setLevel(logging.CRITICAL)
     from math_verify import (  # dev dependency only
         ExprExtractionConfig,
         LatexExtractionConfig,
@@ -52,9 +59,9 @@ def math_verify_grader() -> Callable[[str, str], bool]:
 
     def run(gold: str, pred: str) -> bool:
         try:
-            g = parse(_math_mode(gold), config, parsing_timeout=None)  # type: ignore[arg-type]
-            p = parse(_math_mode(pred), config, parsing_timeout=None)  # type: ignore[arg-type]
-            return bool(verify(g, p, timeout_seconds=None))  # type: ignore[arg-type]
+            g = parse(_math_mode(gold), config)
+            p = parse(_math_mode(pred), config)
+            return bool(verify(g, p))
         except Exception:  # noqa: BLE001 - count a Math-Verify crash as "not equal"
             return False
 

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 
 from evalkit.extract.reasoning import split_reasoning
-from evalkit.math._extract import boxes, extract_answer, extract_final, final_statement
+from evalkit.math._extract import (
+    boxes,
+    extract_answer,
+    extract_final,
+    final_statement,
+    last_number,
+)
 from evalkit.math._timeout import POOL
 
 __all__ = ["DEFAULT_TIMEOUT", "equivalent", "extract_answer", "grade"]
@@ -58,7 +64,11 @@ def _answer_of(text: str) -> str | None:
     if boxes(final) or final_statement(final) is not None:
         return extract_final(final)
     if not _SPAN.search(final):
-        return final  # a bare answer: no box, no statement, no math delimiters
+        # prose without math mode ("so the number is 1,000.99€"): its last number;
+        # a few words ("10 square units", "no solution") are the answer itself
+        if len(re.findall(r"(?<!\S)[A-Za-z]{2,}[,.;:!?]?(?!\S)", final)) >= 4:
+            return last_number(final) or final
+        return final
     # a bare answer written in math mode, e.g. "$(1,2).$", is kept whole
     inner = re.sub(r"^(\$\$?|\\\(|\\\[)|(\$\$?|\\\)|\\\])[\s.,;]*$", "", final)
     if not _SPAN.search(inner):

@@ -67,8 +67,12 @@ def _sym(latex: str) -> sp.Basic | None:
         expr = latex2sympy(_prepare(latex))
     except Exception:  # noqa: BLE001 - latex2sympy raises anything on bad input
         return None
+    if isinstance(expr, sp.MatrixBase):
+        expr = sp.ImmutableMatrix(expr)  # mutable matrices are not sympy Basic
     if not isinstance(expr, sp.Basic):
         return None
+    if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
+        expr = expr.doit()  # A + B of explicit matrices
     names = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     subs = {}
     if "i" in names:
@@ -144,7 +148,8 @@ def _identity(x: sp.Expr, y: sp.Expr) -> bool:
 
 
 def _expr_equal(x: sp.Basic, y: sp.Basic, approx: bool) -> bool:
-    if x == y:
+    # latex2sympy leaves some products unevaluated, so == can miss identical trees
+    if x == y or sp.srepr(x) == sp.srepr(y):
         return True
     if isinstance(x, sp.MatrixBase) or isinstance(y, sp.MatrixBase):
         if not (isinstance(x, sp.MatrixBase) and isinstance(y, sp.MatrixBase)):
@@ -319,7 +324,12 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
 
     x, y = cells(gold), cells(answer)
     if x is None or y is None:
-        return False
+        # a matrix expression such as A + B: evaluate both sides with sympy
+        latex = [n.latex if isinstance(n, (Matrix, Scalar)) else None for n in (gold, answer)]
+        if latex[0] is None or latex[1] is None:
+            return False
+        g, a = _sym(latex[0]), _sym(latex[1])
+        return g is not None and a is not None and _expr_equal(g, a, False)
     if len(x) == 1 and len(y) != 1:  # a row vector against a column vector
         x = tuple((c,) for c in x[0])
     if len(y) == 1 and len(x) != 1:

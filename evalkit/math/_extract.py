@@ -14,7 +14,8 @@ import re
 
 from evalkit.extract.reasoning import split_reasoning
 
-_BOX_COMMANDS = ("\\boxed", "\\fbox")
+MAX_PARTS = 64  # boxes joined into one answer at most
+_BOX = re.compile(r"\\(?:boxed|fbox) *\{")
 _GLM_BOX = re.compile(r"<\|begin_of_box\|>(.*?)<\|end_of_box\|>", re.S)
 _TEXT = re.compile(r"\\(?:text|mbox|textnormal|textrm)\{([^{}]*)\}")
 _CONNECTORS = {"and", "or", "for", "part", "parts"}
@@ -24,52 +25,44 @@ _FINAL = re.compile(
     r"(?:\.?\s*I hope it is correct|\.(?:\s|$)|\n|$)",
     re.I | re.S,
 )
-_NUMBER = re.compile(r"(?<![\w.^_])-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*%)?(?![\w^_])")
+_NUMBER = re.compile(r"(?<![\w.^_/])-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?:\s*%)?(?![\d^_]|[.,/]\d)")
 _SPAN = re.compile(
-    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|\$(?P<d>[^$]+?)\$", re.S
+    r"(?<!\\)\$\$(?P<a>.+?)(?<!\\)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)"
+    r"|(?<!\\)\$(?P<d>(?:\\\$|[^$])+?)(?<!\\)\$",
+    re.S,
 )
 
 
-def _braced(text: str, start: int) -> tuple[str, int] | None:
-    """The content of the brace group opening at ``text[start]`` and its end."""
-    if start >= len(text) or text[start] != "{":
-        return None
-    depth = 0
-    i = start
+def _brace_pairs(text: str) -> dict[int, int]:
+    """Position of each ``{`` -> its matching ``}`` (escaped braces skipped), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    i = 0
     while i < len(text):
         ch = text[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start + 1 : i], i + 1
+            stack.append(i)
+        elif ch == "}" and stack:
+            pairs[stack.pop()] = i
         i += 1
-    return None
+    return pairs
 
 
 def boxes(text: str) -> list[tuple[int, int, str]]:
     """Every complete ``\\boxed{…}``/``\\fbox{…}`` (outermost) as (start, end, content)."""
     found: list[tuple[int, int, str]] = []
-    i = 0
-    while True:
-        hits = [(text.find(cmd, i), cmd) for cmd in _BOX_COMMANDS]
-        hits = [(pos, cmd) for pos, cmd in hits if pos >= 0]
-        if not hits:
-            break
-        pos, cmd = min(hits)
-        j = pos + len(cmd)
-        while j < len(text) and text[j] == " ":
-            j += 1
-        group = _braced(text, j)
-        if group is None:
-            i = j
-            continue
-        found.append((pos, group[1], group[0]))
-        i = group[1]
+    if "box" in text:
+        pairs = _brace_pairs(text)
+        end = -1
+        for m in _BOX.finditer(text):
+            close = pairs.get(m.end() - 1)
+            if close is None or m.start() < end:
+                continue  # unclosed, or nested inside the previous box
+            found.append((m.start(), close + 1, text[m.end() : close]))
+            end = close + 1
     for m in _GLM_BOX.finditer(text):
         found.append((m.start(), m.end(), m.group(1)))
     found.sort()
@@ -92,12 +85,11 @@ def _last_boxed(text: str) -> str | None:
     if not found:
         return None
     parts = [found[-1]]
-    for prev in reversed(found[:-1]):
-        between = text[prev[1] : parts[0][0]]
-        if not _joins(between):
+    for prev in reversed(found[-MAX_PARTS:-1]):
+        if not _joins(text[prev[1] : parts[-1][0]]):
             break
-        parts.insert(0, prev)
-    return ", ".join(p[2].strip() for p in parts)
+        parts.append(prev)
+    return ", ".join(p[2].strip() for p in reversed(parts))
 
 
 def final_statement(text: str) -> tuple[int, str] | None:
@@ -135,6 +127,12 @@ def _last_span(text: str) -> str | None:
     if not spans:
         return None
     return _span_text(spans[-1]) or None
+
+
+def last_number(text: str) -> str | None:
+    """The last plain number of ``text`` (thousands separators kept)."""
+    numbers = list(_NUMBER.finditer(text))
+    return numbers[-1].group(0) if numbers else None
 
 
 def extract_final(text: str) -> str | None:

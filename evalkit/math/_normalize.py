@@ -105,7 +105,9 @@ def clean(answer: str) -> str:
         s = extract_final(s) or s
     s = re.sub(r"\$+|\\\(|\\\)|\\\[|\\\]", " ", s)
     m = _APPROX.search(s)
-    if m is not None and m.start() > 0:
+    if m is not None and re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*", s[: m.start()]):
+        s = s[: m.start()] + "=" + s[m.end() :]  # x \approx 11: the value is 11
+    elif m is not None and m.start() > 0:
         s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
     s = _THOUSANDS.sub(r"\1\2", s)
     s = _FRAC_SHORT.sub(lambda m: f"\\frac{{{m[1].strip('{}')}}}{{{m[2].strip('{}')}}}", s)

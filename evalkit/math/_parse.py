@@ -30,7 +30,7 @@ _REL = re.compile(r"\\(?:le|ge|neq|in|notin|subseteq)(?![a-zA-Z])|[<>]")
 _UNITS = "cm|mm|km|kg|mg|ml|sec|min|hr|hrs|ft|yd|mi|mph|lb|lbs|oz|cal|kcal|kwh|kw|hz|pa|cc|sq"
 _TEXT_SEG = re.compile(r"\\text\{([^{}]*)\}(?:\s*\^\s*\{?\d\}?)?")
 _WORD = re.compile(
-    rf"(?<![\\A-Za-z])(?:[A-Za-z]{{4,}}|(?<=[\d\s])(?:{_UNITS}|[A-Za-z]{{3}})(?=\s|$|\^))"
+    rf"(?<![\\A-Za-z{{])(?:[A-Za-z]{{4,}}|(?<=[\d\s])(?:{_UNITS}|[A-Za-z]{{3}})(?=\s|$|\^))"
     r"(?:\s*\^\s*\{?\d\}?)?"
 )
 
@@ -65,6 +65,7 @@ class Items:
 @dataclass(frozen=True)
 class Matrix:
     rows: tuple[tuple[Node, ...], ...]
+    latex: str
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _matrix(s: str) -> Node | None:
         return parse(" ".join(c for c in flat if c))
     if not cells or len({len(r) for r in cells}) != 1:
         return None
-    return Matrix(tuple(tuple(parse(c) for c in r) for r in cells))
+    return Matrix(tuple(tuple(parse(c) for c in r) for r in cells), s)
 
 
 def _pm(s: str) -> list[str] | None:
@@ -229,6 +230,12 @@ def _parse_part(s: str) -> Node:
         lhs, value = sides[0], sides[-1]
         if _LABEL.fullmatch(lhs.replace(" ", "")) and not _REL.search(value):
             return Assign(lhs.replace(" ", ""), parse(value), value)
+        before = " ".join(sides[:-1])
+        computed = re.sub(r"\\[A-Za-z]+", "", before)
+        if not re.search(r"[A-Za-z]", computed) and re.search(
+            r"\d\s*[-+*/^(]|\\(?:frac|cdot|times|sqrt|div)(?![A-Za-z])", before
+        ):
+            return parse(value)  # a computation 1/2 + 1/3 = 5/6: its result
         if len(sides) == 2:
             return Equation(lhs, value)
         return parse(value)
@@ -240,7 +247,7 @@ def _parse_part(s: str) -> Node:
         items = split_top(s[1:-1])
         if len(items) > 1:
             return Seq(s[0], s[-1], tuple(parse(i) for i in items), s)
-        if s[0] == "(":
+        if s[0] == "(" or s[1:].lstrip().startswith("\\begin"):
             return _parse_part(s[1:-1])
     return Scalar(s)
 

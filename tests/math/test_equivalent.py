@@ -136,3 +136,30 @@ def test_trailing_punctuation_and_delimiters() -> None:
 )
 def test_garbage_is_not_equivalent_and_does_not_raise(answer: str) -> None:
     assert equivalent("1", answer) is False
+
+
+def test_computation_chains_keep_their_result_but_equations_stay_equations() -> None:
+    check("10/9", r"\frac{1}{2} + \frac{11}{18} = \frac{10}{9}", True)
+    check("x = 11", "x = 5+5+1 = 7 = 11", True)  # the last value of a chain
+    check("7 = 11a+c", "11a+c", False)  # a number on the left is an equation, not a result
+
+
+def test_approximations_after_an_exact_value_are_dropped() -> None:
+    check(r"\frac{737}{39}", r"\frac{737}{39} \approx 18.9", True)
+    check("11", r"x \approx 11", True)
+    check(r"\frac{1}{3}", r"x = \frac{1}{3} \approx 1.3", True)
+
+
+def test_flipped_inequalities_and_matrix_expressions() -> None:
+    check(r"x \le 5", r"5 \ge x", True)
+    check(r"x \ge 5", r"x \le 5", False)
+    check(
+        r"\begin{pmatrix}6 & 8 \\ 10 & 12\end{pmatrix}",
+        r"\begin{pmatrix}1 & 2 \\ 3 & 4\end{pmatrix} + \begin{pmatrix}5 & 6 \\ 7 & 8\end{pmatrix}",
+        True,
+    )
+    check(
+        r"\begin{pmatrix}1 & 2 \\ 3 & 4\end{pmatrix}",
+        r"\left[\begin{array}{cc}1 & 2 \\ 3 & 4\end{array}\right]",
+        True,
+    )
