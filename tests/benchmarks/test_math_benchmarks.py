@@ -103,6 +103,21 @@ def test_every_gold_boxed_grades_correct_against_itself(name):
     assert bad == KNOWN_SELF_GAPS.get(name, set())
 
 
+# Golds whose model-style form (math-mode dollars dropped inside \\boxed{}) the grader does
+# not yet accept (wip/math fc46437): a two-case answer written over two lines.
+KNOWN_MODEL_FORM_GAPS = {"imo_answerbench": {"imo-bench-number_theory-006"}}
+
+
+@pytest.mark.parametrize("name", ["aime2025", "hmmt_feb2025", "imo_answerbench"])
+def test_every_gold_in_model_form_grades_correct(name):
+    """As a model writes it: no $ inside the box, so the grader must parse, not string-match."""
+    from evalkit.math import grade
+
+    bad = {pid for pid, a in golds(name).items()
+           if not grade(a, f"Thus the final answer is $\\boxed{{{a.replace('$', '')}}}$.")}
+    assert bad == KNOWN_MODEL_FORM_GAPS.get(name, set())
+
+
 def test_hmmt_list_answer_is_order_free_and_needs_both_values():
     from evalkit.math import grade
 
