@@ -59,6 +59,7 @@ class RunConfig:
     out: Path | None = None
     results_root: Path = Path("results")
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    judge_settings: dict[str, Any] = field(default_factory=dict)  # adapter run options
 
 
 def now() -> str:
@@ -111,6 +112,7 @@ def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) 
 def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
+    bench.configure(cfg.judge_settings)
     problems = bench.problems()
     backend = make_backend(cfg.backend, generations=cfg.generations)
     samples = plan_samples(cfg, backend, problems)
@@ -147,6 +149,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                 "platform": platform.platform(),
                 "command": sys.argv,
                 "started_at": now(),
+                "judge_settings": cfg.judge_settings,
             })
             console.print(f"[bold]run[/] {rd.path}")
         generate(rd, problems, backend, samples, cfg.sampling, console)
@@ -179,7 +182,7 @@ def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
           console: Console, force: bool = False, out: Console | None = None) -> dict[str, Any]:
     """Judge generations without a judgement under the current judge, then aggregate."""
-    ctx = JudgeContext()
+    ctx = JudgeContext(run_dir=rd.path)
     pool = None
     sandbox_cfg = bench.sandbox_config(workers)
     if sandbox_cfg is not None:
@@ -212,6 +215,7 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
     rd.write_summary(summary)
+    bench.finish(rd.path, summary)
     (out or console).print(bench.render(summary))
     return summary
 
@@ -245,6 +249,7 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         m = rd.read_manifest()
         data_dir = data or (Path(m["data_dir"]) if m.get("data_dir") else None)
         bench = load_benchmark(m["benchmark"], data_dir)
+        bench.configure(m.get("judge_settings") or {})
         if bench.data_hash() != m.get("data_hash"):
             raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
                                f"(data_hash differs); pass --data with the original data")

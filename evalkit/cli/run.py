@@ -29,12 +29,26 @@ def run(
     top_p: Annotated[float, typer.Option()] = 1.0,
     max_tokens: Annotated[int, typer.Option()] = 32768,
     seed: Annotated[int, typer.Option(help="run seed; each request's seed derives from it")] = 0,
+    predictions: Annotated[Optional[Path], typer.Option(
+        help="SWE-bench predictions (official JSONL/JSON, OpenHands output.jsonl, "
+             "mini-SWE-agent preds.json or trajectories); implies --backend replay")] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        help="judge timeout per instance in seconds (benchmark default if unset)")] = None,
+    clean_images: Annotated[bool, typer.Option(
+        "--clean-images", help="remove each instance image after judging it")] = False,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
+    if predictions is not None:
+        from evalkit.benchmarks import load_benchmark
+        from evalkit.swebench.predictions import predictions_to_replay
+
+        ids = [p.id for p in load_benchmark(benchmark, data).problems()]
+        generations, pred_model = predictions_to_replay(predictions, ids, results / "predictions")
+        backend, model = "replay", model or pred_model
     cfg = RunConfig(
         benchmark=benchmark, model=model or backend, backend=backend, data=data,
         generations=generations, samples=samples, workers=workers, out=out,
-        results_root=results,
+        results_root=results, judge_settings={"timeout": timeout, "clean_images": clean_images},
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
     )
