@@ -57,9 +57,18 @@ def _test_list(value: Any, where: str, field: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def parser_names() -> set[str]:
+    """Names of the official log parsers (needs the ``swebench`` package)."""
+    try:
+        from swebench.harness.log_parsers import PARSER_REGISTRY
+    except ImportError:
+        raise EvalkitError("SWE-bench needs the official swebench package: "
+                           "pip install 'evalkit[swebench]'") from None
+    return set(PARSER_REGISTRY)
+
+
 def parse_instance(row: Any, where: str) -> Instance:
     """Validate one dataset row; errors name ``where`` (file:line) and the field."""
-    from swebench.harness.log_parsers import PARSER_REGISTRY
 
     if not isinstance(row, dict):
         raise EvalkitError(f"{where}: expected a JSON object")
@@ -69,7 +78,7 @@ def parse_instance(row: Any, where: str) -> Instance:
                                "image, eval_script and log_parser)")
         if key not in ("FAIL_TO_PASS", "PASS_TO_PASS") and not isinstance(row[key], str):
             raise EvalkitError(f"{where}: field {key!r} must be a string")
-    if row["log_parser"] not in PARSER_REGISTRY:
+    if row["log_parser"] not in parser_names():
         raise EvalkitError(f"{where}: unknown log_parser {row['log_parser']!r}")
     eval_type = row.get("eval_type") or "pass_and_fail"
     return Instance(
