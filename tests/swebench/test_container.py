@@ -69,7 +69,8 @@ def test_without_the_fix_the_fail_to_pass_test_fails(swe_images, sample_instance
     assert r.applied
     rep = graded(inst, patch, tmp_path)
     assert rep["resolved"] is False
-    assert rep["tests_status"]["FAIL_TO_PASS"]["failure"] == ["tests/test_stats.py::test_median_even"]
+    failed = rep["tests_status"]["FAIL_TO_PASS"]["failure"]
+    assert failed == ["tests/test_stats.py::test_median_even"]
     assert rep["tests_status"]["PASS_TO_PASS"]["failure"] == []
 
 
@@ -126,7 +127,8 @@ def test_tests_that_hang_time_out_and_the_container_is_removed(swe_images, sampl
     inst = sample_instances[STATKIT]
     # median() of an even-length list now loops forever: test_median_even hangs.
     hang = inst.gold_patch.replace(
-        "+    if len(ordered) % 2 == 0:\n+        return (ordered[middle - 1] + ordered[middle]) / 2\n",
+        "+    if len(ordered) % 2 == 0:\n"
+        "+        return (ordered[middle - 1] + ordered[middle]) / 2\n",
         "+    while len(ordered) % 2 == 0:\n+        pass\n")
     assert hang != inst.gold_patch
     r = run(inst, hang, tmp_path, timeout=8)
