@@ -155,7 +155,7 @@ def test_truncated_parametrized_ids_are_matched_by_prefix(swe_images, sample_ins
     assert rep["tests_status"]["FAIL_TO_PASS"]["success"] == list(inst.fail_to_pass)
 
 
-def test_missing_image_is_a_clear_infrastructure_error(docker_client, sample_instances,
+def test_missing_image_is_a_clear_infrastructure_error(swe_images, sample_instances,
                                                        tmp_path):
     inst = sample_instances[STATKIT]
     with pytest.raises(InfraError, match=r"evalkit-samples__statkit-1: image "
