@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup docker image sample test lint typecheck unit bench clean
+.PHONY: setup docker image swe-images sample test lint typecheck unit bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ docker:
 image: setup docker
 	@docker image inspect $(IMAGE) >/dev/null 2>&1 || $(EVALKIT) sandbox build --image $(IMAGE)
 
+# Local images of the official SWE-bench layout for swebench_sample and its tests.
+swe-images: setup docker
+	$(PY) scripts/build_swebench_images.py
+
 sample: image
 	$(EVALKIT) run ioi2024_sample --backend reference
 
@@ -33,7 +37,7 @@ typecheck: setup
 unit: setup
 	EVALKIT_SKIP_DOCKER=1 $(PY) -m pytest -q -m "not docker"
 
-test: image lint typecheck
+test: image swe-images lint typecheck
 	$(PY) -m pytest -q -ra
 
 bench: image

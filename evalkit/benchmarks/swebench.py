@@ -190,6 +190,12 @@ class SwebenchBenchmark(Benchmark):
                                            j.verdict if j else rep.INFRA_ERROR))
         return out
 
+    @staticmethod
+    def _compared(outcomes: list[rep.InstanceOutcome]) -> list[str]:
+        """Instances with a verdict to set beside the official ones (not missing, not errors)."""
+        return [o.instance_id for o in outcomes
+                if o.outcome not in (rep.NOT_SUBMITTED, rep.INFRA_ERROR)]
+
     def official_runs(self) -> dict[str, Any] | None:
         name = self.spec.settings.get("official_verdicts")
         if not name or self.data_dir is None or not (self.data_dir / name).is_file():
@@ -207,8 +213,9 @@ class SwebenchBenchmark(Benchmark):
         resolved = {o.instance_id: o.outcome == rep.RESOLVED for o in outcomes}
         comparison = None
         runs = self.official_runs()
-        if runs is not None:
-            comparison = rep.compare_official(resolved, runs)
+        judged = {i: v for i, v in resolved.items() if i in set(self._compared(outcomes))}
+        if runs is not None and judged:
+            comparison = rep.compare_official(judged, runs)
         n_resolved = sum(resolved.values())
         value = {p.id: (sum(per[p.id]) / len(per[p.id]) if per[p.id] else 0.0)
                  for p in problems}
@@ -241,10 +248,11 @@ class SwebenchBenchmark(Benchmark):
         path = run_dir / f"{str(model).replace('/', '__')}.{summary.get('judge_key', 'run')}.json"
         path.write_text(json.dumps(report, indent=4))
         runs = self.official_runs()
-        if runs is not None:
-            resolved = {i: i in set(report["resolved_ids"])
-                        for i in report["submitted_ids"] + report["incomplete_ids"]}
-            rows = rep.compare_official(resolved, runs, model=str(model))
+        judged = set(report["submitted_ids"]) - set(report["infra_failure_ids"])
+        if runs is not None and judged:
+            resolved_ids = set(report["resolved_ids"])
+            rows = rep.compare_official({i: i in resolved_ids for i in judged}, runs,
+                                        model=str(model))
             (run_dir / "official_comparison.json").write_text(json.dumps(rows, indent=2))
 
     def render(self, summary: Mapping[str, Any]) -> RenderableType:
@@ -274,7 +282,9 @@ class SwebenchBenchmark(Benchmark):
             parts.append(Text(f"{m['judge_errors']} infrastructure error(s): not counted as "
                               "resolved; re-run the same command to retry them", style="red"))
         if m.get("official_comparison"):
-            cmp_ = Table(title="beside official leaderboard runs (closest 5 by agreement)")
+            n = m["official_comparison"][0]["instances"]
+            cmp_ = Table(title=f"beside official leaderboard runs, on the {n} judged instances "
+                               "(closest 5 by agreement)")
             for col in ("official run", "official resolved", "both resolved", "agreement"):
                 cmp_.add_column(col, justify="left" if col == "official run" else "right")
             for row in m["official_comparison"][:5]:

@@ -86,7 +86,7 @@ def ensure_image(client: Any, image: str, instance_id: str, pull: bool) -> None:
     try:
         client.images.pull(image)
     except docker.errors.DockerException as e:
-        reason = str(e).splitlines()[0][:200]
+        reason = str(getattr(e, "explanation", None) or e).splitlines()[0][:200]
         raise InfraError(f"{instance_id}: image {image} is not available locally and "
                          f"could not be pulled ({reason})") from None
 

@@ -19,7 +19,6 @@ from rich.console import Console
 
 from evalkit.pipeline import RunConfig, start
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "benchmarks" / "swebench_sample"
@@ -44,6 +43,8 @@ def judgements(run: Path) -> list[dict]:
     return [json.loads(x) for x in (run / "judgements.jsonl").read_text().splitlines()]
 
 
+@pytest.mark.docker
+@pytest.mark.slow
 def test_gold_patches_resolve_everything(swe_images, tmp_path):
     out = tmp_path / "run"
     s = start(RunConfig(benchmark="swebench_sample", backend="reference", out=out, workers=2),
@@ -60,6 +61,8 @@ def test_gold_patches_resolve_everything(swe_images, tmp_path):
     assert run_report["resolved_instances"] == 3 and run_report["schema_version"] == 2
 
 
+@pytest.mark.docker
+@pytest.mark.slow
 def test_cli_predictions_print_rate_and_breakdowns_and_resume_from_reports(swe_images,
                                                                            tmp_path):
     out = tmp_path / "run"
@@ -90,6 +93,8 @@ def test_cli_predictions_print_rate_and_breakdowns_and_resume_from_reports(swe_i
     assert again["evalkit-samples__statkit-1"]["verdict"] == "resolved"
 
 
+@pytest.mark.docker
+@pytest.mark.slow
 def test_infrastructure_error_is_retried_and_never_counted_unresolved(swe_images, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
@@ -129,3 +134,32 @@ def test_infrastructure_error_is_retried_and_never_counted_unresolved(swe_images
     assert s["metrics"]["by_outcome"]["resolved"] == 2 and s["metrics"]["judge_errors"] == 0
     assert len(judgements(out)) == 4
     shutil.rmtree(out / "logs", ignore_errors=True)
+
+
+def test_verified_summary_sets_verdicts_beside_the_official_run_of_the_same_model(tmp_path):
+    from evalkit.benchmarks import load_benchmark
+    from evalkit.records import Judgement
+
+    bench = load_benchmark("swebench_verified")
+    problems = bench.problems()
+    assert len(problems) == 500
+    runs = bench.official_runs()
+    assert runs is not None
+    folder = "20250726_mini-v1.0.0_o3-2025-04-16"
+    official = set(runs[folder]["resolved_ids"])
+    # evalkit agrees with that run everywhere but on one instance it resolved.
+    flipped = sorted(official)[0]
+    js = {(p.id, 0): Judgement(p.id, 0, "k", "resolved" if p.id in official and p.id != flipped
+                               else "unresolved", 0.0, 1.0,
+                               {"repo": p.meta["repo"]}) for p in problems}
+    s = bench.summarize(problems, js)
+    assert s["score"] == len(official) - 1 and s["max_score"] == 500
+    top = s["metrics"]["official_comparison"][0]
+    assert top["run"] == folder and top["agreement"] == 499 / 500
+    assert sum(r["total"] for r in s["metrics"]["by_repo"].values()) == 500
+    (tmp_path / "manifest.json").write_text(json.dumps({"model": "o3-2025-04-16"}))
+    s["judge_key"] = "k"
+    bench.finish(tmp_path, s)
+    rows = json.loads((tmp_path / "official_comparison.json").read_text())
+    assert [r["run"] for r in rows if r["same_model"]] == [folder]
+    assert json.loads((tmp_path / "o3-2025-04-16.k.json").read_text())["total_instances"] == 500
