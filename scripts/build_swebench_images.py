@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evalkit.swebench.images import build_sample_images  # noqa: E402
+from evalkit.swebench.images import build_sample_images
 
 
 def main() -> None:
