@@ -149,9 +149,9 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                 "platform": platform.platform(),
                 "command": sys.argv,
                 "started_at": now(),
-                "judge_settings": cfg.judge_settings,
             })
             console.print(f"[bold]run[/] {rd.path}")
+        rd.update_manifest(judge_settings=cfg.judge_settings)  # `evalkit judge` reuses them
         generate(rd, problems, backend, samples, cfg.sampling, console)
         rd.update_manifest(generated_at=now())
         summary = judge(rd, bench, problems, cfg.workers, console, out=out)

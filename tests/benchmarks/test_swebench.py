@@ -163,3 +163,25 @@ def test_verified_summary_sets_verdicts_beside_the_official_run_of_the_same_mode
     rows = json.loads((tmp_path / "official_comparison.json").read_text())
     assert [r["run"] for r in rows if r["same_model"]] == [folder]
     assert json.loads((tmp_path / "o3-2025-04-16.k.json").read_text())["total_instances"] == 500
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_clean_images_removes_each_instance_image_after_use(swe_images, tmp_path):
+    import docker
+
+    image = "evalkit-swe-statkit-clean:latest"
+    subprocess.run(["docker", "tag", "evalkit-swe-statkit:latest", image], check=True)
+    data = tmp_path / "data"
+    data.mkdir()
+    row = json.loads((SAMPLE / "instances.jsonl").read_text().splitlines()[0])
+    row["image"] = image
+    (data / "instances.jsonl").write_text(json.dumps(row) + "\n")
+    cfg = RunConfig(benchmark="swebench_sample", backend="reference", data=data,
+                    out=tmp_path / "run", workers=1, judge_settings={"clean_images": True})
+    s = start(cfg, quiet())
+    assert s["score"] == 1
+    client = docker.from_env()
+    with pytest.raises(docker.errors.ImageNotFound):
+        client.images.get(image)
+    client.images.get("evalkit-swe-statkit:latest")  # only the tag went, not the shared layers
