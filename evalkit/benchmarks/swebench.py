@@ -122,8 +122,11 @@ class SwebenchBenchmark(Benchmark):
         log_dir = self.log_dir(ctx, judge_key, generation)
         report_path = log_dir / "report.json"
         if report_path.exists():  # resume, as the official harness does
-            return self._graded(inst, json.loads(report_path.read_text()), verdict,
-                                resumed=True)
+            try:
+                stored = json.loads(report_path.read_text())
+                return self._graded(inst, stored, verdict, resumed=True)
+            except (json.JSONDecodeError, KeyError, TypeError):
+                report_path.unlink()  # torn or foreign: run the instance again
         return self._run(inst, patch, log_dir, verdict)
 
     def _run(self, inst: Instance, patch: str, log_dir: Path, verdict: Any) -> Judgement:

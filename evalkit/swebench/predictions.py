@@ -9,6 +9,8 @@ Formats read (detected from the content, never from the file name):
   (minisweagent/run/benchmarks/swebench.py ``update_preds_file``); its
   trajectories ``<id>.traj.json`` hold the patch in ``info.submission`` and the
   id in ``instance_id`` (a folder of them is read recursively).
+* SWE-agent writes the same keyed ``preds.json``; Agentless and most others write
+  the official JSONL (``all_preds.jsonl``).
 * OpenHands: ``output.jsonl`` lines with ``instance_id`` and the patch in
   ``test_result.git_patch``; the model in ``metadata.llm_config.model``
   (OpenHands evaluation/benchmarks/swe_bench, ``convert_to_swebench_format``).

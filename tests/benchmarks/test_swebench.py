@@ -185,3 +185,21 @@ def test_clean_images_removes_each_instance_image_after_use(swe_images, tmp_path
     with pytest.raises(docker.errors.ImageNotFound):
         client.images.get(image)
     client.images.get("evalkit-swe-statkit:latest")  # only the tag went, not the shared layers
+
+
+def test_empty_null_and_missing_patches_are_not_run(tmp_path):
+    from evalkit.benchmarks import load_benchmark
+    from evalkit.benchmarks.base import JudgeContext
+    from evalkit.records import Generation
+
+    bench = load_benchmark("swebench_sample")
+    p = bench.problems()[0]
+    ctx = JudgeContext(run_dir=tmp_path)
+    # No container is started for any of these (SB reporting.py: "" and None are empty).
+    empty = bench.judge(p, Generation(p.id, 0, ""), ctx, "k")
+    null = bench.judge(p, Generation(p.id, 0, "", finish_reason="patch_is_None"), ctx, "k")
+    missing = bench.judge(p, Generation(p.id, 0, "", finish_reason="not_submitted"), ctx, "k")
+    assert (empty.verdict, empty.details["patch_is_None"]) == ("empty_patch", False)
+    assert (null.verdict, null.details["patch_is_None"]) == ("empty_patch", True)
+    assert missing.verdict == "not_submitted" and missing.judge_error is None
+    assert not (tmp_path / "logs").exists()
