@@ -140,7 +140,7 @@ def encode(v, depth: int = 0):
     # Subclasses that keep their base's equality (namedtuple, defaultdict, Counter,
     # OrderedDict against a plain dict, IntEnum, ...) compare like the base.
     for base in (bool, int, float, str, tuple, list, dict, set, frozenset):
-        if isinstance(v, base) and t.__eq__ is base.__eq__ or (
+        if (isinstance(v, base) and t.__eq__ is base.__eq__) or (
                 isinstance(v, dict) and base is dict):
             return encode(base(v) if base is not dict else dict(v), depth)
     try:
@@ -154,7 +154,7 @@ def encode_safely(v):
     try:
         return encode(v)
     except Exception as e:  # noqa: BLE001 - cycles, hostile __eq__/__iter__...
-        return {"opaque": type(v).__name__, "repr": "unencodable: %s" % type(e).__name__}
+        return {"opaque": type(v).__name__, "repr": f"unencodable: {type(e).__name__}"}
 
 
 # --------------------------------------------------------------------------
@@ -229,12 +229,12 @@ def run_call(target, fn_name: str, inputs: list, timeout: int, out: Channel) -> 
     method = getattr(target, fn_name, None)
     if method is None:
         out.emit({"event": "setup_error", "kind": "error",
-                  "error": "no function %r in the program" % fn_name})
+                  "error": f"no function {fn_name!r} in the program"})
         return
     try:
         args_list = [[json.loads(line) for line in inp.split("\n")] for inp in inputs]
     except ValueError as e:
-        out.emit({"event": "setup_error", "kind": "error", "error": "bad test input: %r" % e})
+        out.emit({"event": "setup_error", "kind": "error", "error": f"bad test input: {e!r}"})
         return
     out.emit({"event": "ready"})
     for i, args in enumerate(args_list):

@@ -70,24 +70,25 @@ def decode_private_tests(value: str, where: str = "private_test_cases") -> list[
     Mirrors lcb_runner: plain JSON first, else base64 -> zlib -> pickle -> JSON.
     """
     try:
-        tests = json.loads(value)
+        return check_tests(json.loads(value), where)
     except (json.JSONDecodeError, TypeError):
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError, TypeError):
-            raise TestDataError(f"{where}: neither JSON nor base64") from None
-        try:
-            d = zlib.decompressobj()
-            blob = d.decompress(raw, MAX_DECOMPRESSED)
-        except zlib.error as e:
-            raise TestDataError(f"{where}: not zlib data ({e})") from None
-        if d.unconsumed_tail:
-            raise TestDataError(f"{where}: decompresses to more than {MAX_DECOMPRESSED} bytes")
-        text = unpickle_string(blob, where)
-        try:
-            tests = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise TestDataError(f"{where}: decoded pickle is not JSON ({e})") from None
+        pass  # not JSON: the dataset's compressed pickle
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise TestDataError(f"{where}: neither JSON nor base64") from None
+    try:
+        d = zlib.decompressobj()
+        blob = d.decompress(raw, MAX_DECOMPRESSED)
+    except zlib.error as e:
+        raise TestDataError(f"{where}: not zlib data ({e})") from None
+    if d.unconsumed_tail:
+        raise TestDataError(f"{where}: decompresses to more than {MAX_DECOMPRESSED} bytes")
+    text = unpickle_string(blob, where)
+    try:
+        tests = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise TestDataError(f"{where}: decoded pickle is not JSON ({e})") from None
     return check_tests(tests, where)
 
 

@@ -93,7 +93,7 @@ def test_missing_field(tmp_path):
 
 def test_local_copy_must_hold_every_file_of_the_release(tmp_path):
     (tmp_path / "test.jsonl").write_text("")
-    with pytest.raises(EvalkitError, match="missing test2.jsonl"):
+    with pytest.raises(EvalkitError, match=r"missing test2\.jsonl"):
         dataset.local_files(tmp_path, dataset.release_files("release_v2"))
 
 

@@ -108,7 +108,8 @@ def test_reliability_guard_applies(tmp_path):
 
 
 def test_per_test_timeout_and_first_failure_stops(tmp_path):
-    code = "class Solution:\n    def f(self, x):\n        while x:\n            pass\n        return x\n"
+    code = ("class Solution:\n    def f(self, x):\n        while x:\n            pass\n"
+            "        return x\n")
     recs = run(tmp_path, code, "call", ["0", "1", "0"], "f", timeout=1)
     assert [r["status"] for r in results(recs)] == ["ok", "timeout"]
 
