@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,9 @@ FORMAT_WITHOUT_STARTER = ("Read the inputs from stdin solve the problem and writ
                           "within delimiters as follows.")
 NO_CODE = "NO_CODE"
 DEFAULT_K = (1, 5, 10, 20, 50, 100)
+# Expected outputs of this many problems stay decoded in memory (some problems have
+# megabytes of tests); others are decoded again when needed.
+OUTPUTS_CACHE = 32
 
 
 def build_messages(p: dataset.LcbProblem) -> list[Message]:
@@ -91,7 +94,8 @@ class LiveCodeBench(Benchmark):
         self._problems: dict[str, dataset.LcbProblem] | None = None
         self._hash: str | None = None
         self._lock = threading.Lock()
-        self._prepared: dict[str, tuple[str, list[str]]] = {}
+        self._spec_files: dict[str, str] = {}
+        self._outputs: OrderedDict[str, list[str]] = OrderedDict()
         self._harness_file: str | None = None
 
     # -- data ----------------------------------------------------------------
@@ -161,18 +165,23 @@ class LiveCodeBench(Benchmark):
                 src = lcb.harness_path()
                 key = "lcb-harness-" + hashlib.sha256(src.read_bytes()).hexdigest()[:16]
                 self._harness_file = ctx.pool.mirror(key, {lcb.HARNESS: src}) + "/" + lcb.HARNESS
-            if p.question_id not in self._prepared:
-                tests = p.tests()
+            qid = p.question_id
+            if qid in self._outputs:
+                self._outputs.move_to_end(qid)
+                return self._harness_file, self._spec_files[qid], self._outputs[qid]
+            tests = p.tests()
+            if qid not in self._spec_files:
                 spec = lcb.spec_json(p.mode, p.fn_name, [t.input for t in tests],
                                      self.limits.timeout)
                 with tempfile.TemporaryDirectory(prefix="evalkit-lcb-") as tmp:
                     path = Path(tmp) / "spec.json"
                     path.write_bytes(spec)
                     folder = ctx.pool.mirror(lcb.spec_key(spec), {"spec.json": path})
-                self._prepared[p.question_id] = (folder + "/spec.json",
-                                                 [t.output for t in tests])
-            spec_file, outputs = self._prepared[p.question_id]
-            return self._harness_file, spec_file, outputs
+                self._spec_files[qid] = folder + "/spec.json"
+            self._outputs[qid] = [t.output for t in tests]
+            while len(self._outputs) > OUTPUTS_CACHE:
+                self._outputs.popitem(last=False)
+            return self._harness_file, self._spec_files[qid], self._outputs[qid]
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:

@@ -23,7 +23,8 @@ Execution mirrors lcb_runner/evaluation/testing_util.py (LiveCodeBench):
 - stdin (``grade_stdio``): a final ``if __name__ == '__main__':`` block is unwrapped,
   top-level imports are hoisted and every other statement becomes the body of
   ``wrapped_function``; per test, ``sys.stdin`` is a StringIO of the input,
-  ``open`` is ``mock_open(read_data=input)``, ``sys.stdout`` a StringIO (its
+  ``builtins.open`` is ``mock_open(read_data=input)`` (shadowed for the program by
+  ``io.open`` of the prelude's ``from io import *``), ``sys.stdout`` a StringIO (its
   ``close`` replaced by a one-argument lambda, as LiveCodeBench's ``Capturing``
   does), ``SystemExit`` ends the test normally.
 - the first exception or timeout ends the run (LiveCodeBench returns there).
