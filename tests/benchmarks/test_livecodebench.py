@@ -180,3 +180,26 @@ def test_rejudge_of_an_unchanged_judge_does_nothing(replay_run):
     before = rd.judgements_path.read_text()
     rejudge(rd.path, 2, quiet())
     assert rd.judgements_path.read_text() == before
+
+
+def test_inputs_are_mirrored_once_and_outputs_stay_on_the_host(tmp_path, monkeypatch):
+    from evalkit.benchmarks import livecodebench
+    from evalkit.benchmarks.base import JudgeContext
+    from evalkit.sandbox.docker import DataStore
+
+    monkeypatch.setattr(livecodebench, "OUTPUTS_CACHE", 1)
+    store = DataStore(tmp_path / "store")  # the data store containers mount read-only
+    ctx = JudgeContext(pool=store)  # type: ignore[arg-type]
+    bench = load_benchmark("livecodebench_sample")
+    probs = bench.lcb_problems()
+    a, b = probs["abc_lcbs_mean"], probs["lc_lcbs_count_values"]
+    first = bench._prepare(ctx, a)
+    bench._prepare(ctx, b)  # evicts a's outputs
+    again = bench._prepare(ctx, a)  # decoded again, mirrored spec reused
+    assert first == again and again[2] == [t.output for t in a.tests()]
+    shared = b"".join(p.read_bytes() for p in (tmp_path / "store").rglob("*") if p.is_file())
+    for t in a.tests() + b.tests():
+        assert json.dumps(t.input)[1:-1].encode() in shared
+    secret = "[[-5, 1], [0, 1], [5, 2]]"
+    assert secret in [t.output for t in b.tests()]
+    assert secret.encode() not in shared
