@@ -18,6 +18,7 @@ __all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_s
 ADAPTERS: dict[str, str] = {
     "ioi": "evalkit.benchmarks.ioi:IoiBenchmark",
     "swebench": "evalkit.benchmarks.swebench:SwebenchBenchmark",
+    "livecodebench": "evalkit.benchmarks.livecodebench:LiveCodeBench",
 }
 
 
