@@ -267,6 +267,15 @@ def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Eval
     if result.error is not None or result.trusted_build_error is not None:
         return Evaluation(compiled=False,
                           judge_error=result.error or result.trusted_build_error)
+    if result.compile is not None and result.compile.result.verdict == sj.WALL \
+            and result.compile.result.cpu_time < COMPILE_LIMITS.cpu / 2:
+        # Out of wall time with little CPU used: the compiler was starved by an
+        # overloaded machine, not defeated by the source (a template bomb burns
+        # CPU).  Not a verdict: the pipeline retries judge errors.
+        r = result.compile.result
+        return Evaluation(compiled=False, judge_error=(
+            f"compile ran out of wall time ({r.wall_time:.0f}s) with only {r.cpu_time:.1f}s "
+            "of CPU: machine overloaded; will be retried"))
     if result.compile is None or not result.compile.ok:
         msg = result.compile.message if result.compile else "no compile result"
         if result.compile is not None and result.compile.result.verdict not in (sj.OK, sj.RE):
