@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evalkit.results import RunResult
-from evalkit.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from evalkit.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Values
 from evalkit.stats.paired import PairedBootstrap, SignTest, paired_bootstrap, sign_test
 
 PASS, FAIL, INCOMPARABLE = "pass", "fail", "incomparable"
@@ -93,6 +93,23 @@ def _is_binary(runs: Sequence[RunResult], ids: Sequence[str]) -> bool:
     return all(r.problems[p].value in (0.0, r.problems[p].max) for r in runs for p in ids)
 
 
+def decide(baseline: Values, candidate: Values, how: str, binary: bool, max_drop: float,
+           alpha: float, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+           ) -> tuple[str, float, PairedBootstrap, SignTest]:
+    """The gate's rule on aligned per-problem values: (verdict, p-value, bootstrap, sign test).
+
+    Fails only when the drop (in headline points, or percentage points for ``mean``
+    headlines) exceeds ``max_drop`` and the deciding one-sided test has p < ``alpha``:
+    the exact McNemar test for pass/fail problems, else the paired bootstrap.
+    """
+    scale = 100.0 if how == "mean" else 1.0
+    boot = paired_bootstrap(baseline, candidate, how, 1 - alpha, resamples, seed)
+    sign = sign_test(baseline, candidate)
+    p = sign.p_drop if binary else boot.p_drop
+    drop = -boot.delta * scale
+    return (FAIL if drop > max_drop and p < alpha else PASS), p, boot, sign
+
+
 def gate_benchmark(base: RunResult, cand: RunResult, max_drop: float = 0.0, alpha: float = 0.05,
                    force: bool = False, resamples: int = DEFAULT_RESAMPLES,
                    seed: int = DEFAULT_SEED) -> BenchmarkGate:
@@ -107,16 +124,12 @@ def gate_benchmark(base: RunResult, cand: RunResult, max_drop: float = 0.0, alph
     scale, unit = (100.0, "pp") if how == "mean" else (1.0, base.headline.unit)
     b, c = base.values(ids), cand.values(ids)
     # Forced on a subset of problems, totals are over the common problems only.
-    boot = paired_bootstrap(b, c, how, 1 - alpha, resamples, seed)
-    sign = sign_test(b, c)
     binary = _is_binary([base, cand], ids)
-    p = sign.p_drop if binary else boot.p_drop
+    verdict, p, boot, sign = decide(b, c, how, binary, max_drop, alpha, resamples, seed)
     worse = tuple(Flip(p_, float(x), float(y)) for p_, x, y in zip(ids, b, c, strict=True)
                   if y < x - 1e-9)
     better = tuple(Flip(p_, float(x), float(y)) for p_, x, y in zip(ids, b, c, strict=True)
                    if y > x + 1e-9)
-    drop = -boot.delta * scale
-    verdict = FAIL if (drop > max_drop and p < alpha) else PASS
     return BenchmarkGate(base.benchmark, verdict, tuple(reasons), unit, scale, len(ids), boot,
                          sign, binary, p, worse, better)
 

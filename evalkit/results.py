@@ -102,6 +102,13 @@ class RunResult:
         return str(key) if key else None
 
     @property
+    def samples_are_means(self) -> bool:
+        """Whether some problem has several samples and every such problem's value is their
+        mean, so that the nested bootstrap may resample samples (see ProblemResult)."""
+        multi = [p for p in self.problems.values() if len(p.samples) > 1]
+        return bool(multi) and all(p.value_is_sample_mean for p in multi)
+
+    @property
     def samples_per_problem(self) -> tuple[int, int]:
         """(fewest, most) judged samples over the problems."""
         counts = [len(p.samples) for p in self.problems.values()]

@@ -86,14 +86,21 @@ def _legend(lb: Leaderboard) -> str:
 # -- rich ---------------------------------------------------------------------------
 def to_rich(lb: Leaderboard) -> RenderableType:
     """A rich table (the terminal view)."""
-    table = Table(title="leaderboard", title_justify="left")
+    # One column per benchmark (value, then CI and k on a second line) keeps many
+    # benchmarks readable in a terminal.
+    table = Table(title="leaderboard", title_justify="left", show_lines=True)
     table.add_column("model")
     for col in lb.columns:
         table.add_column(f"{col.benchmark} [{col.note}]\n{metric_label(col)}", justify="right")
-        table.add_column(f"{lb.level:.0%} CI", justify="right", style="dim")
-        table.add_column("k", justify="right", style="dim")
-    for line in _grid(lb):
-        table.add_row(*line)
+    for row in lb.rows:
+        cells: list[Text | str] = [row]
+        for col in lb.columns:
+            v, medal, ci, k, flag = cell_texts(lb.cell(row, col.benchmark))
+            text = Text(_plain_value(v, medal, flag), style="bold")
+            if ci:
+                text.append(f"\n{ci} k={k}", style="dim")
+            cells.append(text)
+        table.add_row(*cells)
     notes = [Text(f"[{i}] {n}", style="dim") for i, n in enumerate(lb.notes, start=1)]
     return Group(table, Text(_legend(lb), style="dim"), *notes)
 

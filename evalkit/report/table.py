@@ -92,8 +92,7 @@ def _short(value: Any, n: int = 12) -> str:
 
 
 def _ci_text(runs: Sequence[RunResult], level: float, resamples: int, seed: int) -> str:
-    nested = any(len(p.samples) > 1 and p.value_is_sample_mean
-                 for r in runs for p in r.problems.values())
+    nested = any(r.samples_are_means for r in runs)
     over = "problems and samples within problems" if nested else "problems"
     return (f"{level:.0%} CI: percentile bootstrap over {over} "
             f"({resamples} resamples, seed {seed})")
@@ -191,8 +190,8 @@ def build_leaderboard(runs: Sequence[RunResult], level: float = 0.95,
         for i in idx:
             r = runs[i]
             probs = list(r.problems.values())
-            nested = all(p.value_is_sample_mean for p in probs if len(p.samples) > 1)
-            samples = [list(p.samples) if nested and p.samples else [p.value] for p in probs]
+            nested = r.samples_are_means
+            samples = [list(p.samples) if p.samples else [p.value] for p in probs]
             ci = bootstrap_interval([p.value for p in probs], r.headline.aggregate,
                                     samples if nested else None, level, resamples, seed)
             kmin, kmax = r.samples_per_problem
