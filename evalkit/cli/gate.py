@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -48,4 +49,5 @@ def gate(
     if junit is not None:
         junit.write_text(to_junit(result), encoding="utf-8")
     console.print(f"gate exit code {result.exit_code}")
-    raise typer.Exit(result.exit_code)
+    # sys.exit, not typer.Exit: with standalone_mode=False click would swallow the code.
+    sys.exit(result.exit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,7 +59,7 @@ def table(
                                         str(out), "regenerated")
             console.print("".join(list(diff)[:80]), markup=False, highlight=False)
             console.print(f"[red]{out} differs from the table regenerated from the runs[/]")
-            raise typer.Exit(1)
+            sys.exit(1)  # not typer.Exit: click would swallow the code
         console.print(f"{out}: identical to the regenerated table")
         return
     if out is not None:

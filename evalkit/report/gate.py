@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from evalkit.gating import FAIL, INCOMPARABLE, BenchmarkGate, Flip, GateResult
+from evalkit.gating import FAIL, INCOMPARABLE, BenchmarkGate, Flip, GateResult, test_name
 
 MAX_FLIPS = 15
 
@@ -32,7 +32,7 @@ def line(d: BenchmarkGate) -> str:
     return (f"{d.benchmark}: {_num(b.baseline * d.scale)} -> {_num(b.candidate * d.scale)} "
             f"(delta {d.delta_points:+.2f} {d.unit}, {b.level:.0%} CI "
             f"[{b.low * d.scale:+.2f}, {b.high * d.scale:+.2f}], p={d.p_value:.3g}, "
-            f"{'McNemar exact' if d.binary else 'paired bootstrap'}): {d.verdict}")
+            f"{test_name(d)}): {d.verdict}")
 
 
 def to_markdown(result: GateResult) -> str:
@@ -52,7 +52,7 @@ def to_markdown(result: GateResult) -> str:
         out.append(
             f"| {d.benchmark} | {_num(b.baseline * d.scale)} | {_num(b.candidate * d.scale)} | "
             f"{d.delta_points:+.2f} {d.unit} ([{b.low * d.scale:+.2f}, {b.high * d.scale:+.2f}]) | "
-            f"{d.p_value:.3g} | {'McNemar exact' if d.binary else 'paired bootstrap'} "
+            f"{d.p_value:.3g} | {test_name(d)} "
             f"({d.problems} problems) | {_icon(d.verdict)} |")
     flips = [d for d in result.decisions if d.worse or d.better]
     if flips:
