@@ -3,8 +3,9 @@
 Runs are paired by benchmark and aligned problem by problem.  A benchmark fails
 only when the drop is both larger than ``max_drop`` and significant at ``alpha``:
 with pass/fail problems (every value 0 or its max) by the exact McNemar test,
-otherwise by the paired bootstrap and the exact sign test together (:mod:`evalkit.stats.paired`).  Runs that
-cannot be compared (other problems, data, judge or limits) are reported as such.
+otherwise by the paired bootstrap and the exact sign test together
+(:mod:`evalkit.stats.paired`).  Runs that cannot be compared (other problems, data,
+judge or limits) are reported as such.
 """
 
 from __future__ import annotations

@@ -212,6 +212,7 @@ def to_json(lb: Leaderboard) -> str:
 # -- HTML ----------------------------------------------------------------------------
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1f24}
+.table-wrap{overflow-x:auto;max-width:100%}
 table.leaderboard{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:1rem 0}
 table.leaderboard th,table.leaderboard td{padding:.3rem .6rem;border-bottom:1px solid #d0d7de}
 table.leaderboard thead th{border-bottom:2px solid #1b1f24;text-align:center}
@@ -247,9 +248,10 @@ def html_table(lb: Leaderboard) -> str:
                     f'<td class="dim">{esc(k)}</td>']
         body.append("<tr>" + "".join(tds) + "</tr>")
     notes = "".join(f'<li id="note-{i}">{esc(n)}</li>' for i, n in enumerate(lb.notes, 1))
-    return ('<table class="leaderboard">\n<thead>\n<tr>' + "".join(top) + "</tr>\n<tr>"
-            + "".join(sub) + "</tr>\n</thead>\n<tbody>\n" + "\n".join(body)
-            + "\n</tbody>\n</table>\n" + f"<p class=\"legend\">{esc(_legend(lb))}.</p>\n"
+    return ('<div class="table-wrap">\n<table class="leaderboard">\n<thead>\n<tr>'
+            + "".join(top) + "</tr>\n<tr>" + "".join(sub) + "</tr>\n</thead>\n<tbody>\n"
+            + "\n".join(body)
+            + "\n</tbody>\n</table>\n</div>\n" + f"<p class=\"legend\">{esc(_legend(lb))}.</p>\n"
             + f'<ol class="notes">{notes}</ol>\n')
 
 

@@ -39,7 +39,7 @@ def interval_plot(title: str, bars: Sequence[Bar], scale_max: float, unit: str,
                   width: int = 640) -> str:
     """Dots with horizontal CI whiskers, one row per bar, on ``[0, scale_max]``."""
     left, right, row_h, top = 190, 120, 26, 34
-    height = top + row_h * len(bars) + 34
+    height = top + row_h * len(bars) + 50
     plot_w = width - left - right
     top_val = scale_max if scale_max > 0 else 1.0
 
@@ -57,7 +57,7 @@ def interval_plot(title: str, bars: Sequence[Bar], scale_max: float, unit: str,
                    'stroke="#d0d7de"/>')
         out.append(f'<text x="{x(v):.1f}" y="{axis_y + 16}" text-anchor="middle" '
                    f'fill="#57606a">{_fmt(v)}</text>')
-    out.append(f'<text x="{width - 8}" y="{axis_y + 16}" text-anchor="end" '
+    out.append(f'<text x="{left + plot_w / 2:.1f}" y="{axis_y + 34}" text-anchor="middle" '
                f'fill="#57606a">{_e(unit)}</text>')
     for i, b in enumerate(bars):
         y = top + row_h * i + row_h / 2
@@ -143,7 +143,7 @@ def heatmap(title: str, rows: Sequence[str], cols: Sequence[str],
             width: int | None = None) -> str:
     """A grid of cells coloured by ``values`` in [0, 1] (None: no data), labelled inside."""
     left, top, cw, ch = 200, 60, 110, 22
-    w = width or left + cw * len(cols) + 16
+    w = width or max(left + cw * len(cols) + 16, int(len(title) * 7.5) + 24)
     h = top + ch * len(rows) + 12
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="{w}" height="{h}" '
            f'viewBox="0 0 {w} {h}" role="img" {FONT} font-size="12"><title>{_e(title)}</title>',
