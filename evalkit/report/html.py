@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
+from evalkit.records import Judgement
 from evalkit.report.figures import all_figures
 from evalkit.report.formats import CSS, html_table, number
 from evalkit.report.table import Leaderboard
@@ -48,15 +50,15 @@ def _clip(text: str, limit: int = MAX_TEXT) -> str:
 
 
 def prompts_for(run: RunResult) -> dict[str, str]:
-    """Problem prompts, when the benchmark's code and data are available here (else empty)."""
-    from pathlib import Path
-
+    """Problem prompts, when the benchmark's code and the run's data are here (else empty)."""
     from evalkit.benchmarks import load_benchmark
 
     data = run.manifest.get("data_dir")
     try:
         bench = load_benchmark(run.benchmark, Path(data) if data and Path(data).is_dir()
                                else None)
+        if bench.data_hash() != run.manifest.get("data_hash"):
+            return {}  # other data than the run's: its prompts could mislead
         problems = bench.problems()
     except (EvalkitError, OSError, KeyError, ValueError):
         return {}
@@ -90,10 +92,9 @@ def _judge_lines(details: Mapping[str, Any], judge_error: str | None) -> list[st
     return out
 
 
-def _sample_html(run: RunResult, rd: RunDir, pid: str, gens: Mapping[tuple[str, int], Any]
-                 ) -> str:
+def _sample_html(run: RunResult, rd: RunDir, pid: str, gens: Mapping[tuple[str, int], Any],
+                 judged: Mapping[tuple[str, int], Judgement]) -> str:
     rows = run.judgements[run.judgements["problem_id"] == pid]
-    judged = rd.judgements(run.judge_key)
     parts = []
     for _, row in rows.head(MAX_SAMPLES_SHOWN).iterrows():
         key = (pid, int(row["sample"]))
@@ -133,7 +134,8 @@ def drilldown(runs: Sequence[RunResult], labels: Mapping[str, str]) -> str:
         for r in brs:
             prompts = prompts or prompts_for(r)
         out.append(f'<h3 id="problems-{_e(bench)}">{_e(bench)}</h3>')
-        cache = {r.run_id: (RunDir(r.path), RunDir(r.path).generations()) for r in brs}
+        cache = {r.run_id: (RunDir(r.path), RunDir(r.path).generations(),
+                            RunDir(r.path).judgements(r.judge_key)) for r in brs}
         for pid in sorted({p for r in brs for p in r.problems}):
             values = ", ".join(
                 f"{labels[r.run_id]} {number(r.problems[pid].value, r.headline.aggregate)}"
@@ -146,12 +148,12 @@ def drilldown(runs: Sequence[RunResult], labels: Mapping[str, str]) -> str:
                 if pid not in r.problems:
                     continue
                 p = r.problems[pid]
-                rd, gens = cache[r.run_id]
+                rd, gens, judged = cache[r.run_id]
                 inner.append(
                     f'<div class="run"><strong>{_e(labels[r.run_id])}</strong> '
                     f"{number(p.value, 'sum')}/{number(p.max, 'sum')} "
                     f'<span class="muted">({len(p.samples)} judged samples; run '
-                    f"{_e(r.run_id)})</span>{_sample_html(r, rd, pid, gens)}</div>")
+                    f"{_e(r.run_id)})</span>{_sample_html(r, rd, pid, gens, judged)}</div>")
             out.append(f'<details class="problem" id="p-{_e(bench)}-{_e(pid)}"><summary>'
                        f"{_e(pid)} <span class=\"muted\">{_e(values)}</span></summary>"
                        + "".join(inner) + "</details>")
