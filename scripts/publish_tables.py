@@ -42,7 +42,12 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="verify instead of writing")
     args = ap.parse_args()
     stale = []
-    for path, text in tables():
+    try:
+        made = tables()
+    except EvalkitError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for path, text in made:
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path)

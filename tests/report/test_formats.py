@@ -75,12 +75,10 @@ def test_tex_escape_handles_every_special_character():
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex (texlive) installed")
 def test_latex_compiles(lb, tmp_path):
+    # As a user would \input it: a float in an ordinary document (wide page: many columns).
     doc = ("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"
-           "\\usepackage[landscape,margin=1cm]{geometry}\n\\begin{document}\n"
-           "\\resizebox{\\linewidth}{!}{\\parbox{40cm}{" + render(lb, "latex") + "}}\n"
-           "\\end{document}\n")
-    doc = doc.replace("\\documentclass{article}\n",
-                      "\\documentclass{article}\n\\usepackage{graphicx}\n")
+           "\\usepackage[paperwidth=70cm,paperheight=30cm,margin=1cm]{geometry}\n"
+           "\\begin{document}\n" + render(lb, "latex") + "\\end{document}\n")
     (tmp_path / "t.tex").write_text(doc)
     r = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "t.tex"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=120)
