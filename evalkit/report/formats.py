@@ -217,7 +217,7 @@ table.leaderboard{border-collapse:collapse;font-variant-numeric:tabular-nums;mar
 table.leaderboard th,table.leaderboard td{padding:.3rem .6rem;border-bottom:1px solid #d0d7de}
 table.leaderboard thead th{border-bottom:2px solid #1b1f24;text-align:center}
 table.leaderboard td.num{text-align:right}
-table.leaderboard td.dim{color:#57606a;text-align:right;font-size:.9em}
+table.leaderboard td.dim{color:#57606a;text-align:right;font-size:.9em;white-space:nowrap}
 .medal-gold{color:#9a6700;font-weight:600}.medal-silver{color:#57606a;font-weight:600}
 .medal-bronze{color:#953800;font-weight:600}.flag{color:#cf222e;font-weight:600}
 ol.notes{font-size:.85em;color:#57606a;max-width:70rem}
