@@ -179,7 +179,20 @@ def gate(baseline: Sequence[RunResult], candidate: Sequence[RunResult],
         if not force:
             decisions.append(BenchmarkGate(name, INCOMPARABLE, (why,)))
     notes: list[str] = [] if not force else [f"skipped {m}" for m in missing]
+    for b, c in pairs:
+        sb, sc = _sampling(b), _sampling(c)
+        if sb != sc:
+            keys = sorted(k for k in set(sb) | set(sc) if sb.get(k) != sc.get(k))
+            notes.append(f"{b.benchmark}: sampling differs ({', '.join(keys)}); the gate "
+                         "compares the checkpoints as sampled")
     return GateResult(decisions, max_drop, alpha, force, notes)
+
+
+def _sampling(run: RunResult) -> dict[str, Any]:
+    """Sampling settings that should match (the seed may differ between runs)."""
+    s = dict(run.manifest.get("sampling") or {})
+    s.pop("seed", None)
+    return s
 
 
 def test_name(d: BenchmarkGate) -> str:

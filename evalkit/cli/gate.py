@@ -22,7 +22,8 @@ def gate(
     candidate: Annotated[list[Path], typer.Option(
         help="the run to check: a run directory or a folder of them (repeatable)")],
     benchmarks: Annotated[Optional[list[str]], typer.Option(
-        "--benchmarks", "-b", help="only these benchmarks (repeatable)")] = None,
+        "--benchmarks", "-b", help="only these benchmarks (repeatable or comma-separated)")]
+    = None,
     max_drop: Annotated[float, typer.Option(
         help="tolerated drop: headline points, or percentage points for rates")] = 0.0,
     alpha: Annotated[float, typer.Option(help="significance level (one-sided)")] = 0.05,
@@ -40,7 +41,8 @@ def gate(
         raise EvalkitError("--alpha must be between 0 and 0.5")
     if max_drop < 0:
         raise EvalkitError("--max-drop must be >= 0")
-    result = decide(load_runs(baseline), load_runs(candidate), benchmarks, max_drop, alpha,
+    names = [b for item in benchmarks or [] for b in item.split(",") if b] or None
+    result = decide(load_runs(baseline), load_runs(candidate), names, max_drop, alpha,
                     force, resamples, seed)
     text = to_markdown(result)
     typer.echo(text, nl=False)

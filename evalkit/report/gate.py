@@ -60,11 +60,11 @@ def to_markdown(result: GateResult) -> str:
         for d in flips:
             out.append(f"- {d.benchmark}: worse {_flips(d.worse, d.scale)}; "
                        f"better {_flips(d.better, d.scale)}")
-    warn = [d for d in result.decisions if d.bootstrap is not None and d.reasons]
-    for d in warn:
-        out.append(f"- ⚠️ {d.benchmark} compared with --force despite: {'; '.join(d.reasons)}")
-    for note in result.notes:
-        out.append(f"- {note}")
+    warn = [f"- ⚠️ {d.benchmark} compared with --force despite: {'; '.join(d.reasons)}"
+            for d in result.decisions if d.bootstrap is not None and d.reasons]
+    warn += [f"- {note}" for note in result.notes]
+    if warn:
+        out += ["", "**Notes**", "", *warn]
     return "\n".join(out) + "\n"
 
 
