@@ -106,9 +106,11 @@ def to_rich(lb: Leaderboard) -> RenderableType:
 
 
 def _rich_text(lb: Leaderboard) -> str:
+    import io
+
     from rich.console import Console
 
-    console = Console(width=160, record=True, file=open("/dev/null", "w"), color_system=None)
+    console = Console(width=160, record=True, file=io.StringIO(), color_system=None)
     console.print(to_rich(lb))
     return console.export_text()
 
