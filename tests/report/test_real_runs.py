@@ -15,6 +15,7 @@ import pytest
 from rich.console import Console
 
 from evalkit.pipeline import RunConfig, start
+from evalkit.report.formats import number
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -49,6 +50,15 @@ def runs(tmp_path_factory, docker_client) -> dict[str, Path]:
     return {"reference": tmp / "reference", "partial": tmp / "partial"}
 
 
+def summary(run: Path) -> dict:
+    return json.loads((run / "summary.json").read_text())
+
+
+# Exact per-solution scores are checked in tests/benchmarks/test_ioi_sample.py; here the
+# tables, report and gate must agree with whatever the judge gave (under heavy machine
+# load a wall-time limit can turn an AC into a TLE).
+
+
 def test_table_in_every_format_from_real_runs(runs, tmp_path):
     args = [str(runs["reference"]), str(runs["partial"]), str(FIXTURES)]
     for fmt, suffix in (("markdown", "md"), ("latex", "tex"), ("csv", "csv"), ("json", "json"),
@@ -59,15 +69,17 @@ def test_table_in_every_format_from_real_runs(runs, tmp_path):
         assert out.stat().st_size > 500, fmt
     doc = json.loads((tmp_path / "t.json").read_text())
     ioi = {c["row"]: c for c in doc["cells"] if c["benchmark"] == "ioi2024_sample"}
-    assert ioi["reference"]["value"] == 300
-    assert ioi["partial"]["value"] == pytest.approx(30 + 29.32 + 50)
-    assert ioi["partial"]["ci_low"] <= 109.32 <= ioi["partial"]["ci_high"]
+    md = (tmp_path / "t.md").read_text()
+    for name in ("reference", "partial"):
+        value = summary(runs[name])["headline"]["value"]
+        assert ioi[name]["value"] == pytest.approx(value)
+        assert ioi[name]["ci_low"] <= value <= ioi[name]["ci_high"]
+        assert ioi[name]["max"] == 300
+        assert f"| {name} | {number(value, 'sum')} " in md
     rows = list(csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text())))
     assert {r["benchmark"] for r in rows} >= {"ioi2024_sample", "aime2025"}
-    md = (tmp_path / "t.md").read_text()
-    assert "| reference | 300 |" in md and "| partial | 109.32 |" in md
     stdout = evalkit("table", *args)  # rich to the terminal
-    assert stdout.returncode == 0 and "109.32" in stdout.stdout
+    assert stdout.returncode == 0 and "ioi2024_sample" in stdout.stdout
 
 
 def test_report_from_real_runs_has_the_ioi_heat_map_and_drilldown(runs, tmp_path):
@@ -80,12 +92,17 @@ def test_report_from_real_runs_has_the_ioi_heat_map_and_drilldown(runs, tmp_path
 
 
 def test_gate_on_real_runs(runs):
-    # Every task is worse, but 3 problems cannot make a drop significant (sign test p = 1/8).
+    # 3 problems can never make a drop significant: the sign test's p is at least 1/8.
     r = evalkit("gate", "--baseline", str(runs["reference"]), "--candidate",
                 str(runs["partial"]))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "-190.68 points" in r.stdout and "0.125" in r.stdout
-    assert "worse `aplusb` 100→30" in r.stdout
+    base, cand = summary(runs["reference"]), summary(runs["partial"])
+    delta = cand["headline"]["value"] - base["headline"]["value"]
+    assert f"{delta:+.2f} points" in r.stdout
+    for p, b in base["problems"].items():
+        c = cand["problems"][p]["value"]
+        if c < b["value"]:
+            assert f"`{p}` {number(b['value'], 'sum')}→{number(c, 'sum')}" in r.stdout
     same = evalkit("gate", "--baseline", str(runs["reference"]), "--candidate",
                    str(runs["reference"]))
     assert same.returncode == 0 and "+0.00 points" in same.stdout
