@@ -26,6 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "benchmarks": ("benchmarks", "benchmarks"),
     "prompts": ("prompts", "prompts"),
     "sandbox": ("sandbox", "app"),
+    "table": ("table", "table"),
+    "report": ("report", "report"),
+    "gate": ("gate", "gate"),
 }
 
 

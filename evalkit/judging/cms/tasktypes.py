@@ -268,7 +268,7 @@ def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Eval
         return Evaluation(compiled=False,
                           judge_error=result.error or result.trusted_build_error)
     if result.compile is not None and result.compile.result.verdict == sj.WALL \
-            and result.compile.result.cpu_time < COMPILE_LIMITS.cpu / 2:
+            and result.compile.result.cpu_time < (COMPILE_LIMITS.cpu or 0) / 2:
         # Out of wall time with little CPU used: the compiler was starved by an
         # overloaded machine, not defeated by the source (a template bomb burns
         # CPU).  Not a verdict: the pipeline retries judge errors.
