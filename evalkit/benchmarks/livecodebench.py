@@ -241,6 +241,10 @@ class LiveCodeBench(Benchmark):
         }
         value = {pid: info["pass@1"] for pid, info in per_problem.items()}
         mean = sum(value.values()) / len(value) if value else 0.0
+        contract = headline("pass@1", "fraction", "mean", value, {pid: 1.0 for pid in value})
+        for p in problems:  # contest dates let reports plot score by month
+            if p.id in contract["problems"] and p.meta.get("contest_date"):
+                contract["problems"][p.id]["date"] = p.meta["contest_date"]
         return {
             "benchmark": self.name,
             "score": mean,
@@ -258,7 +262,7 @@ class LiveCodeBench(Benchmark):
                 "verdicts": dict(Counter(j.verdict for j in judgements.values())),
                 "problems": per_problem,
             },
-            **headline("pass@1", "fraction", "mean", value, {pid: 1.0 for pid in value}),
+            **contract,
         }
 
     def render(self, summary: Mapping[str, Any]) -> RenderableType:

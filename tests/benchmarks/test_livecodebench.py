@@ -127,6 +127,7 @@ def test_reference_solutions_pass_every_test(tmp_path, docker_client):
                               out=tmp_path / "run", workers=2), quiet())
     assert summary["score"] == 1.0 and summary["headline"]["value"] == 1.0
     assert summary["headline"]["aggregate"] == "mean"
+    assert all(len(v["date"]) >= 7 for v in summary["problems"].values())  # by-month plots
     assert summary["metrics"]["verdicts"] == {"AC": 5}
     manifest = RunDir(tmp_path / "run").read_manifest()
     assert "harness_sha256" in manifest["judge"]
