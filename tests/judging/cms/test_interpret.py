@@ -27,3 +27,22 @@ def test_a_compiler_burning_cpu_is_a_compile_error():
     ev = tasktypes.interpret(load_task(TASK), _compiled(sj.TLE, cpu=30.0, wall=31.0), [])
     assert not ev.compiled and ev.judge_error is None
     assert ev.compile_message.startswith("compilation TLE")
+
+
+def _user_killed(verdict: str, cpu: float) -> sj.JobResult:
+    res = _compiled(sj.OK, cpu=1.0, wall=1.0)
+    assert res.compile is not None
+    res.compile = sj.CompileResult(ok=True, result=res.compile.result)
+    user = sj.ProcResult(verdict=verdict, exit_code=None, signal=9, cpu_time=cpu,
+                         wall_time=3.0, max_rss_kb=1000)
+    res.tests["t1"] = sj.TestResult(id="t1", procs={"user": user}, check=None)
+    return res
+
+
+def test_wall_timeouts_with_little_cpu_are_starved_and_judged_again():
+    task = load_task(TASK)  # time limit 1 s, wall limit 3 s
+    starved = tasktypes.interpret(task, _user_killed(sj.WALL, cpu=0.2), ["t1"])
+    assert starved.tests["t1"].verdict == tasktypes.TLE  # CMS: a wall timeout is a timeout
+    assert tasktypes.starved_tests(task, starved) == ["t1"]
+    slow = tasktypes.interpret(task, _user_killed(sj.TLE, cpu=1.01), ["t1"])
+    assert tasktypes.starved_tests(task, slow) == []
