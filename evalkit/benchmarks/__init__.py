@@ -17,6 +17,7 @@ __all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_s
 # that one benchmark's heavy dependencies never load for another.
 ADAPTERS: dict[str, str] = {
     "ioi": "evalkit.benchmarks.ioi:IoiBenchmark",
+    "icpc": "evalkit.benchmarks.icpc:IcpcBenchmark",
 }
 
 
