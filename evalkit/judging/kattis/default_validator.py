@@ -140,7 +140,7 @@ def compare(answer: bytes, output: bytes, opts: Options) -> tuple[bool, str]:
         expected = answer[start:j]
         if t >= n_o:
             return wrong("User EOF while judge had more output"
-                         + (f"; user output contained no tokens" if token_index == 0 else "")
+                         + ("; user output contained no tokens" if token_index == 0 else "")
                          + f"\n(Next judge token: {_show(expected)})")
         start = t
         while t < n_o and output[t] not in WHITESPACE:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.judging.kattis.languages import CPP, Language, compile_job
-from evalkit.judging.kattis.package import KattisProblem, TestCase
+from evalkit.judging.kattis.package import CPP_SUFFIXES, KattisProblem, TestCase
 from evalkit.sandbox import job as sj
 
 EXIT_AC, EXIT_WA = 42, 43
@@ -117,7 +117,7 @@ def validator_build(problem: KattisProblem, data_dir: str) -> tuple[sj.TrustedBu
     for p in v.sources:
         digest.update(p.relative_to(v.root).as_posix().encode() + b"\0" + p.read_bytes())
     if v.language == "cpp":
-        sources = [rel for rel in files if Path(rel).suffix in (".cc", ".cpp", ".cxx", ".c++", ".C")]
+        sources = [rel for rel in files if Path(rel).suffix in CPP_SUFFIXES]
         argv = [CPP.compile_argv[0], "-O2", "-std=gnu++23", "-o", "validator", *sources]
         key = _key("validator", argv, digest.hexdigest())
         return (sj.TrustedBuild(key=key, argv=argv, files=files, artifacts=["validator"]),
@@ -143,7 +143,7 @@ def test_job(problem: KattisProblem, test: TestCase, data_dir: str, validator_ar
             *problem.validator_args, *test.validator_args]
     user_limits = _user_limits(problem, tl, settings)
     validator_limits = sj.Limits(cpu=problem.validation_time,
-                                 wall=user_limits.wall + problem.validation_time,
+                                 wall=(2 * tl + 1) + problem.validation_time,
                                  output=problem.output_mib * MIB)
     collect = [f"{FEEDBACK}/judgemessage.txt", f"{FEEDBACK}/teammessage.txt"]
     run_argv = list(lang.run_argv)

@@ -4,6 +4,7 @@
 #include <string>
 int main() {
     std::ios::sync_with_stdio(false);
+    std::cin.tie(nullptr);  // reading no longer flushes the guess
     int lo = 1, hi = 1000;
     for (;;) {
         int g = (lo + hi) / 2;
