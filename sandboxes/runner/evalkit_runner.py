@@ -32,6 +32,7 @@ double-fork escapes included) and their writable directories are wiped.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import math
 import os
@@ -53,6 +54,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 WATCHDOG_INTERVAL = 0.01
 DEFAULT_CAPTURE = 64 * 1024
+F_SETPIPE_SZ = 1031
+PIPE_SIZE = 1 << 20
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -296,6 +299,16 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     proc.pid = pid
     proc.pidfd = os.pidfd_open(pid)
     proc._err_r = err_r  # type: ignore[attr-defined]
+
+
+def make_pipe() -> tuple:
+    """A pipe with a 1 MiB buffer (as problemtools' interactive runner), if allowed."""
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(r, F_SETPIPE_SZ, PIPE_SIZE)
+    except OSError:
+        pass  # the default 64 KiB
+    return r, w
 
 
 def set_limits(proc: Proc) -> None:
@@ -553,7 +566,7 @@ class Runner:
             ctx["fifo:" + fifo["name"]] = path
         for name in test.get("work_dirs", []):  # trusted scratch dirs, e.g. a feedback dir
             os.makedirs(os.path.join(WORK_DIR, name), mode=0o700, exist_ok=True)
-        pipes = {name: os.pipe() for name in test.get("pipes", [])}
+        pipes = {name: make_pipe() for name in test.get("pipes", [])}
         # Read ends the runner holds until the test ends: a writer into such a
         # pipe never gets SIGPIPE/EPIPE because its reader went away.
         held = [pipes[name][0] for name in test.get("keep_open", [])]
