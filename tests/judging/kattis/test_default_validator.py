@@ -135,3 +135,25 @@ def test_program_interface_exit_codes_and_feedback(tmp_path):
     assert "String tokens mismatch" in (fb / "judgemessage.txt").read_text()
     assert run("0.5000001\n", "float_tolerance", "1e-6") == EXIT_AC
     assert run("0.5\n", "bogus") not in (EXIT_AC, EXIT_WA)
+
+
+def test_fast_token_path_agrees_with_the_byte_scan():
+    """compare() splits in C and only scans on rejection: same decisions as the scan."""
+    import random
+
+    from evalkit.judging.kattis.default_validator import _scan
+
+    rng = random.Random(7)
+    atoms = [b"1", b"1.0", b"1.0000001", b"2e0", b"abc", b"ABC", b"nan", b"inf", b"0x1p0",
+             b"-0", b"+0", b"1.0a", b"\xc3\xa5"]
+    spaces = [b" ", b"\n", b"\t", b"\r\n", b"\v", b"  "]
+    flag_sets = [[], ["case_sensitive"], ["float_tolerance", "1e-6"],
+                 ["float_absolute_tolerance", "1e-9"], ["float_relative_tolerance", "1e-3"]]
+    for _ in range(3000):
+        def text() -> bytes:
+            n = rng.randrange(0, 4)
+            return b"".join(rng.choice(spaces) + rng.choice(atoms) for _ in range(n)) + \
+                rng.choice([b"", b"\n"])
+        opts = parse_flags(rng.choice(flag_sets))
+        a, t = text(), text()
+        assert compare(a, t, opts)[0] == _scan(a, t, opts)[0], (a, t, opts)
