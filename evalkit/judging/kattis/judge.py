@@ -92,7 +92,7 @@ def effective_time_limit(problem: KattisProblem, settings: JudgeSettings) -> flo
         from evalkit.errors import EvalkitError
 
         raise EvalkitError(f"{problem.root}: no time limit in the package (limits.time_limit "
-                           "or .timelimit); give one in the benchmark spec [time_limits]")
+                           "or .timelimit); add a .timelimit file or [time_limits] in the benchmark spec")
     return tl
 
 
@@ -251,6 +251,8 @@ def interpret(problem: KattisProblem, result: sj.JobResult, settings: JudgeSetti
     if result.error is not None or result.trusted_build_error is not None:
         err = result.error or result.trusted_build_error
         return Outcome(JE, judge_error=err)
+    if result.compile is not None and result.compile.result.verdict == sj.XX:
+        return Outcome(JE, judge_error=f"compiler could not start: {result.compile.result.error}")
     if result.compile is None or not result.compile.ok:
         msg = result.compile.message if result.compile else "no compile result"
         if result.compile is not None and result.compile.result.verdict not in (sj.OK, sj.RE):
