@@ -92,7 +92,8 @@ def effective_time_limit(problem: KattisProblem, settings: JudgeSettings) -> flo
         from evalkit.errors import EvalkitError
 
         raise EvalkitError(f"{problem.root}: no time limit in the package (limits.time_limit "
-                           "or .timelimit); add a .timelimit file or [time_limits] in the benchmark spec")
+                           "or .timelimit); add a .timelimit file or [time_limits] in the "
+                           "benchmark spec")
     return tl
 
 
