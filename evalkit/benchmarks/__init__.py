@@ -19,6 +19,7 @@ ADAPTERS: dict[str, str] = {
     "ioi": "evalkit.benchmarks.ioi:IoiBenchmark",
     "swebench": "evalkit.benchmarks.swebench:SwebenchBenchmark",
     "livecodebench": "evalkit.benchmarks.livecodebench:LiveCodeBench",
+    "icpc": "evalkit.benchmarks.icpc:IcpcBenchmark",
 }
 
 
