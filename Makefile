@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup docker image sample test lint typecheck unit bench clean
+.PHONY: setup docker image swe-images browser sample test lint typecheck unit bench publish check-published clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -21,6 +21,15 @@ docker:
 image: setup docker
 	@docker image inspect $(IMAGE) >/dev/null 2>&1 || $(EVALKIT) sandbox build --image $(IMAGE)
 
+# Local images of the official SWE-bench layout for swebench_sample and its tests.
+swe-images: setup docker
+	$(PY) scripts/build_swebench_images.py
+# Headless Chromium (report tests) and a small TeX (the LaTeX table compile test), from Debian.
+browser:
+	@command -v chromium >/dev/null && command -v pdflatex >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium texlive-latex-base texlive-latex-recommended; }
+
 sample: image
 	$(EVALKIT) run ioi2024_sample --backend reference
 
@@ -33,11 +42,17 @@ typecheck: setup
 unit: setup
 	EVALKIT_SKIP_DOCKER=1 $(PY) -m pytest -q -m "not docker"
 
-test: image lint typecheck
+test: image swe-images browser lint typecheck
 	$(PY) -m pytest -q -ra
 
 bench: image
 	$(PY) scripts/bench_sandbox.py
+
+publish: setup
+	$(PY) scripts/publish_tables.py
+
+check-published: setup
+	$(PY) scripts/publish_tables.py --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

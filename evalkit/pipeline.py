@@ -61,6 +61,7 @@ class RunConfig:
     results_root: Path = Path("results")
     sampling: SamplingParams = field(default_factory=SamplingParams)
     judge: JudgeSettings | None = None  # the judge model, for benchmarks graded by one
+    judge_settings: dict[str, Any] = field(default_factory=dict)  # adapter run options
 
 
 def now() -> str:
@@ -113,6 +114,7 @@ def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) 
 def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
+    bench.configure(cfg.judge_settings)
     problems = bench.problems()
     judge_model = make_judge_model(bench, cfg.judge)
     backend = make_backend(cfg.backend, generations=cfg.generations)
@@ -152,6 +154,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                 "started_at": now(),
             })
             console.print(f"[bold]run[/] {rd.path}")
+        rd.update_manifest(judge_settings=cfg.judge_settings)  # `evalkit judge` reuses them
         generate(rd, problems, backend, samples, cfg.sampling, console)
         rd.update_manifest(generated_at=now())
         if judge_model is not None:
@@ -198,7 +201,7 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
           console: Console, force: bool = False, out: Console | None = None,
           judge_model: JudgeModel | None = None) -> dict[str, Any]:
     """Judge generations without a judgement under the current judge, then aggregate."""
-    ctx = JudgeContext(judge_model=judge_model)
+    ctx = JudgeContext(run_dir=rd.path, judge_model=judge_model)
     pool = None
     sandbox_cfg = bench.sandbox_config(workers)
     if sandbox_cfg is not None:
@@ -231,6 +234,7 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
     rd.write_summary(summary)
+    bench.finish(rd.path, summary)
     (out or console).print(bench.render(summary))
     return summary
 
@@ -264,6 +268,7 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         m = rd.read_manifest()
         data_dir = data or (Path(m["data_dir"]) if m.get("data_dir") else None)
         bench = load_benchmark(m["benchmark"], data_dir)
+        bench.configure(m.get("judge_settings") or {})
         if bench.data_hash() != m.get("data_hash"):
             raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
                                f"(data_hash differs); pass --data with the original data")

@@ -19,6 +19,9 @@ ADAPTERS: dict[str, str] = {
     "ioi": "evalkit.benchmarks.ioi:IoiBenchmark",
     "math_answer": "evalkit.benchmarks.math:MathAnswerBenchmark",
     "proof": "evalkit.benchmarks.proof:ProofBenchmark",
+    "swebench": "evalkit.benchmarks.swebench:SwebenchBenchmark",
+    "livecodebench": "evalkit.benchmarks.livecodebench:LiveCodeBench",
+    "icpc": "evalkit.benchmarks.icpc:IcpcBenchmark",
 }
 
 

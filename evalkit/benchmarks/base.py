@@ -41,6 +41,7 @@ class JudgeContext:
     pool: SandboxPool | None = None
     image_id: str | None = None
     judge_model: JudgeModel | None = None
+    run_dir: Path | None = None  # where adapters may keep per-judgement files (logs)
 
 
 class Benchmark(ABC):
@@ -64,6 +65,17 @@ class Benchmark(ABC):
     @abstractmethod
     def data_hash(self) -> str:
         """A hash of everything the results depend on in the data."""
+
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Apply run options given on the command line (none by default)."""
+        unknown = {k for k, v in settings.items() if v not in (None, False)}
+        if unknown:
+            from evalkit.errors import EvalkitError
+
+            raise EvalkitError(f"{self.name} takes no option(s) {', '.join(sorted(unknown))}")
+
+    def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:
+        """Write extra report files next to summary.json (nothing by default)."""
 
     def sandbox_config(self, workers: int) -> SandboxConfig | None:
         """Sandbox settings for judging, or None if judging needs no sandbox."""

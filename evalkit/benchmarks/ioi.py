@@ -61,6 +61,10 @@ NO_CODE = "NO_CODE"
 CE = "CE"
 
 
+# How often a submission with wall-clock timeouts but little CPU is judged again.
+WALL_RETRIES = 2
+
+
 class IoiBenchmark(Benchmark):
     needs_sandbox = True
 
@@ -155,6 +159,12 @@ class IoiBenchmark(Benchmark):
         job = tasktypes.build_job(task, code, data_dir, self.limits, codenames)
         assert ctx.pool is not None
         ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
+        rejudged = 0
+        while ev.judge_error is None and rejudged < WALL_RETRIES \
+                and tasktypes.starved_tests(task, ev):
+            # Starved, not slow: judge again rather than score load as TLE.
+            rejudged += 1
+            ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
         if ev.judge_error is not None:
             return Judgement(**base, verdict=tasktypes.JE, score=0.0,
                              details={"compiled": ev.compiled}, judge_error=ev.judge_error)
@@ -174,6 +184,7 @@ class IoiBenchmark(Benchmark):
                           "score": s.score} for s in subs],
             "tests": {c: t.to_json() for c, t in ev.tests.items()},
             "max_time": max((t.time for t in ev.tests.values()), default=0.0),
+            "rejudged_for_wall_timeouts": rejudged,
         }
         return Judgement(
             **base, verdict=failing,

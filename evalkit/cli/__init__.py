@@ -26,6 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "benchmarks": ("benchmarks", "benchmarks"),
     "prompts": ("prompts", "prompts"),
     "sandbox": ("sandbox", "app"),
+    "table": ("table", "table"),
+    "report": ("report", "report"),
+    "gate": ("gate", "gate"),
 }
 
 
@@ -46,7 +49,10 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns typer.Exit's code instead of raising.
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except EvalkitError as e:
         console.print(Text.assemble(("error: ", "bold red"), str(e)), soft_wrap=True)
         sys.exit(2)

@@ -41,12 +41,26 @@ def run(
     judge_max_tokens: Annotated[int, typer.Option()] = 16384,
     judge_attempts: Annotated[int, typer.Option(
         help="times to ask the judge when its score cannot be parsed")] = 3,
+    predictions: Annotated[Optional[Path], typer.Option(
+        help="SWE-bench predictions (official JSONL/JSON, OpenHands output.jsonl, "
+             "mini-SWE-agent preds.json or trajectories); implies --backend replay")] = None,
+    timeout: Annotated[Optional[float], typer.Option(
+        help="judge timeout per instance in seconds (benchmark default if unset)")] = None,
+    clean_images: Annotated[bool, typer.Option(
+        "--clean-images", help="remove each instance image after judging it")] = False,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
+    if predictions is not None:
+        from evalkit.benchmarks import load_benchmark
+        from evalkit.swebench.predictions import predictions_to_replay
+
+        ids = [p.id for p in load_benchmark(benchmark, data).problems()]
+        generations, pred_model = predictions_to_replay(predictions, ids, results / "predictions")
+        backend, model = "replay", model or pred_model
     cfg = RunConfig(
         benchmark=benchmark, model=model or backend, backend=backend, data=data,
         generations=generations, samples=samples, workers=workers, out=out,
-        results_root=results,
+        results_root=results, judge_settings={"timeout": timeout, "clean_images": clean_images},
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
         judge=None if judge_backend is None else JudgeSettings(

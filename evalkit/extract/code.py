@@ -44,3 +44,22 @@ def extract_code(answer: str, language: str = "cpp") -> str | None:
         if b.language in tags or b.language == "":
             return b.code
     return None
+
+
+def extract_program(answer: str, languages: tuple[str, ...] = ("cpp", "python")
+                    ) -> tuple[str, str] | None:
+    """The last fenced block tagged with one of ``languages``: ``(language, code)``.
+
+    Same rule as :func:`extract_code` with several wanted languages (ICPC
+    accepts C++ or Python): a block tagged with another language is skipped;
+    an untagged block is C++ if it has an ``#include``, else Python.
+    """
+    for b in reversed(fenced_blocks(answer)):
+        for lang in languages:
+            if b.language in LANGUAGE_TAGS.get(lang, {lang}):
+                return lang, b.code
+        if b.language == "":
+            guess = "cpp" if "#include" in b.code else "python"
+            if guess in languages:
+                return guess, b.code
+    return None

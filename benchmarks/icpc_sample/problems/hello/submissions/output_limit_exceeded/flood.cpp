@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { for (;;) std::fputs("Hello World! Hello World! Hello World!\n", stdout); }

@@ -1,0 +1,5 @@
+t = int(input())
+for _ in range(t):
+    s = input().strip()
+    diff = sum(1 for a, b in zip(s, "abc") if a != b)
+    print("YES" if diff in (0, 2) else "NO")

@@ -1,0 +1,5 @@
+"""statkit: small descriptive statistics for lists of numbers."""
+
+from statkit.stats import mean
+
+__all__ = ["mean"]

@@ -1,0 +1,5 @@
+"""textkit: small text helpers."""
+
+from textkit.slug import slugify
+
+__all__ = ["slugify"]

@@ -1,0 +1,19 @@
+import pytest
+
+from textkit.slug import slugify
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("Hello", "hello"),
+    ("hello-world", "hello-world"),
+])
+def test_slugify(title, expected):
+    assert slugify(title) == expected
+
+
+def test_custom_separator():
+    assert slugify("a_b", sep="_") == "a_b"
+
+
+def test_accented_letters_keep_their_base_letter():
+    assert slugify("Café Crème") == "cafe-creme"

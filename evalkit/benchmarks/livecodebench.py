@@ -1,0 +1,303 @@
+"""LiveCodeBench code generation (``livecodebench_v6``, ``livecodebench_sample``).
+
+Data: rows of ``livecodebench/code_generation_lite`` (:mod:`evalkit.judging.lcb.dataset`),
+from a local folder (``--data`` or bundled) or the Hugging Face Hub, filtered by
+contest date.  Prompts: lcb_runner's chat prompt (below).  Judging: Python in
+the sandbox, one interpreter per sample, compared on the host
+(:mod:`evalkit.judging.lcb.harness`).  Metrics: pass@1 averaged over samples,
+unbiased pass@k, by difficulty and by contest month (:mod:`evalkit.scoring.sampling`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.errors import EvalkitError
+from evalkit.extract.code import extract_code
+from evalkit.extract.reasoning import split_reasoning
+from evalkit.judging.lcb import dataset
+from evalkit.judging.lcb import harness as lcb
+from evalkit.records import Generation, Judgement, Message, Problem
+from evalkit.scoring.sampling import avg_at_k, mean_pass_at_k
+
+# lcb_runner/prompts/code_generation.py, LMStyle.OpenAIChat (the chat-model prompt):
+# PromptConstants.SYSTEM_MESSAGE_GENERIC and get_generic_question_template_answer.
+SYSTEM_MESSAGE = (
+    "You are an expert Python programmer. You will be given a question (problem "
+    "specification) and will generate a correct Python program that matches the "
+    "specification and passes all tests. You will NOT return anything except for the program."
+)
+FORMAT_WITH_STARTER = ("You will use the following starter code to write the solution to the "
+                       "problem and enclose your code within delimiters.")
+FORMAT_WITHOUT_STARTER = ("Read the inputs from stdin solve the problem and write the answer to "
+                          "stdout (do not directly test on the sample inputs). Enclose your code "
+                          "within delimiters as follows.")
+NO_CODE = "NO_CODE"
+DEFAULT_K = (1, 5, 10, 20, 50, 100)
+# Expected outputs of this many problems stay decoded in memory (some problems have
+# megabytes of tests); others are decoded again when needed.
+OUTPUTS_CACHE = 32
+
+
+def build_messages(p: dataset.LcbProblem) -> list[Message]:
+    """The chat messages lcb_runner sends to chat models for one problem."""
+    user = f"### Question:\n{p.content}\n\n"
+    if p.starter_code:
+        user += f"### Format: {FORMAT_WITH_STARTER}\n```python\n{p.starter_code}\n```\n\n"
+    else:
+        user += f"### Format: {FORMAT_WITHOUT_STARTER}\n```python\n# YOUR CODE HERE\n```\n\n"
+    user += "### Answer: (use the provided format with backticks)\n\n"
+    return [{"role": "system", "content": SYSTEM_MESSAGE}, {"role": "user", "content": user}]
+
+
+def _date(value: Any, field: str, where: Path) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%d")
+    except ValueError:
+        raise EvalkitError(f"{where}: {field} must be YYYY-MM-DD, not {value!r}") from None
+
+
+class LiveCodeBench(Benchmark):
+    needs_sandbox = True
+
+    def __init__(self, spec: Any, data_dir: Path | None = None):
+        super().__init__(spec, data_dir)
+        s = self.spec.settings
+        self.release = str(s.get("release", "release_v6"))
+        self.files: list[str] = list(s.get("files") or dataset.release_files(self.release))
+        self.start = _date(s.get("start_date"), "start_date", spec.spec_path)
+        self.end = _date(s.get("end_date"), "end_date", spec.spec_path)
+        self.hub_repo = str(s.get("hub_repo", dataset.HUB_REPO))
+        self.hub_revision = s.get("hub_revision")
+        self.k_list = [int(k) for k in s.get("pass_k", DEFAULT_K)]
+        judge = s.get("judge", {})
+        self.limits = lcb.JudgeLimits(
+            timeout=int(judge.get("timeout", 6)),
+            memory=int(judge.get("memory_limit_mb", 4096)) * 1024**2,
+            output=int(judge.get("output_limit_mb", 64)) * 1024**2,
+            processes=int(judge.get("processes", 32)),
+        )
+        self._problems: dict[str, dataset.LcbProblem] | None = None
+        self._hash: str | None = None
+        self._lock = threading.Lock()
+        self._spec_files: dict[str, str] = {}
+        self._outputs: OrderedDict[str, list[str]] = OrderedDict()
+        self._harness_file: str | None = None
+
+    # -- data ----------------------------------------------------------------
+    def source_files(self) -> list[Path]:
+        if self.data_dir is not None:
+            return dataset.local_files(self.data_dir, self.files)
+        return dataset.hub_files(self.files, self.hub_repo, self.hub_revision)
+
+    def lcb_problems(self) -> dict[str, dataset.LcbProblem]:
+        if self._problems is None:
+            rows = [p for f in self.source_files() for p in dataset.read_jsonl(f)]
+            chosen = dataset.select(rows, self.start, self.end)
+            if not chosen:
+                raise EvalkitError(f"{self.name}: no problem between {self.start} and "
+                                   f"{self.end} in {', '.join(self.files)}")
+            self._problems = {p.question_id: p for p in chosen}
+        return self._problems
+
+    def data_hash(self) -> str:
+        if self._hash is None:
+            h = hashlib.sha256()
+            for qid, p in self.lcb_problems().items():
+                h.update(qid.encode() + b"\0" + p.row_sha256.encode() + b"\n")
+            self._hash = h.hexdigest()
+        return self._hash
+
+    def reference(self, qid: str) -> str | None:
+        """A bundled reference program (``solutions/<id>/reference.py``), fenced."""
+        if self.data_dir is None:
+            return None
+        path = self.data_dir / "solutions" / qid / "reference.py"
+        return f"```python\n{path.read_text()}\n```\n" if path.is_file() else None
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(id=qid, title=p.title, messages=build_messages(p),
+                    reference=self.reference(qid),
+                    meta={"difficulty": p.difficulty, "platform": p.platform,
+                          "contest_date": p.contest_date.isoformat(), "month": p.month,
+                          "mode": p.mode})
+            for qid, p in self.lcb_problems().items()
+        ]
+
+    # -- judging -------------------------------------------------------------
+    def sandbox_config(self, workers: int) -> Any:
+        from evalkit.sandbox.docker import SandboxConfig
+
+        return SandboxConfig(workers=workers, memory=self.limits.memory)
+
+    def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
+        from evalkit.sandbox.docker import runner_path
+
+        return {
+            "benchmark": self.name,
+            "data_hash": self.data_hash(),
+            "image_id": ctx.image_id,
+            "runner_sha256": hashlib.sha256(runner_path().read_bytes()).hexdigest(),
+            "harness_sha256": hashlib.sha256(lcb.harness_path().read_bytes()).hexdigest(),
+            "limits": self.limits.fingerprint(),
+        }
+
+    def _prepare(self, ctx: JudgeContext, p: dataset.LcbProblem) -> tuple[str, str, list[str]]:
+        """Mirror the harness and the problem's inputs once; keep outputs on the host."""
+        assert ctx.pool is not None
+        with self._lock:
+            if self._harness_file is None:
+                src = lcb.harness_path()
+                key = "lcb-harness-" + hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+                self._harness_file = ctx.pool.mirror(key, {lcb.HARNESS: src}) + "/" + lcb.HARNESS
+            qid = p.question_id
+            if qid in self._outputs:
+                self._outputs.move_to_end(qid)
+                return self._harness_file, self._spec_files[qid], self._outputs[qid]
+            tests = p.tests()
+            if qid not in self._spec_files:
+                spec = lcb.spec_json(p.mode, p.fn_name, [t.input for t in tests],
+                                     self.limits.timeout)
+                with tempfile.TemporaryDirectory(prefix="evalkit-lcb-") as tmp:
+                    path = Path(tmp) / "spec.json"
+                    path.write_bytes(spec)
+                    folder = ctx.pool.mirror(lcb.spec_key(spec), {"spec.json": path})
+                self._spec_files[qid] = folder + "/spec.json"
+            self._outputs[qid] = [t.output for t in tests]
+            while len(self._outputs) > OUTPUTS_CACHE:
+                self._outputs.popitem(last=False)
+            return self._harness_file, self._spec_files[qid], self._outputs[qid]
+
+    def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
+              judge_key: str) -> Judgement:
+        p = self.lcb_problems()[problem.id]
+        base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
+                                "judge_key": judge_key, "max_score": 1.0}
+        split = split_reasoning(generation.response, generation.reasoning)
+        code = extract_code(split.answer, "python")
+        if code is None:
+            why = ("reasoning never ended" if split.unclosed
+                   else "no Python code block in the answer")
+            return Judgement(**base, verdict=NO_CODE, score=0.0, details={"message": why})
+        harness_file, spec_file, outputs = self._prepare(ctx, p)
+        job = lcb.build_job(code, harness_file, spec_file, len(outputs), self.limits)
+        assert ctx.pool is not None
+        res = lcb.interpret(ctx.pool.run(job), p.mode, outputs)
+        return Judgement(**base, verdict=res.verdict, score=1.0 if res.ok else 0.0,
+                         details=res.details(), judge_error=res.judge_error)
+
+    # -- aggregation ---------------------------------------------------------
+    def summarize(self, problems: Sequence[Problem],
+                  judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
+        by_problem: dict[str, list[Judgement]] = defaultdict(list)
+        for (pid, _), j in sorted(judgements.items()):
+            by_problem[pid].append(j)
+        correct: dict[str, list[bool]] = {}
+        judge_errors = 0
+        per_problem: dict[str, Any] = {}
+        for p in problems:
+            js = by_problem.get(p.id, [])
+            judge_errors += sum(1 for j in js if j.judge_error)
+            valid = [j for j in js if not j.judge_error]
+            correct[p.id] = [j.verdict == lcb.AC for j in valid]
+            n, c = len(valid), sum(correct[p.id])
+            per_problem[p.id] = {
+                "n": n, "correct": c, "pass@1": c / n if n else 0.0,
+                "difficulty": p.meta.get("difficulty"), "month": p.meta.get("month"),
+                "verdicts": dict(Counter(j.verdict for j in js)),
+            }
+        scored = {pid: v for pid, v in correct.items() if v}
+        overall = avg_at_k({pid: [float(x) for x in v] for pid, v in scored.items()})
+        pass_k = {}
+        for k in self.k_list:
+            est = mean_pass_at_k(scored, k) if len(scored) == len(correct) else None
+            if est is not None:
+                pass_k[f"pass@{k}"] = est.to_json()
+        groups: dict[str, dict[str, list[str]]] = {"difficulty": defaultdict(list),
+                                                   "month": defaultdict(list)}
+        for pid, info in per_problem.items():
+            groups["difficulty"][str(info["difficulty"])].append(pid)
+            groups["month"][str(info["month"])].append(pid)
+        by = {
+            kind: {name: {"pass@1": sum(per_problem[q]["pass@1"] for q in ids) / len(ids),
+                          "problems": len(ids)}
+                   for name, ids in sorted(members.items())}
+            for kind, members in groups.items()
+        }
+        value = {pid: info["pass@1"] for pid, info in per_problem.items()}
+        mean = sum(value.values()) / len(value) if value else 0.0
+        contract = headline("pass@1", "fraction", "mean", value, {pid: 1.0 for pid in value})
+        for p in problems:  # contest dates let reports plot score by month
+            if p.id in contract["problems"] and p.meta.get("contest_date"):
+                contract["problems"][p.id]["date"] = p.meta["contest_date"]
+        return {
+            "benchmark": self.name,
+            "score": mean,
+            "max_score": 1.0,
+            "metrics": {
+                "score_rule": "pass@1: per problem, the fraction of its samples passing every "
+                              "test; averaged over problems (LiveCodeBench)",
+                "pass@1": overall.to_json(),
+                "pass@k": pass_k,
+                "by_difficulty": by["difficulty"],
+                "by_month": by["month"],
+                "window": {"start": self.start.date().isoformat() if self.start else None,
+                           "end": self.end.date().isoformat() if self.end else None},
+                "judge_errors": judge_errors,
+                "verdicts": dict(Counter(j.verdict for j in judgements.values())),
+                "problems": per_problem,
+            },
+            **contract,
+        }
+
+    def render(self, summary: Mapping[str, Any]) -> RenderableType:
+        m = summary["metrics"]
+        win = m["window"]
+        table = Table(title=f"{summary['benchmark']} — LiveCodeBench "
+                            f"({win['start'] or 'any'} to {win['end'] or 'any'})",
+                      title_justify="left")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        table.add_column("problems", justify="right")
+        p1 = m["pass@1"]
+        table.add_row("pass@1", f"{100 * p1['mean']:.2f}% ± {100 * p1['stderr']:.2f}",
+                      str(p1["n"]))
+        for name, est in m["pass@k"].items():
+            if name != "pass@1":
+                table.add_row(name, f"{100 * est['mean']:.2f}%", str(est["n"]))
+        table.add_section()
+        for kind, label in (("by_difficulty", "difficulty"), ("by_month", "month")):
+            for name, g in m[kind].items():
+                table.add_row(f"pass@1 {label} {name}", f"{100 * g['pass@1']:.2f}%",
+                              str(g["problems"]))
+            table.add_section()
+        verdicts = " ".join(f"{k}:{v}" for k, v in sorted(m["verdicts"].items()))
+        lines: list[RenderableType] = [table, Text(f"verdicts: {verdicts}")]
+        if len(m["problems"]) <= 30:
+            per = Table(title="per problem", title_justify="left")
+            for col in ("problem", "difficulty", "month", "pass@1", "samples", "verdicts"):
+                per.add_column(col)
+            for pid, info in m["problems"].items():
+                per.add_row(pid, str(info["difficulty"]), str(info["month"]),
+                            f"{info['pass@1']:.2f}", str(info["n"]),
+                            " ".join(f"{k}:{v}" for k, v in sorted(info["verdicts"].items())))
+            lines.insert(1, per)
+        if m["judge_errors"]:
+            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; re-run to "
+                              "retry them", style="bold red"))
+        return Group(*lines)

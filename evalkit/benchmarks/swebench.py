@@ -1,0 +1,297 @@
+"""SWE-bench benchmarks (``swebench_verified``, ``swebench_sample``): patches, official rules.
+
+A generation's response *is* the patch (``model_patch``), as produced by an
+agent scaffold and imported with ``--predictions``.  Judging does not use
+evalkit's judge sandbox: each instance runs in its own container from its
+instance image (:mod:`evalkit.swebench.container`), and is graded by the
+official ``swebench`` package (:mod:`evalkit.swebench.grading`).  Per-instance
+files and ``report.json`` go to ``<run>/logs/run_evaluation/<judge_key>/<id>/``,
+the official run report to ``<run>/<model>.<judge_key>.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.errors import EvalkitError
+from evalkit.records import Generation, Judgement, Problem
+from evalkit.scoring.sampling import avg_at_k
+from evalkit.swebench import report as rep
+from evalkit.swebench.instances import Instance, find_instances_file, load_jsonl
+from evalkit.swebench.predictions import NOT_SUBMITTED, PATCH_IS_NONE
+
+PROMPT = """\
+You are working in a checkout of {repo} at /testbed (commit {base_commit}). \
+Resolve the issue below by editing the repository's source files; do not edit the \
+tests. Your answer is the `git diff` of your changes.
+
+<issue>
+{problem_statement}
+</issue>
+"""
+
+
+class SwebenchBenchmark(Benchmark):
+    needs_sandbox = False
+
+    def __init__(self, spec: Any, data_dir: Path | None = None):
+        super().__init__(spec, data_dir)
+        judge = dict(self.spec.settings.get("judge", {}))
+        self.timeout = float(judge.get("timeout", 1800))
+        self.pull = bool(judge.get("pull", True))
+        self.retries = int(judge.get("retries", 2))
+        self.clean_images = bool(judge.get("clean_images", False))
+        self._instances: dict[str, Instance] | None = None
+        self._hash: str | None = None
+
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Run options: ``timeout`` (seconds) and ``clean_images``."""
+        if settings.get("timeout") is not None:
+            if float(settings["timeout"]) <= 0:
+                raise EvalkitError("--timeout must be positive")
+            self.timeout = float(settings["timeout"])
+        if settings.get("clean_images"):
+            self.clean_images = True
+
+    # -- data ----------------------------------------------------------------
+    def instances_file(self) -> Path:
+        if self.data_dir is None:
+            raise EvalkitError(f"{self.name}: no data ({self.spec.data_help})")
+        return find_instances_file(self.data_dir)
+
+    def instances(self) -> dict[str, Instance]:
+        if self._instances is None:
+            self._instances = {i.instance_id: i for i in load_jsonl(self.instances_file())}
+        return self._instances
+
+    def problems(self) -> list[Problem]:
+        return [Problem(id=i.instance_id, title=i.instance_id,
+                        messages=[{"role": "user", "content": PROMPT.format(
+                            repo=i.repo, base_commit=i.base_commit,
+                            problem_statement=i.problem_statement)}],
+                        reference=i.gold_patch, meta={"repo": i.repo, "image": i.image})
+                for i in self.instances().values()]
+
+    def data_hash(self) -> str:
+        if self._hash is None:
+            self._hash = hashlib.sha256(self.instances_file().read_bytes()).hexdigest()
+        return self._hash
+
+    def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
+        from importlib.metadata import version
+
+        return {"benchmark": self.name, "data_hash": self.data_hash(),
+                "swebench": version("swebench"), "timeout": self.timeout}
+
+    # -- judging -------------------------------------------------------------
+    def log_dir(self, ctx: JudgeContext, judge_key: str, g: Generation) -> Path:
+        """The official per-instance folder (one per sample beyond the first)."""
+        root = Path(ctx.run_dir) if ctx.run_dir else Path("logs")
+        leaf = g.problem_id if g.sample == 0 else f"{g.problem_id}.sample{g.sample}"
+        return root / "logs" / "run_evaluation" / judge_key / leaf
+
+    def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
+              judge_key: str) -> Judgement:
+        inst = self.instances()[problem.id]
+
+        def verdict(outcome: str, error: str | None = None, **details: Any) -> Judgement:
+            return Judgement(problem_id=problem.id, sample=generation.sample,
+                             judge_key=judge_key, verdict=outcome,
+                             score=1.0 if outcome == rep.RESOLVED else 0.0, max_score=1.0,
+                             details={"outcome": outcome, "repo": inst.repo, **details},
+                             judge_error=error)
+
+        if generation.finish_reason == NOT_SUBMITTED:
+            return verdict(rep.NOT_SUBMITTED)
+        patch: str | None = generation.response
+        if generation.finish_reason == PATCH_IS_NONE:
+            patch = None
+        # SB reporting.py: a patch equal to "" or None is not run (empty_patch).
+        if patch in ("", None):
+            return verdict(rep.EMPTY_PATCH, patch_is_None=patch is None)
+        assert patch is not None
+        log_dir = self.log_dir(ctx, judge_key, generation)
+        report_path = log_dir / "report.json"
+        if report_path.exists():  # resume, as the official harness does
+            try:
+                stored = json.loads(report_path.read_text())
+                return self._graded(inst, stored, verdict, resumed=True)
+            except (json.JSONDecodeError, KeyError, TypeError):
+                report_path.unlink()  # torn or foreign: run the instance again
+        return self._run(inst, patch, log_dir, verdict)
+
+    def _run(self, inst: Instance, patch: str, log_dir: Path, verdict: Any) -> Judgement:
+        from evalkit.swebench import grading
+        from evalkit.swebench.container import InfraError, remove_image, run_instance
+
+        import docker
+
+        script = grading.eval_script(inst)
+        errors: list[str] = []
+        for _attempt in range(1 + max(0, self.retries)):
+            client = None
+            try:
+                client = docker.from_env(timeout=600)
+                run = run_instance(client, instance_id=inst.instance_id, image=inst.image,
+                                   patch=patch, eval_script=script, timeout=self.timeout,
+                                   log_dir=log_dir, pull=self.pull)
+                if self.clean_images:
+                    remove_image(client, inst.image)
+                break
+            except InfraError as e:
+                errors.append(str(e))
+            except docker.errors.DockerException as e:
+                errors.append(f"{inst.instance_id}: docker failed ({e})")
+            finally:
+                if client is not None:
+                    client.close()
+        else:
+            # Never counted as unresolved: stored as a judge error, retried next run.
+            return verdict(rep.INFRA_ERROR, error=errors[-1], attempts=len(errors))
+        if not run.applied:
+            return verdict(rep.PATCH_FAILED)
+        if run.timed_out:
+            return verdict(rep.TIMEOUT, runtime=round(run.runtime, 1))
+        pred = {"instance_id": inst.instance_id, "model_name_or_path": "evalkit",
+                "model_patch": patch}
+        report = grading.report(inst, pred, log_dir / "test_output.txt")
+        tmp = log_dir / "report.json.part"
+        tmp.write_text(json.dumps(report, indent=4))
+        tmp.replace(log_dir / "report.json")
+        return self._graded(inst, report, verdict, apply_command=run.apply_command,
+                            runtime=round(run.runtime, 1))
+
+    @staticmethod
+    def _graded(inst: Instance, report: dict[str, Any], verdict: Any,
+                **extra: Any) -> Judgement:
+        r = report[inst.instance_id]
+        tests = r.get("tests_status") or {}
+        failed = {k: tests[k]["failure"] for k in ("FAIL_TO_PASS", "PASS_TO_PASS")
+                  if k in tests and tests[k]["failure"]}
+        return verdict(rep.RESOLVED if r["resolved"] else rep.UNRESOLVED,
+                       log_parsed=bool(r["patch_successfully_applied"]), failed_tests=failed,
+                       **extra)
+
+    # -- aggregation ---------------------------------------------------------
+    def outcomes(self, problems: Sequence[Problem],
+                 judgements: Mapping[tuple[str, int], Judgement],
+                 sample: int = 0) -> list[rep.InstanceOutcome]:
+        """Each problem's outcome for one sample (unjudged = infrastructure error)."""
+        out = []
+        for p in problems:
+            j = judgements.get((p.id, sample))
+            out.append(rep.InstanceOutcome(p.id, str(p.meta.get("repo", "")),
+                                           j.verdict if j else rep.INFRA_ERROR))
+        return out
+
+    @staticmethod
+    def _compared(outcomes: list[rep.InstanceOutcome]) -> list[str]:
+        """Instances with a verdict to set beside the official ones (not missing, not errors)."""
+        return [o.instance_id for o in outcomes
+                if o.outcome not in (rep.NOT_SUBMITTED, rep.INFRA_ERROR)]
+
+    def official_runs(self) -> dict[str, Any] | None:
+        name = self.spec.settings.get("official_verdicts")
+        if not name or self.data_dir is None or not (self.data_dir / name).is_file():
+            return None
+        return rep.load_official(self.data_dir / name)
+
+    def summarize(self, problems: Sequence[Problem],
+                  judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
+        per: dict[str, list[float]] = {p.id: [] for p in problems}
+        for (pid, _), j in sorted(judgements.items()):
+            if pid in per:
+                per[pid].append(j.score)
+        est = avg_at_k({k: v for k, v in per.items() if v})
+        outcomes = self.outcomes(problems, judgements)
+        resolved = {o.instance_id: o.outcome == rep.RESOLVED for o in outcomes}
+        comparison = None
+        runs = self.official_runs()
+        judged = {i: v for i, v in resolved.items() if i in set(self._compared(outcomes))}
+        if runs is not None and judged:
+            comparison = rep.compare_official(judged, runs)
+        n_resolved = sum(resolved.values())
+        value = {p.id: (sum(per[p.id]) / len(per[p.id]) if per[p.id] else 0.0)
+                 for p in problems}
+        return {
+            "benchmark": self.name,
+            "score": n_resolved,
+            "max_score": len(problems),
+            "metrics": {
+                "score_rule": "SWE-bench v5: resolved iff every FAIL_TO_PASS and "
+                              "PASS_TO_PASS test passes; rate = resolved / all instances",
+                "resolved_rate": n_resolved / len(problems) if problems else 0.0,
+                "avg_at_k": est.to_json(),
+                "samples": max((len(v) for v in per.values()), default=0),
+                "judge_errors": sum(1 for j in judgements.values() if j.judge_error),
+                **rep.breakdown(outcomes),
+                "run_report": rep.run_report(outcomes),
+                "official_comparison": comparison,
+            },
+            **headline("resolved rate", "fraction", "mean", value,
+                       {p.id: 1.0 for p in problems}),
+        }
+
+    def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:
+        """Write the official run report ``<model>.<judge_key>.json`` beside the summary."""
+        try:
+            model = json.loads((run_dir / "manifest.json").read_text()).get("model") or "model"
+        except (OSError, json.JSONDecodeError):
+            model = "model"
+        report = summary["metrics"]["run_report"]
+        path = run_dir / f"{str(model).replace('/', '__')}.{summary.get('judge_key', 'run')}.json"
+        path.write_text(json.dumps(report, indent=4))
+        runs = self.official_runs()
+        judged = set(report["submitted_ids"]) - set(report["infra_failure_ids"])
+        if runs is not None and judged:
+            resolved_ids = set(report["resolved_ids"])
+            rows = rep.compare_official({i: i in resolved_ids for i in judged}, runs,
+                                        model=str(model))
+            (run_dir / "official_comparison.json").write_text(json.dumps(rows, indent=2))
+
+    def render(self, summary: Mapping[str, Any]) -> RenderableType:
+        m = summary["metrics"]
+        total = summary["max_score"]
+        head = Text.assemble(
+            (f"{summary['benchmark']}: ", "bold"),
+            (f"resolved {summary['score']}/{total} = {100 * m['resolved_rate']:.1f}%", "bold green"))
+        outcomes = Table(title="by outcome")
+        outcomes.add_column("outcome")
+        outcomes.add_column("instances", justify="right")
+        outcomes.add_column("%", justify="right")
+        for o in rep.OUTCOMES:
+            n = m["by_outcome"].get(o, 0)
+            if n or o in (rep.RESOLVED, rep.UNRESOLVED):
+                outcomes.add_row(rep.LABELS[o], str(n), f"{100 * n / total:.1f}" if total else "-")
+        repos = Table(title="by repository")
+        repos.add_column("repository")
+        repos.add_column("resolved", justify="right")
+        repos.add_column("total", justify="right")
+        repos.add_column("%", justify="right")
+        for name, r in m["by_repo"].items():
+            repos.add_row(name, str(r["resolved"]), str(r["total"]),
+                          f"{100 * r['resolved'] / r['total']:.1f}")
+        parts: list[RenderableType] = [head, outcomes, repos]
+        if m.get("judge_errors"):
+            parts.append(Text(f"{m['judge_errors']} infrastructure error(s): not counted as "
+                              "resolved; re-run the same command to retry them", style="red"))
+        if m.get("official_comparison"):
+            n = m["official_comparison"][0]["instances"]
+            cmp_ = Table(title=f"beside official leaderboard runs, on the {n} judged instances "
+                               "(closest 5 by agreement)")
+            for col in ("official run", "official resolved", "both resolved", "agreement"):
+                cmp_.add_column(col, justify="left" if col == "official run" else "right")
+            for row in m["official_comparison"][:5]:
+                cmp_.add_row(row["name"], str(row["official_resolved"]),
+                             str(row["both_resolved"]), f"{100 * row['agreement']:.1f}%")
+            parts.append(cmp_)
+        return Group(*parts)

@@ -1,0 +1,290 @@
+"""Load a problem in the Kattis problem package format (legacy and 2023-07/2025-09).
+
+What is read, and the spec text it follows (icpc.io/problem-package-format,
+``spec/legacy.md`` / ``spec/legacy-icpc.md`` and ``spec/2025-09.md``):
+
+- ``problem.yaml``: ``problem_format_version`` (absent = legacy); ``name``
+  (string, or a map of languages); ``type`` (2023-07+: ``pass-fail``,
+  ``interactive``, ``multi-pass``, ``scoring``, possibly a list) or legacy
+  ``validation`` (``default`` | ``custom`` [``interactive``] [``multi-pass``])
+  and legacy ``type: scoring``; ``validator_flags`` (legacy: arguments to the
+  output validator, default or custom).
+- Limits: ``limits.memory`` / ``limits.output`` (MiB; typical system defaults
+  2048 and 8), ``limits.validation_time`` (60 s), ``limits.validation_memory``.
+  Time limit: ``limits.time_limit`` (2023-07 and later), else the DOMjudge
+  ``.timelimit`` file.  The time multipliers (legacy ``time_multiplier`` /
+  ``time_safety_margin``, 2023-07+ ``time_multipliers.ac_to_time_limit`` /
+  ``time_limit_to_tle``) only say how a problem's time limit is *derived from
+  its judge solutions*; a contestant's submission is judged against the time
+  limit itself (problemtools ``judge/execute.py``: ``runtime > timelim`` is
+  TLE).  Without an explicit limit the caller must supply one.
+- Test data: ``data/sample`` then ``data/secret``; in each directory the
+  cases (``X.in`` with ``X.ans``) and sub-groups are taken in lexicographic
+  order of their names, recursively.  A ``.in`` without ``.ans`` is an error;
+  interaction transcripts (``.interaction``) and ``.ans`` without ``.in`` are
+  not test cases.  Validator arguments of a group: ``output_validator_flags``
+  (legacy ``testdata.yaml``) or ``output_validator_args`` (2023-07+
+  ``testdata.yaml`` / 2025-09 ``test_group.yaml``), inherited from the
+  closest directory that sets them.
+- Custom output validator: ``output_validators/<name>/`` (legacy, one
+  directory) or ``output_validator/`` (2023-07+); C++ sources or one Python file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evalkit.errors import EvalkitError
+
+DEFAULT_MEMORY_MIB = 2048
+DEFAULT_OUTPUT_MIB = 8
+DEFAULT_VALIDATION_TIME = 60.0
+DEFAULT_VALIDATION_MEMORY_MIB = 2048
+CPP_SUFFIXES = (".cc", ".cpp", ".cxx", ".c++", ".C")
+HEADER_SUFFIXES = (".h", ".hpp", ".hh")
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str  # path under data/ without suffix, e.g. "secret/group1/03"
+    input: Path
+    answer: Path
+    validator_args: tuple[str, ...]  # the group's arguments (after the problem's)
+
+    @property
+    def is_sample(self) -> bool:
+        return self.name.startswith("sample/")
+
+
+@dataclass(frozen=True)
+class Validator:
+    """A custom output validator: its source files and how it runs."""
+
+    root: Path
+    language: str  # "cpp" | "python"
+    sources: tuple[Path, ...]  # everything in the directory, relative to root
+    entry: str  # the Python file to run ('' for C++)
+
+
+@dataclass(frozen=True)
+class KattisProblem:
+    root: Path
+    short_name: str
+    name: str
+    format_version: str  # "legacy" or the problem_format_version value
+    interactive: bool
+    validator: Validator | None  # None: the default validator
+    validator_args: tuple[str, ...]  # problem-wide arguments (legacy validator_flags)
+    time_limit: float | None  # seconds; None when the package sets none
+    time_limit_source: str
+    memory_mib: int
+    output_mib: int
+    validation_time: float
+    validation_memory_mib: int
+    tests: tuple[TestCase, ...]
+    statement: Path | None
+
+    def files(self) -> dict[str, Path]:
+        """Every file judging needs, by path relative to the package root."""
+        out: dict[str, Path] = {}
+        for t in self.tests:
+            out[t.input.relative_to(self.root).as_posix()] = t.input
+            out[t.answer.relative_to(self.root).as_posix()] = t.answer
+        if self.validator is not None:
+            for p in self.validator.sources:
+                out[p.relative_to(self.root).as_posix()] = p
+        return out
+
+
+def content_hash(problem: KattisProblem) -> str:
+    """A hash of the package's judging files and settings."""
+    h = hashlib.sha256()
+    for rel, path in sorted(problem.files().items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    h.update(repr((problem.interactive, problem.validator_args, problem.time_limit,
+                   problem.memory_mib, problem.output_mib, problem.validation_time,
+                   [t.validator_args for t in problem.tests])).encode())
+    return h.hexdigest()
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise EvalkitError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise EvalkitError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _number(path: Path, field: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise EvalkitError(f"{path}: field '{field}' must be a positive number, not {value!r}")
+    return float(value)
+
+
+def _args(path: Path, field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(shlex.split(value))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise EvalkitError(f"{path}: field '{field}' must be a string or a list of strings")
+
+
+def _kinds(path: Path, cfg: dict[str, Any], version: str) -> set[str]:
+    """The problem's kinds: subset of {interactive, multi-pass, scoring, custom}."""
+    kinds: set[str] = set()
+    if version == "legacy":
+        validation = str(cfg.get("validation", "default")).split()
+        if not validation or validation[0] not in ("default", "custom"):
+            raise EvalkitError(f"{path}: field 'validation' must start with 'default' or "
+                               f"'custom', not {cfg.get('validation')!r}")
+        if validation[0] == "custom":
+            kinds.add("custom")
+        kinds.update(v for v in validation[1:] if v in ("interactive", "multi-pass", "score"))
+        if cfg.get("type") == "scoring" or "score" in kinds:
+            kinds.add("scoring")
+    else:
+        raw = cfg.get("type", "pass-fail")
+        types = raw if isinstance(raw, list) else str(raw).split()
+        for t in types:
+            if t not in ("pass-fail", "interactive", "multi-pass", "scoring", "submit-answer"):
+                raise EvalkitError(f"{path}: unknown problem type {t!r}")
+            kinds.add(t)
+    return kinds
+
+
+def _find_validator(root: Path, version: str, custom: bool) -> Validator | None:
+    dirs: list[Path] = []
+    legacy = root / "output_validators"
+    if legacy.is_dir():
+        dirs += sorted(p for p in legacy.iterdir() if not p.name.startswith("."))
+    if (root / "output_validator").is_dir():
+        dirs.append(root / "output_validator")
+    if not dirs:
+        if custom:
+            raise EvalkitError(f"{root}: custom validation but no output_validator(s)/ "
+                               "directory")
+        return None
+    if len(dirs) > 1:
+        raise EvalkitError(f"{root}: more than one output validator ({', '.join(map(str, dirs))})")
+    vdir = dirs[0]
+    if vdir.is_file():
+        files = [vdir]
+        vroot = vdir.parent
+    else:
+        vroot = vdir
+        files = sorted(p for p in vdir.rglob("*") if p.is_file())
+    cpp = [p for p in files if p.suffix in CPP_SUFFIXES]
+    py = [p for p in files if p.suffix == ".py"]
+    if cpp:
+        return Validator(vroot, "cpp", tuple(files), "")
+    if len(py) == 1:
+        return Validator(vroot, "python", tuple(files), py[0].relative_to(vroot).as_posix())
+    raise EvalkitError(f"{vdir}: output validator must be C++ sources or one Python file")
+
+
+def _group_args(data: Path, directory: Path, inherited: tuple[str, ...]) -> tuple[str, ...]:
+    for fname in ("test_group.yaml", "testdata.yaml"):
+        f = directory / fname
+        if f.is_file():
+            cfg = _read_yaml(f)
+            for key in ("output_validator_args", "output_validator_flags"):
+                if key in cfg:
+                    return _args(f, key, cfg[key])
+    return inherited
+
+
+def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase]) -> None:
+    args = _group_args(data, directory, args)
+    entries: dict[str, Path] = {}
+    for p in directory.iterdir():
+        if p.is_dir():
+            entries[p.name] = p
+        elif p.suffix == ".in":
+            entries[p.stem] = p
+    for name in sorted(entries):
+        p = entries[name]
+        if p.is_dir():
+            _walk(data, p, args, out)
+            continue
+        ans = p.with_suffix(".ans")
+        if not ans.is_file():
+            raise EvalkitError(f"{p}: test input without answer file {ans.name}")
+        out.append(TestCase(p.relative_to(data).with_suffix("").as_posix(), p, ans, args))
+
+
+def load_problem(root: Path) -> KattisProblem:
+    """Load one problem package; errors name the file and field at fault."""
+    root = Path(root)
+    yml = root / "problem.yaml"
+    if not yml.is_file():
+        raise EvalkitError(f"{root}: no problem.yaml (not a Kattis problem package)")
+    cfg = _read_yaml(yml)
+    version = str(cfg.get("problem_format_version", "legacy"))
+    kinds = _kinds(yml, cfg, version)
+    if "scoring" in kinds:
+        raise EvalkitError(f"{yml}: scoring problems are not ICPC (pass-fail) problems")
+    if "multi-pass" in kinds:
+        raise EvalkitError(f"{yml}: multi-pass validation is not supported yet")
+    if "submit-answer" in kinds:
+        raise EvalkitError(f"{yml}: submit-answer problems are not supported")
+    interactive = "interactive" in kinds
+    validator = _find_validator(root, version, custom="custom" in kinds or interactive)
+    if interactive and validator is None:
+        raise EvalkitError(f"{yml}: interactive problem without an output validator")
+
+    limits = cfg.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise EvalkitError(f"{yml}: field 'limits' must be a mapping")
+    time_limit: float | None = None
+    source = "none in the package"
+    if "time_limit" in limits:
+        time_limit, source = _number(yml, "limits.time_limit", limits["time_limit"]), \
+            "problem.yaml limits.time_limit"
+    elif (root / ".timelimit").is_file():
+        text = (root / ".timelimit").read_text().strip()
+        try:
+            time_limit = float(text)
+        except ValueError:
+            raise EvalkitError(f"{root / '.timelimit'}: not a number: {text!r}") from None
+        source = ".timelimit"
+
+    name = cfg.get("name", root.name)
+    if isinstance(name, dict):
+        name = name.get("en") or next(iter(name.values()), root.name)
+    data = root / "data"
+    tests: list[TestCase] = []
+    for group in ("sample", "secret"):
+        if (data / group).is_dir():
+            _walk(data, data / group, _group_args(data, data, ()), tests)
+    if not any(not t.is_sample for t in tests):
+        raise EvalkitError(f"{data}/secret: no test cases (X.in with X.ans)")
+    statement = next((p for pat in ("statement/problem.en.md", "problem_statement/problem.en.md",
+                                    "statement/problem.en.tex",
+                                    "problem_statement/problem.en.tex",
+                                    "problem_statement/problem.tex")
+                      for p in [root / pat] if p.is_file()), None)
+    return KattisProblem(
+        root=root, short_name=root.name, name=str(name), format_version=version,
+        interactive=interactive, validator=validator,
+        validator_args=_args(yml, "validator_flags", cfg.get("validator_flags")),
+        time_limit=time_limit, time_limit_source=source,
+        memory_mib=int(_number(yml, "limits.memory", limits.get("memory", DEFAULT_MEMORY_MIB))),
+        output_mib=int(_number(yml, "limits.output", limits.get("output", DEFAULT_OUTPUT_MIB))),
+        validation_time=_number(yml, "limits.validation_time",
+                                limits.get("validation_time", DEFAULT_VALIDATION_TIME)),
+        validation_memory_mib=int(_number(yml, "limits.validation_memory", limits.get(
+            "validation_memory", DEFAULT_VALIDATION_MEMORY_MIB))),
+        tests=tuple(tests), statement=statement,
+    )

@@ -1,0 +1,1 @@
+"""LiveCodeBench (lcb_runner) rules: hidden-test decoding, data rows, comparison, sandbox jobs."""

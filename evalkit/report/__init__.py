@@ -1,0 +1,1 @@
+"""Leaderboard tables, the static HTML report and the gate's PR summary."""

@@ -1,0 +1,1 @@
+"""Statistics for tables and the regression gate: bootstrap intervals, paired tests."""

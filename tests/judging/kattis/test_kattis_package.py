@@ -1,0 +1,91 @@
+"""Loading Kattis problem packages: both specs, test order, limits, validator args."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalkit.errors import EvalkitError
+from evalkit.judging.kattis.package import load_problem
+
+REPO = Path(__file__).resolve().parents[3]
+SAMPLE = REPO / "benchmarks" / "icpc_sample" / "problems"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_bundled_packages_of_both_specs():
+    guess = load_problem(SAMPLE / "guess")  # 2023-07-draft, type: interactive
+    assert guess.format_version == "2023-07-draft" and guess.interactive
+    assert guess.validator is not None and guess.validator.language == "cpp"
+    # data/sample holds only .interaction transcripts: not test cases.
+    assert [t.name for t in guess.tests][:2] == ["secret/01", "secret/02"]
+    boolfind = load_problem(SAMPLE / "boolfind")  # legacy, validation: custom interactive
+    assert boolfind.interactive and boolfind.time_limit == 5.0
+    assert boolfind.time_limit_source == ".timelimit"
+    fltcmp = load_problem(SAMPLE / "fltcmp")
+    assert fltcmp.validator is None and fltcmp.validator_args == ("float_tolerance", "1E-6")
+    hello = load_problem(SAMPLE / "hello")
+    assert hello.memory_mib == 512 and hello.time_limit is None and hello.output_mib == 8
+
+
+def test_samples_first_then_secret_groups_in_lexicographic_order(tmp_path):
+    root = write(tmp_path / "p", {
+        "problem.yaml": "name: P\n",
+        "data/sample/2.in": "", "data/sample/2.ans": "",
+        "data/sample/1.in": "", "data/sample/1.ans": "",
+        "data/secret/b.in": "", "data/secret/b.ans": "",
+        "data/secret/a/10.in": "", "data/secret/a/10.ans": "",
+        "data/secret/a/9.in": "", "data/secret/a/9.ans": "",
+        "data/secret/c.ans": "",  # an answer without input is not a test
+        "data/secret/c.interaction": "",
+    })
+    names = [t.name for t in load_problem(root).tests]
+    # Names sort as strings ("10" < "9"), groups interleave with files by name.
+    assert names == ["sample/1", "sample/2", "secret/a/10", "secret/a/9", "secret/b"]
+
+
+def test_group_validator_args_are_inherited_from_the_closest_directory(tmp_path):
+    root = write(tmp_path / "p", {
+        "problem.yaml": "problem_format_version: 2025-09\nname: P\nlimits:\n  time_limit: 2.5\n",
+        "data/testdata.yaml": "output_validator_args: [case_sensitive]\n",
+        "data/secret/g1/test_group.yaml": "output_validator_args: float_tolerance 1e-3\n",
+        "data/secret/g1/1.in": "", "data/secret/g1/1.ans": "",
+        "data/secret/g2/1.in": "", "data/secret/g2/1.ans": "",
+    })
+    p = load_problem(root)
+    assert p.time_limit == 2.5 and p.time_limit_source == "problem.yaml limits.time_limit"
+    assert {t.name: t.validator_args for t in p.tests} == {
+        "secret/g1/1": ("float_tolerance", "1e-3"), "secret/g2/1": ("case_sensitive",)}
+
+
+def test_time_multipliers_do_not_set_a_time_limit(tmp_path):
+    root = write(tmp_path / "p", {
+        "problem.yaml": "name: P\nlimits:\n  time_multiplier: 5\n  time_safety_margin: 2\n",
+        "data/secret/1.in": "", "data/secret/1.ans": ""})
+    assert load_problem(root).time_limit is None
+
+
+@pytest.mark.parametrize("files, message", [
+    ({}, "no problem.yaml"),
+    ({"problem.yaml": "name: [\n"}, "not valid YAML"),
+    ({"problem.yaml": "name: P\n", "data/secret/1.in": ""}, "without answer file"),
+    ({"problem.yaml": "name: P\n"}, "no test cases"),
+    ({"problem.yaml": "name: P\nvalidation: custom\n", "data/secret/1.in": "",
+      "data/secret/1.ans": ""}, "no output_validator"),
+    ({"problem.yaml": "name: P\ntype: scoring\n"}, "not ICPC"),
+    ({"problem.yaml": "name: P\nvalidation: custom multi-pass\n"}, "multi-pass"),
+    ({"problem.yaml": "name: P\nlimits:\n  memory: -3\n", "data/secret/1.in": "",
+      "data/secret/1.ans": ""}, "limits.memory"),
+])
+def test_bad_packages_name_the_file_and_field(tmp_path, files, message):
+    root = write(tmp_path / "p", files)
+    root.mkdir(exist_ok=True)
+    with pytest.raises(EvalkitError, match=message):
+        load_problem(root)
