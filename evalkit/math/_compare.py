@@ -264,6 +264,14 @@ def _equation_equal(l1: str, r1: str, l2: str, r2: str) -> bool:
     return bool(ratio != 0 and ratio.is_finite)
 
 
+def _same_label(x: str, y: str) -> bool:
+    """Same name; ``y`` and ``f(x)`` both name a function's value (y = f(x))."""
+    if x == y:
+        return True
+    function = re.compile(r"[A-Za-z]\([A-Za-z]\)")
+    return {x, y} & {"y"} != set() and any(function.fullmatch(v) for v in (x, y))
+
+
 def equal(gold: Node, answer: Node) -> bool:
     """Whether ``answer`` is ``gold`` under the rules of this module."""
     g_items, a_items = _flat(gold), _flat(answer)
@@ -271,7 +279,7 @@ def equal(gold: Node, answer: Node) -> bool:
         return _items_equal(g_items, a_items)
     gold, answer = g_items[0] if g_items else gold, a_items[0] if a_items else answer
     if isinstance(gold, Assign) and isinstance(answer, Assign):
-        if gold.label == answer.label and equal(gold.value, answer.value):
+        if _same_label(gold.label, answer.label) and equal(gold.value, answer.value):
             return True
         return _equation_equal(gold.label, gold.rhs, answer.label, answer.rhs)
     if isinstance(gold, Equation) or isinstance(answer, Equation):
@@ -318,7 +326,7 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
     def cells(node: Node) -> tuple[tuple[Node, ...], ...] | None:
         if isinstance(node, Matrix):
             return node.rows
-        if isinstance(node, Seq) and node.open == "(":  # a vector written as a tuple
+        if isinstance(node, Seq) and node.open + node.close in ("()", "[]"):  # a vector
             return tuple((item,) for item in node.items)
         return None
 

@@ -163,3 +163,15 @@ def test_flipped_inequalities_and_matrix_expressions() -> None:
         r"\left[\begin{array}{cc}1 & 2 \\ 3 & 4\end{array}\right]",
         True,
     )
+
+
+def test_over_escaped_answers_and_vectors() -> None:
+    check(r"\sqrt{5}", r"\\sqrt{5}", True)  # JSON double escaping
+    check(
+        r"\begin{matrix} x \\ \frac12 \end{matrix}",
+        r"\\begin{matrix} x \\\\ 0.5 \\end{matrix}",
+        True,
+    )
+    check(r"\begin{matrix} \frac12 \\ 1 \end{matrix}", "[0.5, 1]", True)  # a vector as a list
+    check("f(x) = 2x + 3", "y = 2x + 3", True)  # y names the function's value
+    check("f(x) = 2x + 3", "y = 2x + 4", False)
