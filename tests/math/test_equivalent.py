@@ -175,3 +175,8 @@ def test_over_escaped_answers_and_vectors() -> None:
     check(r"\begin{matrix} \frac12 \\ 1 \end{matrix}", "[0.5, 1]", True)  # a vector as a list
     check("f(x) = 2x + 3", "y = 2x + 3", True)  # y names the function's value
     check("f(x) = 2x + 3", "y = 2x + 4", False)
+
+
+def test_large_exact_rationals_are_compared_exactly() -> None:
+    check("1/2^{99}", "2^{-99}", True)
+    check(r"[1,+\infty)", r"[2^{\frac{1}{2^{1000}}}, \infty)", False)  # 2^(2^-1000) > 1
