@@ -102,10 +102,27 @@ def _const_equal(x: sp.Expr, y: sp.Expr, approx: bool) -> bool:
         if _giant(diff):
             return False
         return bool(sp.simplify(diff) == 0)
-    if approx:
+    if approx and not (_terminating(x) and _terminating(y)):
+        # a decimal approximates only a value with no exact decimal form
+        # (1/432, \sqrt{3}/2); 0.9999999999 is not 1
         scale = max(abs(complex(x.evalf(40))), abs(complex(y.evalf(40))))
         return abs(complex(value)) <= APPROX_REL * scale
     return False
+
+
+def _terminating(value: sp.Expr) -> bool:
+    """A rational whose decimal expansion ends (denominator 2^a 5^b)."""
+    if not value.is_Rational:
+        if value.is_rational is not True:
+            return False
+        value = sp.simplify(value)  # an unevaluated product of integers
+        if not value.is_Rational:
+            return False
+    q = int(sp.Rational(value).q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
 
 
 def _giant(expr: sp.Expr) -> bool:
