@@ -117,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     grade("1", "1.0")  # start the worker outside the timings
     results = [score(name, fn, rows) for name, fn in graders]
     table = Table(title=f"{args.file.name}: {len(rows)} rows with trusted labels")
-    for col in ("grader", "accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
-        table.add_column(col, justify="right")
+    table.add_column("grader", no_wrap=True)
+    for col in ("accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in results:
         table.add_row(
             r["name"],

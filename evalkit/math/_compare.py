@@ -37,7 +37,6 @@ from evalkit.math._parse import (
     parse,
 )
 
-_HUGE = 10**6
 APPROX_REL = 1e-9  # decimal answer vs exact value: ~10 significant digits
 IDENTITY_REL = 1e-20  # random-point identity test at 40 digits
 _DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)")
@@ -103,10 +102,27 @@ def _const_equal(x: sp.Expr, y: sp.Expr, approx: bool) -> bool:
         if _giant(diff):
             return False
         return bool(sp.simplify(diff) == 0)
-    if approx:
+    if approx and not (_terminating(x) and _terminating(y)):
+        # a decimal approximates only a value with no exact decimal form
+        # (1/432, \sqrt{3}/2); 0.9999999999 is not 1
         scale = max(abs(complex(x.evalf(40))), abs(complex(y.evalf(40))))
         return abs(complex(value)) <= APPROX_REL * scale
     return False
+
+
+def _terminating(value: sp.Expr) -> bool:
+    """A rational whose decimal expansion ends (denominator 2^a 5^b)."""
+    if not value.is_Rational:
+        if value.is_rational is not True:
+            return False
+        value = sp.simplify(value)  # an unevaluated product of integers
+        if not value.is_Rational:
+            return False
+    q = int(sp.Rational(value).q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
 
 
 def _giant(expr: sp.Expr) -> bool:
@@ -118,7 +134,7 @@ def _giant(expr: sp.Expr) -> bool:
         size = abs(complex(exp.evalf(15)))
         if size > 1000 or 0 < size < 1e-6 or (exp.has(sp.Pow) and size > 100):
             return True
-    return any(abs(p.p) > _HUGE or p.q > _HUGE for p in expr.atoms(sp.Rational))
+    return False
 
 
 def _identity(x: sp.Expr, y: sp.Expr) -> bool:
@@ -264,6 +280,14 @@ def _equation_equal(l1: str, r1: str, l2: str, r2: str) -> bool:
     return bool(ratio != 0 and ratio.is_finite)
 
 
+def _same_label(x: str, y: str) -> bool:
+    """Same name; ``y`` and ``f(x)`` both name a function's value (y = f(x))."""
+    if x == y:
+        return True
+    function = re.compile(r"[A-Za-z]\([A-Za-z]\)")
+    return {x, y} & {"y"} != set() and any(function.fullmatch(v) for v in (x, y))
+
+
 def equal(gold: Node, answer: Node) -> bool:
     """Whether ``answer`` is ``gold`` under the rules of this module."""
     g_items, a_items = _flat(gold), _flat(answer)
@@ -271,7 +295,7 @@ def equal(gold: Node, answer: Node) -> bool:
         return _items_equal(g_items, a_items)
     gold, answer = g_items[0] if g_items else gold, a_items[0] if a_items else answer
     if isinstance(gold, Assign) and isinstance(answer, Assign):
-        if gold.label == answer.label and equal(gold.value, answer.value):
+        if _same_label(gold.label, answer.label) and equal(gold.value, answer.value):
             return True
         return _equation_equal(gold.label, gold.rhs, answer.label, answer.rhs)
     if isinstance(gold, Equation) or isinstance(answer, Equation):
@@ -318,7 +342,7 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
     def cells(node: Node) -> tuple[tuple[Node, ...], ...] | None:
         if isinstance(node, Matrix):
             return node.rows
-        if isinstance(node, Seq) and node.open == "(":  # a vector written as a tuple
+        if isinstance(node, Seq) and node.open + node.close in ("()", "[]"):  # a vector
             return tuple((item,) for item in node.items)
         return None
 

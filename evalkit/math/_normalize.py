@@ -93,6 +93,8 @@ def clean(answer: str) -> str:
     s = answer.strip()
     for k, v in _UNICODE.items():
         s = s.replace(k, v)
+    if "\\\\" in s and not re.search(r"(?<!\\)\\[A-Za-z]", s):
+        s = s.replace("\\\\", "\\")  # the whole answer is escaped twice (JSON)
     s = _DOUBLED.sub(r"\\", s)
     s = _CHAT_TOKENS.sub(" ", s)
     s = s.replace("\\$", " ").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")

@@ -111,8 +111,11 @@ class WorkerPool:
         with self._lock:
             if self._pid != os.getpid():  # forked: the parent's workers are not ours
                 self._idle, self._pid = [], os.getpid()
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.proc.poll() is None:
+                    return worker
+                worker.kill()  # died while idle (OOM killer, signal): reap it
         return _Worker()
 
     def _checkin(self, worker: _Worker) -> None:

@@ -163,3 +163,27 @@ def test_flipped_inequalities_and_matrix_expressions() -> None:
         r"\left[\begin{array}{cc}1 & 2 \\ 3 & 4\end{array}\right]",
         True,
     )
+
+
+def test_over_escaped_answers_and_vectors() -> None:
+    check(r"\sqrt{5}", r"\\sqrt{5}", True)  # JSON double escaping
+    check(
+        r"\begin{matrix} x \\ \frac12 \end{matrix}",
+        r"\\begin{matrix} x \\\\ 0.5 \\end{matrix}",
+        True,
+    )
+    check(r"\begin{matrix} \frac12 \\ 1 \end{matrix}", "[0.5, 1]", True)  # a vector as a list
+    check("f(x) = 2x + 3", "y = 2x + 3", True)  # y names the function's value
+    check("f(x) = 2x + 3", "y = 2x + 4", False)
+
+
+def test_large_exact_rationals_are_compared_exactly() -> None:
+    check("1/2^{99}", "2^{-99}", True)
+    check(r"[1,+\infty)", r"[2^{\frac{1}{2^{1000}}}, \infty)", False)  # 2^(2^-1000) > 1
+
+
+def test_a_decimal_approximates_only_values_without_an_exact_decimal_form() -> None:
+    check("1", "0.9999999999", False)  # 1 has an exact decimal form
+    check(r"\frac{1}{4}", "0.25", True)
+    check(r"\frac{1}{432}", r"2.314814814815 \times 10^{-3}", True)  # 1/432 does not end
+    check(r"\frac{1}{3}", "0.333", False)  # three digits are not enough

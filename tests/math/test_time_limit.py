@@ -62,3 +62,13 @@ def test_multiprocessing_pool_workers_can_grade(method: str) -> None:
     with ctx.Pool(2) as pool:
         got = pool.map(_grade_case, CASES[:6])
     assert got == [c[2] for c in CASES[:6]]
+
+
+def test_a_worker_killed_while_idle_is_replaced() -> None:
+    from evalkit.math._timeout import POOL
+
+    assert equivalent("2", "2.0") is True
+    for worker in list(POOL._idle):
+        worker.proc.kill()
+        worker.proc.wait()
+    assert equivalent(r"\frac{1}{2}", "0.5") is True
