@@ -94,6 +94,14 @@ def progress(console: Console) -> Progress:
                     console=console, transient=False)
 
 
+def require_prompts(bench: Benchmark, problems: Sequence[Problem]) -> None:
+    """Refuse to generate for problems without a prompt (statements not bundled)."""
+    missing = [p.id for p in problems if not p.messages]
+    if missing:
+        raise EvalkitError(f"{bench.name}: no problem statement for {len(missing)} problem(s) "
+                           f"(e.g. {missing[0]}); {bench.spec.data_help}")
+
+
 def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) -> dict[str, int]:
     """How many samples each problem gets."""
     if cfg.samples is not None:
@@ -119,6 +127,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
     judge_model = make_judge_model(bench, cfg.judge)
     backend = make_backend(cfg.backend, generations=cfg.generations)
     samples = plan_samples(cfg, backend, problems)
+    if backend.uses_prompts:
+        require_prompts(bench, problems)
     identity = {
         "benchmark": bench.name,
         "data_hash": bench.data_hash(),

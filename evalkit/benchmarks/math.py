@@ -64,9 +64,11 @@ class MathAnswerBenchmark(Benchmark):
         return self._hash
 
     def problems(self) -> list[Problem]:
+        # No statement (answers-only data): no prompt; generating refuses, replay works.
         return [Problem(id=i.id, title=i.title,
                         messages=[{"role": "user",
-                                   "content": self.template.format(problem=i.statement)}],
+                                   "content": self.template.format(problem=i.statement)}]
+                        if i.statement is not None else [],
                         reference=f"The answer is $\\boxed{{{i.answer}}}$.",
                         meta={"answer": i.answer, **i.meta})
                 for i in self.items().values()]

@@ -28,7 +28,7 @@ class MathItem:
     """One problem with its gold answer and, for proof benchmarks, grading material."""
 
     id: str
-    statement: str
+    statement: str | None  # None: not redistributable, bring it with --data
     answer: str | None  # None: a pure proof problem with no final answer
     title: str = ""
     solution: str | None = None  # reference solution (ProofBench)
@@ -67,21 +67,27 @@ def _read_csv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
 
 
 def load_matharena(root: Path, parts: Sequence[str]) -> tuple[list[MathItem], list[Path]]:
-    """MathArena folders ``root/<part>/answers.csv`` + ``problems/<id>.tex``; ids ``<part>-<id>``."""
+    """MathArena folders ``root/<part>/answers.csv`` + ``problems/<id>.tex``; ids ``<part>-<id>``.
+
+    A part without a ``problems/`` folder is an answers-only copy (statements
+    that may not be redistributed): its items have no statement.
+    """
     items: list[MathItem] = []
     files: list[Path] = []
     for part in parts:
         answers = root / part / "answers.csv"
         rows = _read_csv(answers, ("id", "answer"))
         files.append(answers)
+        with_statements = (root / part / "problems").is_dir()
         for row in sorted(rows, key=lambda r: int(r["id"])):
             tex = root / part / "problems" / f"{row['id']}.tex"
-            if not tex.is_file():
+            if with_statements and not tex.is_file():
                 raise EvalkitError(f"{tex}: problem statement missing (listed in {answers})")
-            files.append(tex)
+            if with_statements:
+                files.append(tex)
             items.append(MathItem(
                 id=f"{part}-{row['id']}", title=f"{part} #{row['id']}",
-                statement=tex.read_text(encoding="utf-8").strip(),
+                statement=tex.read_text(encoding="utf-8").strip() if with_statements else None,
                 answer=row["answer"].strip(), meta={"part": part, "number": int(row["id"])}))
     return items, files
 

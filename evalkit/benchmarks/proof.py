@@ -67,7 +67,8 @@ class ProofBenchmark(Benchmark):
 
     def problems(self) -> list[Problem]:
         return [Problem(id=i.id, title=i.title,
-                        messages=[{"role": "user", "content": proof_prompt(i.statement)}],
+                        # Proof loaders require a statement (the judge needs it too).
+                        messages=[{"role": "user", "content": proof_prompt(i.statement or "")}],
                         reference=i.solution,
                         meta={"answer": i.answer, "points": i.points, **i.meta})
                 for i in self.items().values()]
@@ -96,7 +97,7 @@ class ProofBenchmark(Benchmark):
             details["message"] = ("reasoning never ended" if split.unclosed
                                   else "empty final answer")
             return Judgement(**base, verdict="NO_PROOF", score=0.0, details=details)
-        prompt = grading_prompt(self.scale, item.statement, split.answer, item.solution,
+        prompt = grading_prompt(self.scale, item.statement or "", split.answer, item.solution,
                                 item.guidelines, item.answer)
         scale = self.scale
 

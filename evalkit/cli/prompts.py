@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalkit.benchmarks import load_benchmark
+from evalkit.pipeline import require_prompts
 
 
 def prompts(
@@ -18,6 +19,8 @@ def prompts(
 ) -> None:
     """Print {"problem_id", "messages"} per problem, for generating elsewhere."""
     bench = load_benchmark(benchmark, data)
-    for p in bench.problems():
+    problems = bench.problems()
+    require_prompts(bench, problems)
+    for p in problems:
         sys.stdout.write(json.dumps({"problem_id": p.id, "messages": p.messages},
                                     ensure_ascii=False) + "\n")

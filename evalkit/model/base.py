@@ -51,6 +51,8 @@ class Backend(ABC):
     """Produces generations; subclasses implement :meth:`generate`."""
 
     name: str = "backend"
+    # Whether the backend sends the prompts to a model (replay and reference do not).
+    uses_prompts: bool = True
 
     def info(self) -> dict[str, Any]:
         """What identifies this backend's outputs, for the run manifest."""

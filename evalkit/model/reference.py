@@ -16,6 +16,7 @@ from evalkit.records import Generation
 
 class ReferenceBackend(Backend):
     name = "reference"
+    uses_prompts = False
 
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         for r in requests:

@@ -54,6 +54,7 @@ def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
 
 class ReplayBackend(Backend):
     name = "replay"
+    uses_prompts = False
 
     def __init__(self, path: Path):
         self.path = Path(path)

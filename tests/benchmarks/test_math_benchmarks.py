@@ -51,10 +51,32 @@ def test_bundled_problem_counts_and_prompts():
         problems = load_benchmark(name).problems()
         assert len(problems) == count
         assert len({p.id for p in problems}) == count
-        text = problems[0].messages[0]["content"]
-        # NeMo-Skills generic/math wording, then the statement.
-        assert text.startswith("Solve the following math problem. Make sure to put the answer "
-                               "(and only answer) inside \\boxed{}.\n\n")
+    text = load_benchmark("imo_answerbench").problems()[0].messages[0]["content"]
+    # NeMo-Skills generic/math wording, then the statement.
+    assert text.startswith("Solve the following math problem. Make sure to put the answer "
+                           "(and only answer) inside \\boxed{}.\n\n")
+
+
+def test_aime_and_hmmt_statements_are_not_bundled_and_prompts_say_where_to_get_them(tmp_path):
+    # © MAA / HMMT: only the answers ship; asking for prompts names --data.
+    from evalkit.errors import EvalkitError
+    from evalkit.pipeline import require_prompts
+
+    bench = load_benchmark("aime2025")
+    problems = bench.problems()
+    assert all(p.messages == [] for p in problems)
+    with pytest.raises(EvalkitError, match=r"aime2025: no problem statement for 30 .*--data DIR"):
+        require_prompts(bench, problems)
+    # With MathArena's layout (statements included) the prompts exist.
+    for part in ("aime_2025_I", "aime_2025_II"):
+        (tmp_path / part / "problems").mkdir(parents=True)
+        answers = (bench.spec.data / part / "answers.csv").read_text()  # type: ignore[operator]
+        (tmp_path / part / "answers.csv").write_text(answers)
+        for line in answers.splitlines()[1:]:
+            (tmp_path / part / "problems" / f"{line.split(',')[0]}.tex").write_text("Find $x$.")
+    with_data = load_benchmark("aime2025", tmp_path)
+    require_prompts(with_data, with_data.problems())
+    assert with_data.problems()[0].messages[0]["content"].endswith("Find $x$.")
 
 
 def test_aime_answers_and_ids():

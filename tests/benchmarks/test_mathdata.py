@@ -30,10 +30,18 @@ def test_matharena_ids_statements_and_hash_cover_every_file(tmp_path: Path):
 
 
 def test_matharena_missing_statement_names_the_file(tmp_path: Path):
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "answers.csv").write_text("id,answer\n1,5\n")
+    (tmp_path / "c" / "problems").mkdir(parents=True)
+    (tmp_path / "c" / "answers.csv").write_text("id,answer\n1,5\n2,6\n")
+    (tmp_path / "c" / "problems" / "2.tex").write_text("Two?")
     with pytest.raises(EvalkitError, match=r"1\.tex: problem statement missing"):
         load_matharena(tmp_path, ["c"])
+
+
+def test_matharena_answers_only_copy_has_no_statements(tmp_path: Path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "answers.csv").write_text("id,answer\n1,5\n")
+    items, _ = load_matharena(tmp_path, ["c"])
+    assert [(i.id, i.answer, i.statement) for i in items] == [("c-1", "5", None)]
 
 
 def test_csv_missing_column_empty_answer_and_duplicate_id(tmp_path: Path):
