@@ -82,6 +82,8 @@ def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
     A response that is already a bare answer (no box, no prose around its math)
     is compared as is; a response with an unclosed ``<think>`` scores False.
     """
+    if not isinstance(gold, str) or not isinstance(response, str):
+        return False
     answer = _answer_of(response)
     gold_answer = _gold_answer(gold)
     if answer is None:

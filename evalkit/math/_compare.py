@@ -205,6 +205,8 @@ def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
     named = [g for g in gold if isinstance(g, Assign)]
     if len(named) == len(gold) and len({g.label for g in named}) == len(named):
         # x = 1, y = 2: named values, matched by name or else in the given order
+        if len(answer) == 1 and isinstance(answer[0], Seq) and answer[0].open == "(":
+            answer = list(answer[0].items)  # written as the point (1, 2)
         if len(gold) != len(answer):
             return False
         if all(isinstance(a, Assign) for a in answer):

@@ -7,11 +7,14 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from evalkit.math import grade
 
 DEV = Path(__file__).parent / "data" / "dev.jsonl"
 
 
+@pytest.mark.slow  # ~15 s, 30 s on a loaded 2-core machine
 def test_dev_set_accuracy_and_false_positive_rate() -> None:
     rows = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
     rows = [r for r in rows if r["label_status"] in ("agree", "disagree")]

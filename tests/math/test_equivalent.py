@@ -187,3 +187,8 @@ def test_a_decimal_approximates_only_values_without_an_exact_decimal_form() -> N
     check(r"\frac{1}{4}", "0.25", True)
     check(r"\frac{1}{432}", r"2.314814814815 \times 10^{-3}", True)  # 1/432 does not end
     check(r"\frac{1}{3}", "0.333", False)  # three digits are not enough
+
+
+def test_named_values_may_be_written_as_a_point() -> None:
+    check("x = 1, y = 2", "(1, 2)", True)
+    check("x = 1, y = 2", "(2, 1)", False)

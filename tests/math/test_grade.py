@@ -53,3 +53,8 @@ def test_prose_without_math_mode_gives_its_last_number() -> None:
     assert grade("1000.99", "the number is not 10 which is 1,000.99€") is True
     assert grade("2/3", "So P(A) = 2/3. Therefore, the probability that Alice wins is 2/3.") is True
     assert grade("2", "AZYUK2A") is False  # a digit inside a word is not a number
+
+
+def test_non_string_input_is_not_an_answer() -> None:
+    assert grade("1", None) is False  # type: ignore[arg-type]
+    assert grade(None, "1") is False  # type: ignore[arg-type]

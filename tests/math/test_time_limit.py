@@ -37,12 +37,14 @@ CASES = [
 ] * 4
 
 
+@pytest.mark.slow  # starts several workers (seconds each on a loaded machine)
 def test_threads_call_equivalent_concurrently() -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         got = list(pool.map(lambda c: equivalent(c[0], c[1]), CASES))
     assert got == [c[2] for c in CASES]
 
 
+@pytest.mark.slow  # starts several workers (seconds each on a loaded machine)
 def test_a_timeout_in_one_thread_does_not_disturb_the_others() -> None:
     jobs = [(PATHOLOGICAL[0][0], PATHOLOGICAL[0][1], False), *CASES[:6]]
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
@@ -54,6 +56,7 @@ def _grade_case(case: tuple[str, str, bool]) -> bool:
     return grade(case[0], f"So the answer is $\\boxed{{{case[1]}}}$.")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_multiprocessing_pool_workers_can_grade(method: str) -> None:
     # Pool workers are daemonic and may not use multiprocessing children;
@@ -64,6 +67,7 @@ def test_multiprocessing_pool_workers_can_grade(method: str) -> None:
     assert got == [c[2] for c in CASES[:6]]
 
 
+@pytest.mark.slow  # starts several workers (seconds each on a loaded machine)
 def test_a_worker_killed_while_idle_is_replaced() -> None:
     from evalkit.math._timeout import POOL
 
