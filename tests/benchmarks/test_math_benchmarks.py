@@ -112,9 +112,9 @@ def test_answerbench_errata_are_fixed():
 # Requirement: this set is empty.  It is pinned to the grader's current gaps, so that a fix
 # or a regression of evalkit.math shows up here (empty as of wip/math 67ffe15).
 KNOWN_SELF_GAPS: dict[str, set[str]] = {}
-# Pairs of different golds the grader wrongly calls equivalent (wip/math 67ffe15):
-# floor(sqrt(n-1)) vs floor(p/9).
-KNOWN_CROSS_GAPS = {("imo-bench-combinatorics-058", "imo-bench-number_theory-080")}
+# Pairs of different golds the grader wrongly calls equivalent: none (floor(sqrt(n-1))
+# vs floor(p/9) was one until identity tests used points at several magnitudes).
+KNOWN_CROSS_GAPS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("name", ["aime2025", "hmmt_feb2025", "imo_answerbench"])

@@ -192,3 +192,11 @@ def test_a_decimal_approximates_only_values_without_an_exact_decimal_form() -> N
 def test_named_values_may_be_written_as_a_point() -> None:
     check("x = 1, y = 2", "(1, 2)", True)
     check("x = 1, y = 2", "(2, 1)", False)
+
+
+def test_step_functions_are_compared_at_several_magnitudes():
+    # On [1, 3] alone floor(x/9) and floor(x/10) are both 0; a random-point
+    # identity test must not call them equal (found by the AnswerBench cross-check).
+    assert not equivalent(r"\lfloor x/9 \rfloor", r"\lfloor x/10 \rfloor")
+    assert not equivalent(r"\lfloor\sqrt{n-1}\rfloor", r"\lfloor p/9 \rfloor")
+    assert equivalent(r"\lfloor n/2 \rfloor", r"\left\lfloor \frac{n}{2} \right\rfloor")
