@@ -256,11 +256,20 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
             _judge_all(rd, bench, by_id, todo, ctx, judge_key, workers, console)
-        judgements = rd.judgements(judge_key)
         rd.update_manifest(judged_at=now())
     finally:
         if pool is not None:
             pool.close()
+    return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)
+
+
+def summarize(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], judge_key: str,
+              console: Console, out: Console | None = None,
+              warn_threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Aggregate the judgements under ``judge_key`` into summary.json and show it."""
+    by_id = {p.id: p for p in problems}
+    gens = rd.generations()
+    judgements = rd.judgements(judge_key)
     summary = bench.summarize(problems, judgements)
     summary["run_id"] = rd.path.name
     summary["judge_key"] = judge_key

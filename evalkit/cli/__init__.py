@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "benchmarks": ("benchmarks", "benchmarks"),
     "prompts": ("prompts", "prompts"),
     "sandbox": ("sandbox", "app"),
+    "merge": ("merge", "merge"),
 }
 
 

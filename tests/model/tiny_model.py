@@ -50,7 +50,7 @@ def build_tiny_model(path: Path, *, vocab_size: int = 384, layers: int = 2, seed
     torch.manual_seed(seed)
     cfg = LlamaConfig(vocab_size=len(fast), hidden_size=128, intermediate_size=256,
                       num_hidden_layers=layers, num_attention_heads=2, num_key_value_heads=2,
-                      max_position_embeddings=2048, bos_token_id=fast.bos_token_id,
+                      max_position_embeddings=16384, bos_token_id=fast.bos_token_id,
                       eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id,
                       tie_word_embeddings=False, torch_dtype="float32")
     model = LlamaForCausalLM(cfg)
