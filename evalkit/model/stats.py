@@ -22,14 +22,16 @@ def truncated(g: Generation) -> bool:
 
 
 def unclosed_reasoning(g: Generation) -> bool:
-    """Reasoning started but never ended.
+    """Reasoning started but never ended (cut at max_tokens, or the model stopped inside it).
 
-    Engine backends store unfinished reasoning with an empty answer; replayed
-    raw text still carries an unclosed ``<think>``.
+    Engine backends store unfinished reasoning with an empty answer (a server's
+    reasoning parser does the same); replayed raw text still carries an
+    unclosed ``<think>``.  Reasoning followed by no answer at all counts too:
+    with a server parser the two cannot be told apart.
     """
     if g.error:
         return False
-    if g.reasoning and not g.response.strip() and truncated(g):
+    if g.reasoning and not g.response.strip():
         return True
     return split_reasoning(g.response, g.reasoning).unclosed
 

@@ -29,7 +29,17 @@ CORPUS = [
 ]
 
 
-def build_tiny_model(path: Path, *, vocab_size: int = 384, layers: int = 2, seed: int = 0) -> Path:
+def corpus() -> list[str]:
+    """Training text: a few lines plus the bundled benchmark's prompts (short token counts)."""
+    from evalkit.benchmarks import load_benchmark
+
+    texts = [m["content"] for p in load_benchmark("ioi2024_sample").problems()
+             for m in p.messages]
+    return CORPUS * 20 + texts
+
+
+def build_tiny_model(path: Path, *, vocab_size: int = 4096, layers: int = 2,
+                     seed: int = 0) -> Path:
     """Write a tiny Llama (weights, config, tokenizer, chat template) into ``path``."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -41,7 +51,7 @@ def build_tiny_model(path: Path, *, vocab_size: int = 384, layers: int = 2, seed
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(CORPUS * 20, trainer=trainer)
+    tok.train_from_iterator(corpus(), trainer=trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="<unk>", bos_token="<s>",
                                    eos_token="<|im_end|>", pad_token="</s>")
     fast.chat_template = CHATML
