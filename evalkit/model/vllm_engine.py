@@ -122,6 +122,13 @@ class VllmBackend(Backend):
         from vllm import SamplingParams as VllmParams
         from vllm.inputs import TokensPrompt
 
+        request_errors: tuple[type[Exception], ...] = (ValueError,)
+        try:  # errors caused by one request (newer vLLM); older ones raise ValueError
+            from vllm.exceptions import VLLMClientError
+
+            request_errors = (ValueError, VLLMClientError)
+        except ImportError:
+            pass
         engine = self._engine().llm_engine
         tok = self.tokenizer
         kwargs = self.settings.chat_template_kwargs
@@ -143,7 +150,7 @@ class VllmBackend(Backend):
                 rid = f"{i}:{r.problem.id}#{r.sample}"
                 try:
                     engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
-                except ValueError as e:  # vLLM's validation errors subclass ValueError
+                except request_errors as e:
                     yield error_generation(r, str(e).splitlines()[0])
                     continue
                 live[rid] = (r, len(ids), prompt_opens_reasoning(prompt))
