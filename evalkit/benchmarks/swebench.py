@@ -57,7 +57,7 @@ class SwebenchBenchmark(Benchmark):
         """Run options: ``timeout`` (seconds) and ``clean_images``."""
         if settings.get("timeout") is not None:
             if float(settings["timeout"]) <= 0:
-                raise EvalkitError("--timeout must be positive")
+                raise EvalkitError("--eval-timeout must be positive")
             self.timeout = float(settings["timeout"])
         if settings.get("clean_images"):
             self.clean_images = True

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "table": ("table", "table"),
     "report": ("report", "report"),
     "gate": ("gate", "gate"),
+    "merge": ("merge", "merge"),
 }
 
 
@@ -49,10 +50,12 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2."""
     try:
-        # Without standalone mode click returns typer.Exit's code instead of raising.
-        rc = app(standalone_mode=False)
-        if isinstance(rc, int) and rc:
-            sys.exit(rc)
+        code = app(standalone_mode=False)
+        # Typer turns Ctrl-C into a returned 130 when not standalone (typer/core.py _main).
+        if code == 130:
+            raise KeyboardInterrupt
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except EvalkitError as e:
         console.print(Text.assemble(("error: ", "bold red"), str(e)), soft_wrap=True)
         sys.exit(2)
