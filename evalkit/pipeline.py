@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,9 +37,10 @@ from evalkit._resources import repo_root
 from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.errors import EvalkitError
+from evalkit.executor import Executor, LocalExecutor, make_executor
 from evalkit.model import Backend, GenerationRequest, SamplingParams, make_backend, request_seed
 from evalkit.model.replay import ReplayBackend
-from evalkit.records import Generation, Judgement, Problem
+from evalkit.records import Generation, Problem
 from evalkit.rundir import RunDir
 
 # Manifest fields that must match when a run is resumed.
@@ -59,6 +59,8 @@ class RunConfig:
     out: Path | None = None
     results_root: Path = Path("results")
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    executor: str = "local"  # where judging runs: local | ray (evalkit.executor)
+    ray_address: str | None = None
 
 
 def now() -> str:
@@ -151,7 +153,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
             console.print(f"[bold]run[/] {rd.path}")
         generate(rd, problems, backend, samples, cfg.sampling, console)
         rd.update_manifest(generated_at=now())
-        summary = judge(rd, bench, problems, cfg.workers, console, out=out)
+        summary = judge(rd, bench, problems, cfg.workers, console, out=out,
+                        executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
         return summary
     finally:
         backend.close()
@@ -177,35 +180,35 @@ def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
 
 
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
-          console: Console, force: bool = False, out: Console | None = None) -> dict[str, Any]:
-    """Judge generations without a judgement under the current judge, then aggregate."""
-    ctx = JudgeContext()
-    pool = None
-    sandbox_cfg = bench.sandbox_config(workers)
-    if sandbox_cfg is not None:
-        from evalkit.sandbox.docker import SandboxPool
+          console: Console, force: bool = False, out: Console | None = None,
+          executor: Executor | None = None) -> dict[str, Any]:
+    """Judge generations without a judgement under the current judge, then aggregate.
 
-        pool = SandboxPool(sandbox_cfg)
-        ctx.pool, ctx.image_id = pool, pool.image_id
+    ``executor`` says where judging runs (default: ``workers`` threads here); it
+    never enters the judge fingerprint, so a run judged on one executor resumes
+    on another.
+    """
+    executor = executor or LocalExecutor(workers)
+    ctx = executor.open(bench)
     try:
         fingerprint = bench.judge_fingerprint(ctx)
         judge_key = hashlib.sha256(
             json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+        sandbox_cfg = bench.sandbox_config(workers)
         rd.update_manifest(judge={**fingerprint, "judge_key": judge_key,
                                   "image": sandbox_cfg.image if sandbox_cfg else None,
-                                  "workers": workers})
+                                  "workers": workers, "executor": executor.info()})
         by_id = {p.id: p for p in problems}
         gens = rd.generations()
         done = {} if force else rd.judgements(judge_key)
         todo = [g for k, g in sorted(gens.items())
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
-            _judge_all(rd, bench, by_id, todo, ctx, judge_key, workers, console)
+            _judge_all(rd, bench, by_id, todo, ctx, judge_key, executor, console)
         judgements = rd.judgements(judge_key)
         rd.update_manifest(judged_at=now())
     finally:
-        if pool is not None:
-            pool.close()
+        executor.close()
     summary = bench.summarize(problems, judgements)
     summary["run_id"] = rd.path.name
     summary["judge_key"] = judge_key
@@ -217,25 +220,19 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
 
 
 def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],
-               ctx: JudgeContext, judge_key: str, workers: int, console: Console) -> None:
-    with rd.judgement_log() as log, progress(console) as bar, \
-            ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
-        task = bar.add_task("judging", total=len(todo))
-        pending: set[Future[Judgement]] = set()
-        queue = list(reversed(todo))
-        # Bounded in-flight work so an interrupt loses little and memory stays flat.
-        while queue or pending:
-            while queue and len(pending) < 2 * max(1, workers):
-                g = queue.pop()
-                pending.add(ex.submit(bench.judge, by_id[g.problem_id], g, ctx, judge_key))
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                log.append(f.result().to_json())
-                bar.advance(task)
+               ctx: JudgeContext, judge_key: str, executor: Executor, console: Console) -> None:
+    # This process is the only writer of the run directory, whichever executor runs.
+    units = [(by_id[g.problem_id], g) for g in todo]
+    with rd.judgement_log() as log, progress(console) as bar:
+        task = bar.add_task(f"judging ({executor.name})", total=len(units))
+        for j in executor.judge(bench, units, ctx, judge_key):
+            log.append(j.to_json())
+            bar.advance(task)
 
 
 def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
-            data: Path | None = None, out: Console | None = None) -> dict[str, Any]:
+            data: Path | None = None, out: Console | None = None,
+            executor: Executor | None = None) -> dict[str, Any]:
     """``evalkit judge RUN``: judge a finished or interrupted run again."""
     rd = RunDir(run_dir)
     if not rd.exists():
@@ -249,7 +246,8 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
             raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
                                f"(data_hash differs); pass --data with the original data")
         started = time.monotonic()
-        summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out)
+        summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out,
+                        executor=executor)
         console.print(f"judged in {time.monotonic() - started:.1f}s")
         return summary
     finally:

@@ -29,6 +29,9 @@ def run(
     top_p: Annotated[float, typer.Option()] = 1.0,
     max_tokens: Annotated[int, typer.Option()] = 32768,
     seed: Annotated[int, typer.Option(help="run seed; each request's seed derives from it")] = 0,
+    executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
     cfg = RunConfig(
@@ -37,5 +40,6 @@ def run(
         results_root=results,
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
+        executor=executor, ray_address=ray_address,
     )
     start(cfg, console, out_console)
