@@ -59,27 +59,32 @@ class RayExecutor(Executor):
         self._ray: Any = None
         self._connected_here = False
         self._sandbox: Any = None
+        self._judge_nodes: list[dict[str, Any]] = []
         self._data: dict[str, tuple[str, Any]] = {}  # problem id -> (key, ObjectRef)
-        self.retried = 0
+        self.retried = 0  # units submitted again after a failure
+        self.puts = 0  # problems whose data went into the object store
 
     def open(self, bench: Benchmark) -> JudgeContext:
+        self._connect()
+        self._sandbox = bench.sandbox_config(1)
+        ctx = JudgeContext()
+        if self._sandbox is not None:
+            ctx.image_id = self._check_nodes(self._sandbox.image)
+        return ctx
+
+    def _connect(self) -> None:
         from evalkit.executor.ray_cluster import import_ray
 
         self._connected_here = not import_ray().is_initialized()
-        ray = self._ray = connect(self.address)
-        nodes = judge_nodes(ray)
-        self.slots = int(sum(n["Resources"][JUDGE_RESOURCE] for n in nodes))
+        self._ray = connect(self.address)
+        self._judge_nodes = judge_nodes(self._ray)
+        self.slots = int(sum(n["Resources"][JUDGE_RESOURCE] for n in self._judge_nodes))
         if self.slots < 1:
             raise EvalkitError(
                 f"Ray cluster at {self.address}: no node advertises judge slots; start judge "
                 f"nodes with `ray start ... --resources '{{\"{JUDGE_RESOURCE}\": N}}'`")
-        self._sandbox = bench.sandbox_config(1)
-        ctx = JudgeContext()
-        if self._sandbox is not None:
-            ctx.image_id = self._check_nodes(nodes, self._sandbox.image)
-        return ctx
 
-    def _check_nodes(self, nodes: list[dict[str, Any]], image: str) -> str:
+    def _check_nodes(self, image: str) -> str:
         """Every judge node must judge with the same image and runner: same verdicts."""
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
@@ -89,7 +94,7 @@ class RayExecutor(Executor):
         probe = ray.remote(ray_node.probe)
         refs = {n["NodeManagerAddress"] + " " + n["NodeID"][:8]: probe.options(
             num_cpus=0, scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False),
-        ).remote(image) for n in nodes}
+        ).remote(image) for n in self._judge_nodes}
         facts = dict(zip(refs, ray.get(list(refs.values()), timeout=300), strict=True))
         self.nodes = [{"node": k, **v} for k, v in facts.items()]
         bad = [f"{k}: {v['error']}" for k, v in facts.items() if "error" in v]
@@ -114,6 +119,7 @@ class RayExecutor(Executor):
         if problem.id not in self._data:
             payload = pack(bench.problem_files(problem.id))
             self._data[problem.id] = (payload.key, self._ray.put(payload))
+            self.puts += 1
         return self._data[problem.id]
 
     def _deadline(self) -> float:

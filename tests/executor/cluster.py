@@ -45,14 +45,22 @@ class LocalCluster:
         self.wait_for(1)
 
     def _start(self, args: list[str], slots: int, cpus: int) -> subprocess.Popen[bytes]:
-        log = open(self.tmp / f"node{len(self.nodes)}.log", "wb")
+        index = len(self.nodes)
+        log = open(self.tmp / f"node{index}.log", "wb")
+        # Each node has its own cache (shipped data, judge data store), as
+        # separate machines would.
+        env = {**self.env, "EVALKIT_CACHE": str(self.cache(index))}
         resources = json.dumps({"evalkit_judge": slots}) if slots else "{}"
         proc = subprocess.Popen(
             [str(RAY), "start", *args, "--num-cpus", str(cpus), "--resources", resources,
              "--object-store-memory", str(80 * 1024**2), "--disable-usage-stats", "--block"],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.nodes.append(proc)
         return proc
+
+    def cache(self, index: int) -> Path:
+        """Node ``index``'s evalkit cache folder."""
+        return self.tmp / f"node{index}" / "cache"
 
     def add_node(self, slots: int = 1, cpus: int = 1) -> subprocess.Popen[bytes]:
         """Start one more worker node and wait until the cluster sees it."""
@@ -61,17 +69,20 @@ class LocalCluster:
         self.wait_for(len(self.nodes))
         return proc
 
-    def alive_nodes(self) -> int:
-        out = subprocess.run(
-            [sys.executable, "-c", "import ray, json; ray.init(address=%r, logging_level='ERROR');"
-             "print(sum(1 for n in ray.nodes() if n['Alive']))" % self.address],
-            capture_output=True, text=True, env=self.env, timeout=120)
-        return int(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else -1
-
     def wait_for(self, n: int, timeout: float = 120) -> None:
+        """Wait until the cluster has ``n`` alive nodes (polled from one short-lived driver)."""
+        poll = (
+            "import ray, sys, time\n"
+            f"ray.init(address={self.address!r}, logging_level='ERROR')\n"
+            f"end = time.monotonic() + {timeout}\n"
+            "while time.monotonic() < end:\n"
+            f"    if sum(1 for x in ray.nodes() if x['Alive']) == {n}: sys.exit(0)\n"
+            "    time.sleep(0.5)\n"
+            "sys.exit(1)\n")
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.alive_nodes() == n:
+        while time.monotonic() < end:  # the head may not accept drivers yet
+            if subprocess.run([sys.executable, "-c", poll], env=self.env, capture_output=True,
+                              timeout=timeout + 60).returncode == 0:
                 return
             time.sleep(1)
         raise RuntimeError(f"Ray cluster did not reach {n} nodes; see {self.tmp}")
