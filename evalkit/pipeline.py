@@ -37,7 +37,7 @@ from evalkit._resources import repo_root
 from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.errors import EvalkitError
-from evalkit.executor import Executor, LocalExecutor, make_executor
+from evalkit.executor import Executor, LocalExecutor, make_executor, replicate
 from evalkit.model import Backend, GenerationRequest, SamplingParams, make_backend, request_seed
 from evalkit.model.replay import ReplayBackend
 from evalkit.records import Generation, Problem
@@ -61,6 +61,8 @@ class RunConfig:
     sampling: SamplingParams = field(default_factory=SamplingParams)
     executor: str = "local"  # where judging runs: local | ray (evalkit.executor)
     ray_address: str | None = None
+    replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
+    replica_gpus: float = 0.0  # GPUs per replica (the engine's tensor-parallel size)
 
 
 def now() -> str:
@@ -115,6 +117,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
     bench = load_benchmark(cfg.benchmark, cfg.data)
     problems = bench.problems()
     backend = make_backend(cfg.backend, generations=cfg.generations)
+    backend = replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
     samples = plan_samples(cfg, backend, problems)
     identity = {
         "benchmark": bench.name,

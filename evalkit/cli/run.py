@@ -32,6 +32,11 @@ def run(
     executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(
         help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
+    replicas: Annotated[int, typer.Option(
+        help="data-parallel generation: this many engine replicas as Ray actors "
+             "(needs --executor ray)")] = 1,
+    replica_gpus: Annotated[float, typer.Option(
+        help="GPUs per replica (the engine's tensor-parallel size)")] = 0.0,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
     cfg = RunConfig(
@@ -40,6 +45,7 @@ def run(
         results_root=results,
         sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                 seed=seed),
-        executor=executor, ray_address=ray_address,
+        executor=executor, ray_address=ray_address, replicas=replicas,
+        replica_gpus=replica_gpus,
     )
     start(cfg, console, out_console)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from evalkit.errors import EvalkitError
 from evalkit.executor.base import Executor
 from evalkit.executor.local import LocalExecutor
+from evalkit.model.base import Backend
 
-__all__ = ["EXECUTORS", "Executor", "LocalExecutor", "make_executor"]
+__all__ = ["EXECUTORS", "Executor", "LocalExecutor", "make_executor", "replicate"]
 
 EXECUTORS = ("local", "ray")
 
@@ -28,3 +29,18 @@ def make_executor(name: str, workers: int, ray_address: str | None = None) -> Ex
 
         return RayExecutor(address=ray_address or "auto")
     raise EvalkitError(f"unknown executor {name!r} (available: {', '.join(EXECUTORS)})")
+
+
+def replicate(backend: Backend, replicas: int, executor: str, ray_address: str | None,
+              gpus_per_replica: float = 0.0) -> Backend:
+    """``backend`` itself, or ``replicas`` data-parallel copies of it on Ray actors."""
+    if replicas == 1:
+        return backend
+    if replicas < 1:
+        raise EvalkitError("--replicas must be at least 1")
+    if executor != "ray":
+        raise EvalkitError("--replicas N (data-parallel generation) needs --executor ray")
+    from evalkit.executor.ray_generate import RayDataParallel
+
+    return RayDataParallel(backend, replicas, ray_address or "auto",
+                           gpus_per_replica=gpus_per_replica)
