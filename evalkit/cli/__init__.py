@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "benchmarks": ("benchmarks", "benchmarks"),
     "prompts": ("prompts", "prompts"),
     "sandbox": ("sandbox", "app"),
+    "merge": ("merge", "merge"),
 }
 
 
@@ -46,7 +47,12 @@ _register()
 def main() -> None:
     """Entry point: user errors print one line and exit 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Typer turns Ctrl-C into a returned 130 when not standalone (typer/core.py _main).
+        if code == 130:
+            raise KeyboardInterrupt
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except EvalkitError as e:
         console.print(Text.assemble(("error: ", "bold red"), str(e)), soft_wrap=True)
         sys.exit(2)

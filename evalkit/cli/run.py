@@ -4,31 +4,65 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from evalkit.cli import console
 from evalkit.cli import out as out_console
-from evalkit.model import BACKENDS, SamplingParams
-from evalkit.pipeline import RunConfig, start
+from evalkit.model import BACKENDS, ClientSettings
+from evalkit.model.config import list_presets
+from evalkit.model.stats import DEFAULT_THRESHOLD
+from evalkit.pipeline import RunConfig, parse_shard, start
+
+GEN = "Generation (override the preset and the benchmark's [generation])"
+SERVER = "OpenAI-compatible server (--backend openai / serve)"
 
 
 def run(
     benchmark: Annotated[str, typer.Argument(help="benchmark name (see `evalkit benchmarks`)")],
-    model: Annotated[str, typer.Option(help="model id or path (recorded in the manifest)")] = "",
+    model: Annotated[str, typer.Option(
+        help="model directory or hub id (vllm/serve), served model name or directory (openai); "
+             "recorded in the manifest")] = "",
     backend: Annotated[str, typer.Option(help=f"one of: {', '.join(BACKENDS)}")] = "reference",
+    preset: Annotated[Optional[str], typer.Option(
+        help=f"model preset: {', '.join(list_presets())} (or a .toml file)")] = None,
     data: Annotated[Optional[Path], typer.Option(help="benchmark data folder")] = None,
     generations: Annotated[Optional[Path], typer.Option(
         help="JSONL of generations for --backend replay")] = None,
     samples: Annotated[Optional[int], typer.Option(help="generations per problem")] = None,
+    shard: Annotated[Optional[str], typer.Option(
+        help="generate only slice i of n (i/n); combine with `evalkit merge`")] = None,
     workers: Annotated[int, typer.Option(help="parallel judges")] = os.cpu_count() or 1,
     out: Annotated[Optional[Path], typer.Option(help="run directory")] = None,
     results: Annotated[Path, typer.Option(help="where run directories go")] = Path("results"),
-    temperature: Annotated[float, typer.Option()] = 0.0,
-    top_p: Annotated[float, typer.Option()] = 1.0,
-    max_tokens: Annotated[int, typer.Option()] = 32768,
-    seed: Annotated[int, typer.Option(help="run seed; each request's seed derives from it")] = 0,
+    temperature: Annotated[Optional[float], typer.Option(rich_help_panel=GEN)] = None,
+    top_p: Annotated[Optional[float], typer.Option(rich_help_panel=GEN)] = None,
+    top_k: Annotated[Optional[int], typer.Option(rich_help_panel=GEN)] = None,
+    max_tokens: Annotated[Optional[int], typer.Option(rich_help_panel=GEN)] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        help="run seed; each request's seed derives from it", rich_help_panel=GEN)] = None,
+    max_model_len: Annotated[Optional[int], typer.Option(rich_help_panel=GEN)] = None,
+    tensor_parallel_size: Annotated[Optional[int], typer.Option(rich_help_panel=GEN)] = None,
+    data_parallel_size: Annotated[Optional[int], typer.Option(rich_help_panel=GEN)] = None,
+    dtype: Annotated[Optional[str], typer.Option(rich_help_panel=GEN)] = None,
+    gpu_memory_utilization: Annotated[Optional[float], typer.Option(rich_help_panel=GEN)] = None,
+    trust_remote_code: Annotated[Optional[bool], typer.Option(
+        "--trust-remote-code/--no-trust-remote-code", rich_help_panel=GEN)] = None,
+    thinking: Annotated[Optional[bool], typer.Option(
+        "--thinking/--no-thinking", help="chat template enable_thinking",
+        rich_help_panel=GEN)] = None,
+    base_url: Annotated[str, typer.Option(rich_help_panel=SERVER)] = ClientSettings.base_url,
+    served_model: Annotated[str, typer.Option(
+        help="model name on the server (default: its first)", rich_help_panel=SERVER)] = "",
+    concurrency: Annotated[int, typer.Option(
+        help="requests in flight", rich_help_panel=SERVER)] = ClientSettings.concurrency,
+    timeout: Annotated[float, typer.Option(
+        help="seconds per request", rich_help_panel=SERVER)] = ClientSettings.timeout,
+    max_retries: Annotated[int, typer.Option(rich_help_panel=SERVER)] = ClientSettings.max_retries,
+    warn_threshold: Annotated[float, typer.Option(
+        help="warn when truncation / unclosed reasoning / no answer exceed this rate"
+    )] = DEFAULT_THRESHOLD,
     executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(
         help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
@@ -39,12 +73,23 @@ def run(
         help="GPUs per replica (the engine's tensor-parallel size)")] = 0.0,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
+    overrides: dict[str, Any] = {
+        "temperature": temperature, "top_p": top_p, "top_k": top_k, "max_tokens": max_tokens,
+        "seed": seed, "max_model_len": max_model_len,
+        "tensor_parallel_size": tensor_parallel_size, "data_parallel_size": data_parallel_size,
+        "dtype": dtype, "gpu_memory_utilization": gpu_memory_utilization,
+        "trust_remote_code": trust_remote_code,
+        "chat_template_kwargs": None if thinking is None else {"enable_thinking": thinking},
+        "model": model if backend in ("vllm", "serve", "openai") and model else None,
+    }
     cfg = RunConfig(
-        benchmark=benchmark, model=model or backend, backend=backend, data=data,
+        benchmark=benchmark, model=model, backend=backend, data=data,
         generations=generations, samples=samples, workers=workers, out=out,
-        results_root=results,
-        sampling=SamplingParams(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
-                                seed=seed),
+        results_root=results, preset=preset, overrides=overrides,
+        client=ClientSettings(base_url=base_url, concurrency=concurrency, timeout=timeout,
+                              max_retries=max_retries),
+        served_model=served_model, shard=parse_shard(shard) if shard else None,
+        warn_threshold=warn_threshold,
         executor=executor, ray_address=ray_address, replicas=replicas,
         replica_gpus=replica_gpus,
     )

@@ -64,6 +64,10 @@ class RayDataParallel(Backend):
         # The engine's identity, not the replica count: outputs do not depend on it.
         return self.inner.info()
 
+    def environment(self) -> dict[str, Any]:
+        return {**self.inner.environment(), "data_parallel_replicas": self.replicas,
+                "executor": "ray"}
+
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         ray = self._ray
         streams = [a.generate.options(num_returns="streaming").remote(part)

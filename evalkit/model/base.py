@@ -56,6 +56,10 @@ class Backend(ABC):
         """What identifies this backend's outputs, for the run manifest."""
         return {"backend": self.name}
 
+    def environment(self) -> dict[str, Any]:
+        """What was used but does not identify outputs (versions, client limits)."""
+        return {}
+
     @abstractmethod
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         """Yield one Generation per request as each finishes."""

