@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from evalkit._resources import repo_root
 from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.errors import EvalkitError
+from evalkit.executor import Executor, LocalExecutor, make_executor, replicate
 from evalkit.judging.llm import JudgeModel, JudgeSettings
 from evalkit.model import (
     Backend,
@@ -50,7 +50,7 @@ from evalkit.model import (
 from evalkit.model.config import resolve
 from evalkit.model.replay import ReplayBackend
 from evalkit.model.stats import DEFAULT_THRESHOLD, generation_stats
-from evalkit.records import Generation, Judgement, Problem
+from evalkit.records import Generation, Problem
 from evalkit.rundir import RunDir
 
 # Manifest fields that must match when a run is resumed.
@@ -78,6 +78,10 @@ class RunConfig:
     warn_threshold: float = DEFAULT_THRESHOLD
     judge: JudgeSettings | None = None  # the judge model, for benchmarks graded by one
     judge_settings: dict[str, Any] = field(default_factory=dict)  # adapter run options
+    executor: str = "local"  # where judging runs: local | ray (evalkit.executor)
+    ray_address: str | None = None
+    replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
+    replica_gpus: float = 0.0  # GPUs per replica (the engine's tensor-parallel size)
 
 
 def now() -> str:
@@ -171,6 +175,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
     backend = make_backend(cfg.backend, generations=cfg.generations, engine=engine,
                            client=cfg.client, served_model=cfg.served_model)
     judge_model = make_judge_model(bench, cfg.judge)
+    backend = replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
         require_prompts(bench, problems)
@@ -219,7 +224,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         if judge_model is not None:
             rd.update_manifest(judge_model=judge_model.settings.to_json())
         summary = judge(rd, bench, problems, cfg.workers, console, out=out,
-                        judge_model=judge_model, warn_threshold=cfg.warn_threshold)
+                        judge_model=judge_model, warn_threshold=cfg.warn_threshold,
+                        executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
         return summary
     finally:
         backend.close()
@@ -263,34 +269,38 @@ def generate(rd: RunDir, pairs: Sequence[tuple[Problem, int]], backend: Backend,
 def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
           console: Console, force: bool = False, out: Console | None = None,
           judge_model: JudgeModel | None = None,
-          warn_threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
-    """Judge generations without a judgement under the current judge, then aggregate."""
-    ctx = JudgeContext(run_dir=rd.path, judge_model=judge_model)
-    pool = None
-    sandbox_cfg = bench.sandbox_config(workers)
-    if sandbox_cfg is not None:
-        from evalkit.sandbox.docker import SandboxPool
+          warn_threshold: float = DEFAULT_THRESHOLD,
+          executor: Executor | None = None) -> dict[str, Any]:
+    """Judge generations without a judgement under the current judge, then aggregate.
 
-        pool = SandboxPool(sandbox_cfg)
-        ctx.pool, ctx.image_id = pool, pool.image_id
+    ``executor`` says where judging runs (default: ``workers`` threads here); it
+    never enters the judge fingerprint, so a run judged on one executor resumes
+    on another.
+    """
+    executor = executor or LocalExecutor(workers)
+    if judge_model is not None and not isinstance(executor, LocalExecutor):
+        # The judge model is an engine in this process; remote judges cannot reach it.
+        raise EvalkitError(f"{bench.name} is graded by a judge model: use --executor local")
+    ctx = executor.open(bench)
+    ctx.run_dir, ctx.judge_model = rd.path, judge_model
     try:
         fingerprint = bench.judge_fingerprint(ctx)
         judge_key = hashlib.sha256(
             json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+        sandbox_cfg = bench.sandbox_config(workers)
         rd.update_manifest(judge={**fingerprint, "judge_key": judge_key,
                                   "image": sandbox_cfg.image if sandbox_cfg else None,
-                                  "workers": workers})
+                                  "workers": workers, "executor": executor.info()})
         by_id = {p.id: p for p in problems}
         gens = rd.generations()
         done = {} if force else rd.judgements(judge_key)
         todo = [g for k, g in sorted(gens.items())
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
-            _judge_all(rd, bench, by_id, todo, ctx, judge_key, workers, console)
+            _judge_all(rd, bench, by_id, todo, ctx, judge_key, executor, console)
         rd.update_manifest(judged_at=now())
     finally:
-        if pool is not None:
-            pool.close()
+        executor.close()
     return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)
 
 
@@ -327,25 +337,19 @@ def warn_generation(stats: dict[str, Any], benchmark: str, console: Console) -> 
 
 
 def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],
-               ctx: JudgeContext, judge_key: str, workers: int, console: Console) -> None:
-    with rd.judgement_log() as log, progress(console) as bar, \
-            ThreadPoolExecutor(max_workers=max(1, workers)) as ex:
-        task = bar.add_task("judging", total=len(todo))
-        pending: set[Future[Judgement]] = set()
-        queue = list(reversed(todo))
-        # Bounded in-flight work so an interrupt loses little and memory stays flat.
-        while queue or pending:
-            while queue and len(pending) < 2 * max(1, workers):
-                g = queue.pop()
-                pending.add(ex.submit(bench.judge, by_id[g.problem_id], g, ctx, judge_key))
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                log.append(f.result().to_json())
-                bar.advance(task)
+               ctx: JudgeContext, judge_key: str, executor: Executor, console: Console) -> None:
+    # This process is the only writer of the run directory, whichever executor runs.
+    units = [(by_id[g.problem_id], g) for g in todo]
+    with rd.judgement_log() as log, progress(console) as bar:
+        task = bar.add_task(f"judging ({executor.name})", total=len(units))
+        for j in executor.judge(bench, units, ctx, judge_key):
+            log.append(j.to_json())
+            bar.advance(task)
 
 
 def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
-            data: Path | None = None, out: Console | None = None) -> dict[str, Any]:
+            data: Path | None = None, out: Console | None = None,
+            executor: Executor | None = None) -> dict[str, Any]:
     """``evalkit judge RUN``: judge a finished or interrupted run again."""
     rd = RunDir(run_dir)
     if not rd.exists():
@@ -365,7 +369,7 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         started = time.monotonic()
         try:
             summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out,
-                            judge_model=judge_model)
+                            judge_model=judge_model, executor=executor)
         finally:
             if judge_model is not None:
                 judge_model.close()

@@ -77,6 +77,24 @@ class Benchmark(ABC):
     def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:
         """Write extra report files next to summary.json (nothing by default)."""
 
+    def problem_files(self, problem_id: str) -> dict[str, Path]:
+        """The data files judging ``problem_id`` reads, by path relative to the data folder.
+
+        Remote judges (``--executor ray``) get exactly these files.  Default: the
+        problem's own sub-folder if there is one, else the whole data folder.
+        """
+        if self.data_dir is None:
+            return {}
+        root = self.data_dir / problem_id if (self.data_dir / problem_id).is_dir() \
+            else self.data_dir
+        return {str(p.relative_to(self.data_dir)): p for p in sorted(root.rglob("*"))
+                if p.is_file()}
+
+    @classmethod
+    def for_problem(cls, spec: BenchmarkSpec, problem_id: str, data_dir: Path) -> Benchmark:
+        """The adapter bound to a copy of ``problem_files(problem_id)`` (on a remote judge)."""
+        return cls(spec, data_dir)
+
     def sandbox_config(self, workers: int) -> SandboxConfig | None:
         """Sandbox settings for judging, or None if judging needs no sandbox."""
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,11 @@ class IoiBenchmark(Benchmark):
         return out
 
     # -- judging -------------------------------------------------------------
+    @classmethod
+    def for_problem(cls, spec: Any, problem_id: str, data_dir: Path) -> IoiBenchmark:
+        """This adapter on a judge node that holds only ``problem_id``'s package."""
+        return cls(replace(spec, settings={**spec.settings, "tasks": [problem_id]}), data_dir)
+
     def sandbox_config(self, workers: int) -> Any:
         from evalkit.sandbox.docker import SandboxConfig
 

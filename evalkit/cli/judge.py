@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalkit.cli import console, out
+from evalkit.executor import make_executor
 from evalkit.pipeline import rejudge
 
 
@@ -18,6 +19,10 @@ def judge(
     force: Annotated[bool, typer.Option(help="re-judge everything, even if already judged "
                                              "by this exact judge")] = False,
     data: Annotated[Optional[Path], typer.Option(help="benchmark data, if moved")] = None,
+    executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
 ) -> None:
     """Judge what is not yet judged by the current judge (image, runner, limits), then score."""
-    rejudge(run_dir, workers, console, force=force, data=data, out=out)
+    rejudge(run_dir, workers, console, force=force, data=data, out=out,
+            executor=make_executor(executor, workers, ray_address))

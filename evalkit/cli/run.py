@@ -90,6 +90,14 @@ def run(
     clean_images: Annotated[bool, typer.Option(
         "--clean-images", help="remove each instance image after judging it",
         rich_help_panel=SWE)] = False,
+    executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
+    replicas: Annotated[int, typer.Option(
+        help="data-parallel generation: this many engine replicas as Ray actors "
+             "(needs --executor ray)")] = 1,
+    replica_gpus: Annotated[float, typer.Option(
+        help="GPUs per replica (the engine's tensor-parallel size)")] = 0.0,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
     if predictions is not None:
@@ -123,5 +131,7 @@ def run(
             sampling=SamplingParams(temperature=judge_temperature, max_tokens=judge_max_tokens,
                                     seed=seed or 0),
             attempts=judge_attempts),
+        executor=executor, ray_address=ray_address, replicas=replicas,
+        replica_gpus=replica_gpus,
     )
     start(cfg, console, out_console)
