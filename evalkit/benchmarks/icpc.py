@@ -133,13 +133,12 @@ class IcpcBenchmark(Benchmark):
         return SandboxConfig(workers=workers, memory=memory)
 
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
-        from evalkit.sandbox.docker import runner_path
+        from evalkit.sandbox.docker import sandbox_fingerprint
 
         return {
             "benchmark": self.name,
             "data_hash": self.data_hash(),
-            "image_id": ctx.image_id,
-            "runner_sha256": hashlib.sha256(runner_path().read_bytes()).hexdigest(),
+            **sandbox_fingerprint(ctx.image_id),
             "default_validator_sha256": hashlib.sha256(
                 kjudge.DEFAULT_VALIDATOR.read_bytes()).hexdigest(),
             "languages": {n: [lang.compile_argv, lang.run_argv] for n, lang in LANGUAGES.items()},

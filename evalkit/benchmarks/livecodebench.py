@@ -146,13 +146,12 @@ class LiveCodeBench(Benchmark):
         return SandboxConfig(workers=workers, memory=self.limits.memory)
 
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
-        from evalkit.sandbox.docker import runner_path
+        from evalkit.sandbox.docker import sandbox_fingerprint
 
         return {
             "benchmark": self.name,
             "data_hash": self.data_hash(),
-            "image_id": ctx.image_id,
-            "runner_sha256": hashlib.sha256(runner_path().read_bytes()).hexdigest(),
+            **sandbox_fingerprint(ctx.image_id),
             "harness_sha256": hashlib.sha256(lcb.harness_path().read_bytes()).hexdigest(),
             "limits": self.limits.fingerprint(),
         }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import json
 import os
 import queue
@@ -70,6 +71,12 @@ def runner_path() -> Path:
     from evalkit._resources import sandboxes_dir
 
     return sandboxes_dir() / "runner" / "evalkit_runner.py"
+
+
+def sandbox_fingerprint(image_id: str | None) -> dict[str, str | None]:
+    """What every sandboxed verdict depends on: the judge image and the runner."""
+    return {"image_id": image_id,
+            "runner_sha256": hashlib.sha256(runner_path().read_bytes()).hexdigest()}
 
 
 def connect(timeout: float = 3600.0) -> Any:

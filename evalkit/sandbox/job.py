@@ -284,6 +284,22 @@ class TestResult:
     files: dict[str, str] = field(default_factory=dict)  # the test's ``collect``ed files
 
 
+def describe(p: ProcResult, who: str = "") -> str:
+    """One human line for how a process ended (for judge messages)."""
+    if p.verdict in (TLE, WALL):
+        kind = "wall" if p.verdict == WALL else "CPU"
+        return f"time limit exceeded ({kind}; {p.cpu_time:.3f}s CPU, {p.wall_time:.3f}s wall)"
+    if p.verdict == MLE:
+        return f"memory limit exceeded ({p.max_rss_kb // 1024} MiB)"
+    if p.verdict == OLE:
+        return "output limit exceeded"
+    if p.verdict == SIG:
+        return f"killed by signal {p.signal}"
+    if p.verdict == RE:
+        return f"{who + ' ' if who else ''}exited with code {p.exit_code}"
+    return p.verdict
+
+
 @dataclass(frozen=True)
 class CompileResult:
     ok: bool

@@ -305,15 +305,4 @@ def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Eval
 
 
 def _run_message(p: sj.ProcResult) -> str:
-    if p.verdict in (sj.TLE, sj.WALL):
-        kind = "wall" if p.verdict == sj.WALL else "CPU"
-        return f"time limit exceeded ({kind}; {p.cpu_time:.3f}s CPU, {p.wall_time:.3f}s wall)"
-    if p.verdict == sj.MLE:
-        return f"memory limit exceeded ({p.max_rss_kb // 1024} MiB)"
-    if p.verdict == sj.OLE:
-        return "output limit exceeded"
-    if p.verdict == sj.SIG:
-        return f"killed by signal {p.signal}"
-    if p.verdict == sj.RE:
-        return f"exited with code {p.exit_code}"
-    return p.verdict
+    return sj.describe(p)

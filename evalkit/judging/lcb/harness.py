@@ -236,12 +236,4 @@ def _test_verdict(i: int, rec: dict[str, Any], mode: str, expected: str) -> Test
 def _proc_message(p: sj.ProcResult) -> str:
     if p.verdict == sj.WALL:
         return f"global time limit exceeded ({p.wall_time:.1f}s wall)"
-    if p.verdict == sj.MLE:
-        return f"memory limit exceeded ({p.max_rss_kb // 1024} MiB)"
-    if p.verdict == sj.OLE:
-        return "output limit exceeded"
-    if p.verdict == sj.SIG:
-        return f"killed by signal {p.signal}"
-    if p.verdict == sj.RE:
-        return f"interpreter exited with code {p.exit_code}"
-    return p.verdict
+    return sj.describe(p, who="interpreter")
