@@ -37,10 +37,12 @@ import json
 import math
 import os
 import resource
+import hashlib
 import select
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import time
 
@@ -155,10 +157,169 @@ def kill_uid(uid: int) -> None:
 
 
 def kill_group(pid: int) -> None:
+    if pid <= 0:  # not started (killpg(0) would be the runner's own group)
+        return
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+# --------------------------------------------------------------------------
+# The launcher: a small C program that starts each process of a test.
+#
+# Forking this (Python) runner for every process costs milliseconds (its page
+# tables are copied) and the child's peak RSS includes the runner's ~10 MiB,
+# since ru_maxrss survives exec.  Instead the runner posix_spawns (vfork, no
+# copy) the launcher, a static C program compiled once per container with the
+# image's gcc; the launcher forks the process from its own small image, applies
+# setsid, oom_score_adj, rlimits, the uid and no_new_privs there, execs it,
+# reaps it and reports its status and rusage.  Without gcc the runner falls
+# back to forking itself.
+
+LAUNCHER_C = r"""/* evalkit launcher: started by the runner (posix_spawn, i.e. vfork), forks the
+ * process of a test from this small image, so its peak RSS (ru_maxrss survives
+ * exec) does not include the runner's, applies the sandbox settings in the
+ * child, execs, waits and reports on fd 3:
+ *   "P<pid>\n" once forked, "E<message>\n" if the child could not start,
+ *   "R<status> <utime_us> <stime_us> <maxrss_kb>\n" once reaped.
+ * argv: uid cpu_soft cpu_hard fsize stack as nproc cwd fifo0 fifo1 fifo2 prog args...
+ * ("-" = not set; uid 0 = trusted: keeps root, no oom/no_new_privs changes). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void say(const char *fmt, long a, long b, long c, long d) {
+    char buf[160];
+    int n = snprintf(buf, sizeof buf, fmt, a, b, c, d);
+    if (n > 0) (void)!write(3, buf, (size_t)n);
+}
+
+static void fail(const char *what) {
+    char buf[600];
+    int n = snprintf(buf, sizeof buf, "E%s: %s\n", what, strerror(errno));
+    if (n > 0) (void)!write(3, buf, (size_t)n);
+    _exit(127);
+}
+
+static int set(const char *v) { return strcmp(v, "-") != 0; }
+
+static void lim(int which, const char *soft, const char *hard) {
+    struct rlimit r;
+    r.rlim_cur = strcmp(soft, "u") == 0 ? RLIM_INFINITY : strtoull(soft, NULL, 10);
+    r.rlim_max = strcmp(hard, "u") == 0 ? RLIM_INFINITY : strtoull(hard, NULL, 10);
+    if (setrlimit(which, &r) != 0) fail("setrlimit");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 13) return 126;
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    /* the runner (CPython) ignores SIGPIPE/SIGXFSZ; ignored signals survive exec */
+    for (int s = 1; s < 65; s++) signal(s, SIG_DFL);
+    uid_t uid = (uid_t)strtoul(argv[1], NULL, 10);
+    pid_t pid = fork();
+    if (pid < 0) fail("fork");
+    if (pid == 0) {
+        fcntl(3, F_SETFD, FD_CLOEXEC);
+        if (setsid() < 0) fail("setsid");
+        if (uid != 0) {
+            /* the submission, not the runner, is what the OOM killer picks */
+            int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+            if (fd < 0 || write(fd, "1000", 4) != 4) fail("oom_score_adj");
+            close(fd);
+        }
+        if (chdir(argv[8]) != 0) fail("chdir");
+        lim(RLIMIT_CORE, "0", "0");
+        if (set(argv[2])) lim(RLIMIT_CPU, argv[2], argv[3]);
+        if (set(argv[4])) lim(RLIMIT_FSIZE, argv[4], argv[4]);
+        if (set(argv[5])) lim(RLIMIT_STACK, argv[5], argv[5]);
+        if (set(argv[6])) lim(RLIMIT_AS, argv[6], argv[6]);
+        if (uid != 0) {
+            if (set(argv[7])) lim(RLIMIT_NPROC, argv[7], argv[7]);
+            if (setgroups(0, NULL) != 0) fail("setgroups");
+            if (setresgid(uid, uid, uid) != 0) fail("setresgid");
+            if (setresuid(uid, uid, uid) != 0) fail("setresuid");
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
+        }
+        for (int i = 0; i < 3; i++) {
+            if (!set(argv[9 + i])) continue;
+            int fd = open(argv[9 + i], i == 0 ? O_RDONLY : O_WRONLY);
+            if (fd < 0) fail("open fifo");
+            if (dup2(fd, i) < 0) fail("dup2");
+            close(fd);
+        }
+        if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
+            for (int fd = 4; fd < 65536; fd++) close(fd);
+        execve(argv[12], argv + 12, environ);
+        fail("execve");
+    }
+    /* Hold none of the test's streams: a reader must see EOF when its writers end. */
+    close(0);
+    close(1);
+    close(2);
+    say("P%ld\n", pid, 0, 0, 0);
+    int status;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR) { say("Ewait4: %ld\n", errno, 0, 0, 0); return 1; }
+    say("R%ld %ld %ld %ld\n", status,
+        (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
+        (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss);
+    return 0;
+}
+"""
+
+
+class _Launcher:
+    path = ""  # empty: fork the runner instead
+
+
+LAUNCHER = _Launcher()
+
+
+def build_launcher() -> str:
+    """Compile the launcher into the trusted dir once per container; '' if impossible."""
+    key = hashlib.sha256(LAUNCHER_C.encode()).hexdigest()[:16]
+    path = os.path.join(TRUSTED_DIR, "launcher-" + key)
+    if os.path.isfile(path):
+        return path
+    src = os.path.join(TRUSTED_DIR, "launcher-%s-%d.c" % (key, os.getpid()))
+    tmp = src[:-2]
+    with open(src, "w") as f:
+        f.write(LAUNCHER_C)
+    try:
+        for static in (["-static"], []):  # static: a smaller image to fork from
+            try:
+                done = subprocess.run(["gcc", "-O2", *static, "-o", tmp, src],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, timeout=300, check=False)
+            except (OSError, subprocess.SubprocessError):
+                return ""
+            if done.returncode == 0:
+                os.chmod(tmp, 0o700)
+                os.rename(tmp, path)
+                return path
+        return ""
+    finally:
+        for leftover in (src, tmp):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
 
 
 # --------------------------------------------------------------------------
@@ -180,12 +341,16 @@ class Proc:
         self.nproc = limits.get("processes")
         self.stack = limits.get("stack")
         self.address_space = limits.get("address_space")
-        self.pid = -1
+        self.pid = -1  # the process itself (killed, watched): -1 until known
+        self.waited = -1  # the runner's child: the launcher, or the process itself
         self.pidfd = -1
+        self.report_fd = -1  # the launcher's report pipe
+        self.report = b""
         self.start = 0.0
         self.end = 0.0
         self.status = None
-        self.rusage = None
+        self.cpu_time = 0.0  # user + system seconds, reaped descendants included
+        self.max_rss_kb = 0
         self.killed_by: str | None = None
         self.exit_order = -1  # 0 for the first process of the test reaped, 1 for the next...
         self.exec_error: str | None = None
@@ -194,8 +359,21 @@ class Proc:
     def cwd(self) -> str:
         return self.spec.get("cwd") or (WORK_DIR if self.trusted else box_dir(self.slot))
 
+    def target(self) -> int:
+        """The process's pid; with the launcher, read from its report (written at fork)."""
+        while self.pid < 0 and self.report_fd >= 0 and b"\n" not in self.report:
+            chunk = os.read(self.report_fd, 4096)
+            if not chunk:
+                break
+            self.report += chunk
+        if self.pid < 0 and self.report.startswith(b"P") and b"\n" in self.report:
+            self.pid = int(self.report[1:self.report.index(b"\n")])
+        return self.pid
+
     def rss_now(self) -> int:
         """Resident bytes of the process right now (0 once it is gone)."""
+        if self.target() < 0:
+            return 0
         try:
             with open("/proc/%d/statm" % self.pid) as f:
                 return int(f.read().split()[1]) * PAGE_SIZE
@@ -203,6 +381,8 @@ class Proc:
             return 0
 
     def cpu_now(self) -> float:
+        if self.target() < 0:
+            return 0.0
         try:
             with open("/proc/%d/stat" % self.pid) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -240,6 +420,7 @@ def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict)
 
 
 def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
+    """Start ``proc``: through the launcher when it was built, else by forking the runner."""
     spec = proc.spec
     argv = [substitute(a, ctx) for a in spec["argv"]]
     env = dict(env_base)
@@ -254,6 +435,9 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
         s = spec.get(key)
         if s and "fifo" in s:
             fifo_paths[i] = substitute("{fifo:%s}" % s["fifo"], ctx)
+    if LAUNCHER.path:
+        spawn_launched(proc, argv, env, fds, fifo_paths)
+        return
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     proc.start = time.monotonic()
     pid = os.fork()
@@ -296,9 +480,52 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     for fd in fds:
         if fd >= 0:
             os.close(fd)
-    proc.pid = pid
+    proc.pid = proc.waited = pid
     proc.pidfd = os.pidfd_open(pid)
     proc._err_r = err_r  # type: ignore[attr-defined]
+
+
+def spawn_launched(proc: Proc, argv: list, env: dict, fds: list, fifo_paths: list) -> None:
+    """Start ``proc`` through the launcher: posix_spawn (vfork) of a small static
+    program, which forks the process, applies the limits and the uid there,
+    and reports its pid and, once reaped, its status and rusage on fd 3."""
+    def opt(value) -> str:
+        return "-" if value is None else str(int(value))
+
+    cpu_soft = cpu_hard = "-"
+    if proc.cpu_limit is not None:
+        soft = int(math.ceil(proc.cpu_limit)) + 1
+        cpu_soft, cpu_hard = str(soft), str(soft + 1)
+    stack = "-" if proc.stack is None else ("u" if proc.stack == "unlimited" else
+                                            str(int(proc.stack)))
+    args = [LAUNCHER.path, str(0 if proc.trusted else proc.uid), cpu_soft, cpu_hard,
+            opt(proc.fsize), stack, opt(proc.address_space), opt(proc.nproc), proc.cwd()]
+    args += [path if path is not None else "-" for path in fifo_paths]
+    args += argv
+    null = -1
+    report_r, report_w = os.pipe()
+    try:
+        actions = []
+        for i, fd in enumerate(fds):
+            if fd < 0:  # a FIFO, opened by the process itself
+                if null < 0:
+                    null = os.open("/dev/null", os.O_RDWR)
+                fd = null
+            actions.append((os.POSIX_SPAWN_DUP2, fd, i))
+        actions.append((os.POSIX_SPAWN_DUP2, report_w, 3))
+        proc.start = time.monotonic()
+        pid = os.posix_spawn(LAUNCHER.path, args, env, file_actions=actions)
+    except BaseException:
+        os.close(report_r)
+        raise
+    finally:
+        os.close(report_w)
+        for fd in fds + [null]:
+            if fd >= 0:
+                os.close(fd)
+    proc.waited = pid
+    proc.pidfd = os.pidfd_open(pid)
+    proc.report_fd = report_r
 
 
 def make_pipe() -> tuple:
@@ -363,27 +590,61 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
         for p in list(running.values()):
             if p.wall_limit is not None and now - p.start >= p.wall_limit:
                 p.killed_by = p.killed_by or "wall"
-                kill_group(p.pid)
+                kill_group(p.target())
             elif p.cpu_limit is not None and p.cpu_now() > p.cpu_limit:
                 p.killed_by = p.killed_by or "cpu"
-                kill_group(p.pid)
+                kill_group(p.target())
             elif p.mem_limit is not None and p.rss_now() > p.mem_limit:
                 p.killed_by = p.killed_by or "memory"
-                kill_group(p.pid)
+                kill_group(p.target())
 
 
 def reap(p: Proc) -> None:
-    _, status, rusage = os.wait4(p.pid, 0)
-    p.end = time.monotonic()
-    p.status = status
-    p.rusage = rusage
-    os.close(p.pidfd)
-    err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
-    os.close(p._err_r)  # type: ignore[attr-defined]
-    if err:
-        p.exec_error = err.decode(errors="replace")
-    if p.trusted:
+    if p.report_fd >= 0:
+        reap_launched(p)
+    else:
+        _, status, ru = os.wait4(p.waited, 0)
+        p.end = time.monotonic()
+        p.status = status
+        p.cpu_time = ru.ru_utime + ru.ru_stime
+        p.max_rss_kb = ru.ru_maxrss
+        os.close(p.pidfd)
+        err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
+        os.close(p._err_r)  # type: ignore[attr-defined]
+        if err:
+            p.exec_error = err.decode(errors="replace")
+    if p.trusted and p.pid > 0:
         kill_group(p.pid)
+
+
+def reap_launched(p: Proc) -> None:
+    """Reap the launcher and read what it reported about the process."""
+    os.waitpid(p.waited, 0)
+    p.end = time.monotonic()
+    os.close(p.pidfd)
+    while True:  # every writer is gone: the launcher exited, its child was reaped
+        chunk = os.read(p.report_fd, 4096)
+        if not chunk:
+            break
+        p.report += chunk
+    os.close(p.report_fd)
+    p.report_fd = -1
+    reaped = False
+    errors = []
+    for line in p.report.decode(errors="replace").splitlines():
+        kind, rest = line[:1], line[1:]
+        if kind == "P" and p.pid < 0:
+            p.pid = int(rest)
+        elif kind == "E":
+            errors.append(rest)
+        elif kind == "R":
+            status, utime, stime, maxrss = (int(x) for x in rest.split())
+            p.status = status
+            p.cpu_time = (utime + stime) / 1e6
+            p.max_rss_kb = maxrss
+            reaped = True
+    if errors or not reaped:
+        p.exec_error = "; ".join(errors) or "launcher ended without a report"
 
 
 def read_capture(path: str, limit: int) -> str:
@@ -396,9 +657,8 @@ def read_capture(path: str, limit: int) -> str:
 
 def describe(p: Proc, oom_delta: int) -> dict:
     status = p.status or 0
-    ru = p.rusage
-    cpu = (ru.ru_utime + ru.ru_stime) if ru else 0.0
-    max_rss_kb = ru.ru_maxrss if ru else 0
+    cpu = p.cpu_time
+    max_rss_kb = p.max_rss_kb
     exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     # Memory first: a process whose peak went over the limit would have been
@@ -464,6 +724,8 @@ class Runner:
                 os.makedirs(d)
                 os.chmod(d, mode)
         self.ctx = {"bin": BIN_DIR, "trusted": TRUSTED_DIR, "work": WORK_DIR}
+        if not job.get("no_launcher"):
+            LAUNCHER.path = build_launcher()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write."""
