@@ -62,9 +62,34 @@ PIPE_SIZE = 1 << 20
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def emit(record: dict) -> None:
+FLUSH_EVERY = 0.05  # seconds: records of short tests are sent in batches
+
+
+class _Out:
+    last_flush = 0.0
+    pending = False
+
+
+def emit(record: dict, now: bool = False) -> None:
+    """Write one record; it reaches the host within FLUSH_EVERY seconds (or ``now``).
+
+    Every flush wakes the container shim, dockerd and the host's reader, which
+    costs more than a sub-millisecond test, so records of short tests are
+    batched; wait_all flushes while a test runs (see maybe_flush).
+    """
     sys.stdout.write(json.dumps(record) + "\n")
-    sys.stdout.flush()
+    _Out.pending = True
+    maybe_flush(force=now)
+
+
+def maybe_flush(force: bool = False) -> None:
+    if not _Out.pending:
+        return
+    t = time.monotonic()
+    if force or t - _Out.last_flush >= FLUSH_EVERY:
+        sys.stdout.flush()
+        _Out.last_flush = t
+        _Out.pending = False
 
 
 # --------------------------------------------------------------------------
@@ -126,23 +151,33 @@ def oom_kills() -> int:
 # Killing
 
 
-def uid_has_processes(uid: int) -> bool:
-    """Whether any process in the container runs as ``uid`` (a cheap /proc scan)."""
+def uids_with_processes(uids) -> set:
+    """Those of ``uids`` that own a process in the container (one /proc scan)."""
+    wanted = set(uids)
+    found = set()
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat("/proc/" + name).st_uid == uid:
-                    return True
+                uid = os.stat("/proc/" + name).st_uid
             except OSError:
                 continue
-    return False
+            if uid in wanted:
+                found.add(uid)
+    return found
+
+
+def kill_uids(uids) -> None:
+    """Kill every process owned by any of ``uids`` (kill(-1) as each uid)."""
+    # Forking the runner costs milliseconds; most tests leave nothing behind.
+    for uid in sorted(uids_with_processes(uids)):
+        kill_uid_now(uid)
 
 
 def kill_uid(uid: int) -> None:
-    """Kill every process owned by ``uid`` (kill(-1) as that uid)."""
-    # Forking the runner costs milliseconds; most tests leave nothing behind.
-    if not uid_has_processes(uid):
-        return
+    kill_uids([uid])
+
+
+def kill_uid_now(uid: int) -> None:
     pid = os.fork()
     if pid == 0:
         try:
@@ -578,6 +613,7 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
             if p.cpu_limit is not None or p.mem_limit is not None:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
+        maybe_flush()
         now = time.monotonic()
         for fd, _ in sorted(events, key=lambda e: procs.index(running[e[0]])):
             p = running.pop(fd)
@@ -724,13 +760,13 @@ class Runner:
                 os.makedirs(d)
                 os.chmod(d, mode)
         self.ctx = {"bin": BIN_DIR, "trusted": TRUSTED_DIR, "work": WORK_DIR}
+        self.test_dirs: list = []  # untrusted dirs made for the current test
         if not job.get("no_launcher"):
             LAUNCHER.path = build_launcher()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write."""
-        for uid in self.uids:
-            kill_uid(uid)
+        kill_uids(self.uids)
         for slot in range(len(self.uids)):
             for d in (box_dir(slot), fifo_dir(slot)):
                 if os.path.lexists(d):
@@ -738,9 +774,37 @@ class Runner:
         for d in (WORK_DIR, COMPILE_DIR):
             if os.path.lexists(d):
                 wipe(d)
+        self.wipe_shm()
+
+    def wipe_shm(self) -> None:
         if os.path.isdir("/dev/shm"):
             for name in os.listdir("/dev/shm"):
                 wipe(os.path.join("/dev/shm", name))
+
+    def clean_after_test(self) -> None:
+        """What sweep does, for the few places a test used (its processes are dead).
+
+        An empty box is removed with one rmdir (and made again with mkdir +
+        chown), rather than a tree walk: this is most of a tiny test's set-up.
+        """
+        for d in self.test_dirs:
+            try:
+                os.rmdir(d)
+            except FileNotFoundError:
+                pass
+            except OSError:  # not empty, or not a directory any more
+                wipe(d)
+        self.test_dirs = []
+        try:
+            entries = list(os.scandir(WORK_DIR))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                wipe(entry.path)
+            else:
+                os.unlink(entry.path)
+        self.wipe_shm()
 
     def place_files(self, dest_dir: str, files: dict, owner: int) -> None:
         for name, source in files.items():
@@ -811,17 +875,18 @@ class Runner:
         return {"type": "compile", "ok": ok, "result": result}
 
     def test(self, test: dict) -> dict:
-        make_dir(WORK_DIR, 0, 0o700)
+        if not os.path.isdir(WORK_DIR) or os.path.islink(WORK_DIR):
+            make_dir(WORK_DIR, 0, 0o700)  # else emptied by clean_after_test
         slots = sorted({int(p.get("slot", 0)) for p in test["run"] if not p.get("trusted")})
         ctx = dict(self.ctx)
         for slot in slots:
-            make_dir(box_dir(slot), self.uids[slot], 0o700)
+            self.fresh_dir(box_dir(slot), self.uids[slot])
             ctx["box%d" % slot] = box_dir(slot)
         for fifo in test.get("fifos", []):
             slot = int(fifo.get("slot", 0))
             d = fifo_dir(slot)
-            if not os.path.isdir(d):
-                make_dir(d, self.uids[slot], 0o700)
+            if d not in self.test_dirs:
+                self.fresh_dir(d, self.uids[slot])
             path = os.path.join(d, fifo["name"])
             os.mkfifo(path, 0o600)
             os.chown(path, self.uids[slot], self.uids[slot])
@@ -863,8 +928,7 @@ class Runner:
         record = {"type": "test", "id": test["id"],
                   "procs": {p.name: describe(p, oom_delta if not p.trusted else 0)
                             for p in procs}}
-        for uid in self.uids:  # before the check: nothing untrusted runs beside it
-            kill_uid(uid)
+        kill_uids(self.uids)  # before the check: nothing untrusted runs beside it
         check = test.get("check")
         untrusted_ok = all(record["procs"][p.name]["verdict"] == "OK"
                            for p in procs if not p.trusted)
@@ -880,6 +944,15 @@ class Runner:
                                for name in collect.get("names", [])
                                if os.path.isfile(os.path.join(WORK_DIR, name))}
         return record
+
+    def fresh_dir(self, path: str, uid: int) -> None:
+        """An empty directory only ``uid`` may use, removed by clean_after_test."""
+        try:
+            os.mkdir(path, 0o700)  # the umask (022) leaves 0700 as it is
+            os.chown(path, uid, uid)
+        except FileExistsError:
+            make_dir(path, uid, 0o700)
+        self.test_dirs.append(path)
 
     def stop_after(self, test: dict, record: dict) -> bool:
         rule = self.job.get("stop_on")
@@ -907,21 +980,22 @@ class Runner:
         self.sweep()
         for build in self.job.get("trusted_builds", []):
             rec = self.trusted_build(build)
-            emit(rec)
+            emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
         if self.job.get("compile"):
             rec = self.compile(self.job["compile"])
-            emit(rec)
+            emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
+        self.clean_after_test()  # captures of the builds and the compile
         for test in self.job.get("tests", []):
             rec = self.test(test)
             emit(rec)
-            self.sweep()
+            self.clean_after_test()
             if self.stop_after(test, rec):
                 break
-        emit({"type": "done"})
+        emit({"type": "done"}, now=True)
         return 0
 
 
@@ -940,7 +1014,7 @@ def main() -> int:
     try:
         return Runner(job).run()
     except Exception as e:  # noqa: BLE001 - a runner bug is a judge error, reported as such
-        emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)})
+        emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)}, now=True)
         return 1
 
 
