@@ -41,6 +41,7 @@ import hashlib
 import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -201,51 +202,60 @@ def kill_group(pid: int) -> None:
 
 
 # --------------------------------------------------------------------------
-# The launcher: a small C program that starts each process of a test.
+# The launcher: a small C fork server that starts each process of a test.
 #
 # Forking this (Python) runner for every process costs milliseconds (its page
 # tables are copied) and the child's peak RSS includes the runner's ~10 MiB,
-# since ru_maxrss survives exec.  Instead the runner posix_spawns (vfork, no
-# copy) the launcher, a static C program compiled once per container with the
-# image's gcc; the launcher forks the process from its own small image, applies
-# setsid, oom_score_adj, rlimits, the uid and no_new_privs there, execs it,
-# reaps it and reports its status and rusage.  Without gcc the runner falls
-# back to forking itself.
+# since ru_maxrss survives exec.  Instead, once per job, the runner starts the
+# launcher, a static C program compiled once per container with the image's
+# gcc, and sends it one request per process over a socket (argv, env, limits,
+# uid, and the stdin/stdout/stderr descriptors); the launcher forks from its
+# own small image, applies setsid, oom_score_adj, rlimits, the uid and
+# no_new_privs in the child, execs, reaps it and reports its status and
+# rusage.  Without gcc the runner falls back to forking itself.
 
-LAUNCHER_C = r"""/* evalkit launcher: started by the runner (posix_spawn, i.e. vfork), forks the
- * process of a test from this small image, so its peak RSS (ru_maxrss survives
- * exec) does not include the runner's, applies the sandbox settings in the
- * child, execs, waits and reports on fd 3:
- *   "P<pid>\n" once forked, "E<message>\n" if the child could not start,
- *   "R<status> <utime_us> <stime_us> <maxrss_kb>\n" once reaped.
- * argv: uid cpu_soft cpu_hard fsize stack as nproc cwd fifo0 fifo1 fifo2 prog args...
- * ("-" = not set; uid 0 = trusted: keeps root, no oom/no_new_privs changes). */
+LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job by the runner.
+ * Forking the (Python) runner for each process of a test costs milliseconds
+ * and leaves the runner's ~10 MiB in the process's peak RSS (ru_maxrss
+ * survives exec); forking this small static program costs little and leaves
+ * almost nothing.  Requests arrive on fd 3 (a SOCK_SEQPACKET socket), one per
+ * message, as NUL-separated fields
+ *   tag uid cpu_soft cpu_hard fsize stack as nproc cwd fifo0 fifo1 fifo2 argc argv... env...
+ * ("-" = not set, "u" = unlimited; uid 0 = trusted: stays root) with the
+ * process's stdin, stdout and stderr attached (SCM_RIGHTS).  The child applies
+ * setsid, oom_score_adj 1000, rlimits, the uid and no_new_privs, opens its
+ * FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
+ * "E<tag> <message>" if it could not start, "R<pid> <status> <utime_us>
+ * <stime_us> <maxrss_kb>" once reaped.  EOF on fd 3 ends the server. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#define SOCK 3
+#define NFIXED 12
 
-static void say(const char *fmt, long a, long b, long c, long d) {
-    char buf[160];
-    int n = snprintf(buf, sizeof buf, fmt, a, b, c, d);
-    if (n > 0) (void)!write(3, buf, (size_t)n);
-}
+static char msg[1 << 17];
+static const char *tag = "";
+
+static void reply(const char *text) { (void)!send(SOCK, text, strlen(text), MSG_NOSIGNAL); }
 
 static void fail(const char *what) {
-    char buf[600];
-    int n = snprintf(buf, sizeof buf, "E%s: %s\n", what, strerror(errno));
-    if (n > 0) (void)!write(3, buf, (size_t)n);
+    char buf[700];
+    snprintf(buf, sizeof buf, "E%s %s: %s", tag, what, strerror(errno));
+    reply(buf);
     _exit(127);
 }
 
@@ -258,72 +268,194 @@ static void lim(int which, const char *soft, const char *hard) {
     if (setrlimit(which, &r) != 0) fail("setrlimit");
 }
 
-int main(int argc, char **argv) {
-    if (argc < 13) return 126;
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    /* the runner (CPython) ignores SIGPIPE/SIGXFSZ; ignored signals survive exec */
-    for (int s = 1; s < 65; s++) signal(s, SIG_DFL);
-    uid_t uid = (uid_t)strtoul(argv[1], NULL, 10);
-    pid_t pid = fork();
-    if (pid < 0) fail("fork");
-    if (pid == 0) {
-        fcntl(3, F_SETFD, FD_CLOEXEC);
-        if (setsid() < 0) fail("setsid");
-        if (uid != 0) {
-            /* the submission, not the runner, is what the OOM killer picks */
-            int fd = open("/proc/self/oom_score_adj", O_WRONLY);
-            if (fd < 0 || write(fd, "1000", 4) != 4) fail("oom_score_adj");
-            close(fd);
-        }
-        if (chdir(argv[8]) != 0) fail("chdir");
-        lim(RLIMIT_CORE, "0", "0");
-        if (set(argv[2])) lim(RLIMIT_CPU, argv[2], argv[3]);
-        if (set(argv[4])) lim(RLIMIT_FSIZE, argv[4], argv[4]);
-        if (set(argv[5])) lim(RLIMIT_STACK, argv[5], argv[5]);
-        if (set(argv[6])) lim(RLIMIT_AS, argv[6], argv[6]);
-        if (uid != 0) {
-            if (set(argv[7])) lim(RLIMIT_NPROC, argv[7], argv[7]);
-            if (setgroups(0, NULL) != 0) fail("setgroups");
-            if (setresgid(uid, uid, uid) != 0) fail("setresgid");
-            if (setresuid(uid, uid, uid) != 0) fail("setresuid");
-            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
-        }
-        for (int i = 0; i < 3; i++) {
-            if (!set(argv[9 + i])) continue;
-            int fd = open(argv[9 + i], i == 0 ? O_RDONLY : O_WRONLY);
-            if (fd < 0) fail("open fifo");
-            if (dup2(fd, i) < 0) fail("dup2");
-            close(fd);
-        }
-        if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
-            for (int fd = 4; fd < 65536; fd++) close(fd);
-        execve(argv[12], argv + 12, environ);
-        fail("execve");
+static void child(char **f, char **argv, char **envp, const int *fds) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    uid_t uid = (uid_t)strtoul(f[1], NULL, 10);
+    if (setsid() < 0) fail("setsid");
+    if (uid != 0) {  /* the submission, not the runner, is what the OOM killer picks */
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (fd < 0 || write(fd, "1000", 4) != 4) fail("oom_score_adj");
+        close(fd);
     }
-    /* Hold none of the test's streams: a reader must see EOF when its writers end. */
-    close(0);
-    close(1);
-    close(2);
-    say("P%ld\n", pid, 0, 0, 0);
+    if (chdir(f[8]) != 0) fail("chdir");
+    lim(RLIMIT_CORE, "0", "0");
+    if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
+    if (set(f[4])) lim(RLIMIT_FSIZE, f[4], f[4]);
+    if (set(f[5])) lim(RLIMIT_STACK, f[5], f[5]);
+    if (set(f[6])) lim(RLIMIT_AS, f[6], f[6]);
+    if (uid != 0) {
+        if (set(f[7])) lim(RLIMIT_NPROC, f[7], f[7]);
+        if (setgroups(0, NULL) != 0) fail("setgroups");
+        if (setresgid(uid, uid, uid) != 0) fail("setresgid");
+        if (setresuid(uid, uid, uid) != 0) fail("setresuid");
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
+    }
+    for (int i = 0; i < 3; i++)
+        if (dup2(fds[i], i) < 0) fail("dup2");
+    for (int i = 0; i < 3; i++) {
+        if (!set(f[9 + i])) continue;
+        int fd = open(f[9 + i], i == 0 ? O_RDONLY : O_WRONLY);
+        if (fd < 0) fail("open fifo");
+        if (dup2(fd, i) < 0) fail("dup2");
+        close(fd);
+    }
+    /* everything else is closed; the socket (fd 3) stays until exec, to report */
+    if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
+        for (int fd = 4; fd < 65536; fd++) close(fd);
+    execve(argv[0], argv, envp);
+    fail("execve");
+}
+
+static void spawn(ssize_t len, const int *fds) {
+    char *f[NFIXED + 1];
+    char *p = msg, *end = msg + len;
+    int n = 0;
+    msg[len] = 0;
+    while (n <= NFIXED && p < end) { f[n++] = p; p += strlen(p) + 1; }
+    if (n <= NFIXED) { reply("Ebad request"); return; }
+    tag = f[0];
+    int argc = atoi(f[NFIXED]);
+    char *argv[argc + 1];
+    int i = 0;
+    while (i < argc && p < end) { argv[i++] = p; p += strlen(p) + 1; }
+    argv[i] = NULL;
+    int nenv = 0;
+    for (char *q = p; q < end; q += strlen(q) + 1) nenv++;
+    char *envp[nenv + 1];
+    for (int j = 0; j < nenv; j++) { envp[j] = p; p += strlen(p) + 1; }
+    envp[nenv] = NULL;
+    char buf[160];
+    if (i < argc || argc < 1) { snprintf(buf, sizeof buf, "P%s -1", tag); reply(buf);
+        snprintf(buf, sizeof buf, "E%s bad argv", tag); reply(buf); return; }
+    pid_t pid = fork();
+    if (pid == 0) child(f, argv, envp, fds);
+    snprintf(buf, sizeof buf, "P%s %ld", tag, (long)pid);
+    reply(buf);
+    if (pid < 0) {
+        snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(errno));
+        reply(buf);
+    }
+}
+
+static void reap(void) {
     int status;
     struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) { say("Ewait4: %ld\n", errno, 0, 0, 0); return 1; }
-    say("R%ld %ld %ld %ld\n", status,
-        (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
-        (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss);
-    return 0;
+    pid_t pid;
+    while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld", (long)pid, status,
+                 (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
+                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss);
+        reply(buf);
+    }
+}
+
+int main(void) {
+    /* never inherited by a test's process: it could ask for root processes */
+    if (fcntl(SOCK, F_SETFD, FD_CLOEXEC) != 0) return 1;
+    /* the runner (CPython) ignores SIGPIPE/SIGXFSZ; ignored signals survive exec */
+    for (int s = 1; s < 65; s++) signal(s, SIG_DFL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) return 1;
+    struct pollfd pf[2] = {{SOCK, POLLIN, 0}, {sfd, POLLIN, 0}};
+    for (;;) {
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (pf[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0) {}
+            reap();
+        }
+        if (pf[0].revents) {
+            union { struct cmsghdr h; char buf[CMSG_SPACE(3 * sizeof(int))]; } c;
+            struct iovec iov = {msg, sizeof msg - 1};
+            struct msghdr mh = {0};
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = c.buf;
+            mh.msg_controllen = sizeof c.buf;
+            ssize_t len = recvmsg(SOCK, &mh, MSG_CMSG_CLOEXEC);
+            if (len < 0 && errno == EINTR) continue;
+            if (len <= 0) return 0;  /* the runner is gone */
+            int fds[3] = {-1, -1, -1}, nfds = 0;
+            struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+            if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                nfds = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+                if (nfds > 3) nfds = 3;
+                memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
+            }
+            if (nfds == 3) spawn(len, fds);
+            else reply("Ebad request: 3 descriptors expected");
+            for (int i = 0; i < nfds; i++) close(fds[i]);
+            tag = "";
+        }
+    }
 }
 """
 
 
 class _Launcher:
     path = ""  # empty: fork the runner instead
+    sock = None  # socket.socket to the running launcher
+    pid = -1
+    dead = False
+    serial = 0
+    started: dict = {}  # tag -> pid
+    errors: dict = {}  # tag -> [message]
+    reaped: dict = {}  # pid -> (status, utime_us, stime_us, maxrss_kb)
 
 
 LAUNCHER = _Launcher()
+
+
+def start_launcher() -> None:
+    """Start the fork server for this job (it ends when the runner's end closes)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    null = os.open("/dev/null", os.O_RDWR)
+    try:
+        LAUNCHER.pid = os.posix_spawn(
+            LAUNCHER.path, [LAUNCHER.path], {},
+            file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+                          (os.POSIX_SPAWN_DUP2, null, 2),
+                          (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3)])
+    finally:
+        os.close(null)
+        theirs.close()
+    LAUNCHER.sock = ours
+
+
+def launcher_pump(block: bool = False) -> None:
+    """Read the launcher's replies (at least one when ``block``)."""
+    sock = LAUNCHER.sock
+    while sock is not None and not LAUNCHER.dead:
+        try:
+            data = sock.recv(4096, 0 if block else socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        block = False
+        if not data:
+            LAUNCHER.dead = True
+            return
+        kind, rest = data[:1], data[1:].decode(errors="replace")
+        if kind == b"P":
+            tag, pid = rest.split(" ", 1)
+            LAUNCHER.started[tag] = int(pid)
+        elif kind == b"E":
+            tag, _, message = rest.partition(" ")
+            LAUNCHER.errors.setdefault(tag, []).append(message)
+        elif kind == b"R":
+            pid, status, utime, stime, maxrss = (int(x) for x in rest.split())
+            LAUNCHER.reaped[pid] = (status, utime, stime, maxrss)
 
 
 def build_launcher() -> str:
@@ -377,10 +509,9 @@ class Proc:
         self.stack = limits.get("stack")
         self.address_space = limits.get("address_space")
         self.pid = -1  # the process itself (killed, watched): -1 until known
-        self.waited = -1  # the runner's child: the launcher, or the process itself
-        self.pidfd = -1
-        self.report_fd = -1  # the launcher's report pipe
-        self.report = b""
+        self.launched = False  # started by the launcher, which reaps it
+        self.tag = ""  # the launcher's name for the request
+        self.pidfd = -1  # forked by the runner: a pidfd to wait on
         self.start = 0.0
         self.end = 0.0
         self.status = None
@@ -394,20 +525,13 @@ class Proc:
     def cwd(self) -> str:
         return self.spec.get("cwd") or (WORK_DIR if self.trusted else box_dir(self.slot))
 
-    def target(self) -> int:
-        """The process's pid; with the launcher, read from its report (written at fork)."""
-        while self.pid < 0 and self.report_fd >= 0 and b"\n" not in self.report:
-            chunk = os.read(self.report_fd, 4096)
-            if not chunk:
-                break
-            self.report += chunk
-        if self.pid < 0 and self.report.startswith(b"P") and b"\n" in self.report:
-            self.pid = int(self.report[1:self.report.index(b"\n")])
-        return self.pid
+    def finished(self) -> bool:
+        """Whether the launcher has reaped this (launched) process, or it never started."""
+        return self.pid < 0 or self.pid in LAUNCHER.reaped or LAUNCHER.dead
 
     def rss_now(self) -> int:
         """Resident bytes of the process right now (0 once it is gone)."""
-        if self.target() < 0:
+        if self.pid < 0:
             return 0
         try:
             with open("/proc/%d/statm" % self.pid) as f:
@@ -416,7 +540,7 @@ class Proc:
             return 0
 
     def cpu_now(self) -> float:
-        if self.target() < 0:
+        if self.pid < 0:
             return 0.0
         try:
             with open("/proc/%d/stat" % self.pid) as f:
@@ -515,15 +639,13 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     for fd in fds:
         if fd >= 0:
             os.close(fd)
-    proc.pid = proc.waited = pid
+    proc.pid = pid
     proc.pidfd = os.pidfd_open(pid)
     proc._err_r = err_r  # type: ignore[attr-defined]
 
 
 def spawn_launched(proc: Proc, argv: list, env: dict, fds: list, fifo_paths: list) -> None:
-    """Start ``proc`` through the launcher: posix_spawn (vfork) of a small static
-    program, which forks the process, applies the limits and the uid there,
-    and reports its pid and, once reaped, its status and rusage on fd 3."""
+    """Start ``proc`` through the launcher (see LAUNCHER_C) and learn its pid."""
     def opt(value) -> str:
         return "-" if value is None else str(int(value))
 
@@ -533,34 +655,34 @@ def spawn_launched(proc: Proc, argv: list, env: dict, fds: list, fifo_paths: lis
         cpu_soft, cpu_hard = str(soft), str(soft + 1)
     stack = "-" if proc.stack is None else ("u" if proc.stack == "unlimited" else
                                             str(int(proc.stack)))
-    args = [LAUNCHER.path, str(0 if proc.trusted else proc.uid), cpu_soft, cpu_hard,
-            opt(proc.fsize), stack, opt(proc.address_space), opt(proc.nproc), proc.cwd()]
-    args += [path if path is not None else "-" for path in fifo_paths]
-    args += argv
+    LAUNCHER.serial += 1
+    tag = str(LAUNCHER.serial)
+    fields = [tag, str(0 if proc.trusted else proc.uid), cpu_soft, cpu_hard, opt(proc.fsize),
+              stack, opt(proc.address_space), opt(proc.nproc), proc.cwd()]
+    fields += [path if path is not None else "-" for path in fifo_paths]
+    fields += [str(len(argv))] + argv + ["%s=%s" % kv for kv in env.items()]
+    message = b"".join(f.encode() + b"\0" for f in fields)
     null = -1
-    report_r, report_w = os.pipe()
     try:
-        actions = []
-        for i, fd in enumerate(fds):
+        streams = []
+        for fd in fds:
             if fd < 0:  # a FIFO, opened by the process itself
                 if null < 0:
                     null = os.open("/dev/null", os.O_RDWR)
                 fd = null
-            actions.append((os.POSIX_SPAWN_DUP2, fd, i))
-        actions.append((os.POSIX_SPAWN_DUP2, report_w, 3))
+            streams.append(fd)
+        proc.launched = True
+        proc.tag = tag
         proc.start = time.monotonic()
-        pid = os.posix_spawn(LAUNCHER.path, args, env, file_actions=actions)
-    except BaseException:
-        os.close(report_r)
-        raise
+        assert LAUNCHER.sock is not None
+        socket.send_fds(LAUNCHER.sock, [message], streams)
     finally:
-        os.close(report_w)
         for fd in fds + [null]:
             if fd >= 0:
                 os.close(fd)
-    proc.waited = pid
-    proc.pidfd = os.pidfd_open(pid)
-    proc.report_fd = report_r
+    while tag not in LAUNCHER.started and not LAUNCHER.dead:
+        launcher_pump(block=True)
+    proc.pid = LAUNCHER.started.pop(tag, -1)
 
 
 def make_pipe() -> tuple:
@@ -598,48 +720,60 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
     Processes are reaped in the order they end (those ending within one poll
     are taken in start order); ``exit_order`` records it, so the host can tell
     e.g. whether an interactive validator or the submission ended first.
+    Launched processes end when the launcher's report arrives on its socket;
+    forked ones when their pidfd becomes readable.
     """
-    running = {p.pidfd: p for p in procs if p.pidfd >= 0}
+    running = list(procs)
     order = 0
     poller = select.poll()
-    for fd in running:
-        poller.register(fd, select.POLLIN)
+    for p in procs:
+        if not p.launched:
+            poller.register(p.pidfd, select.POLLIN)
+    if LAUNCHER.sock is not None and any(p.launched for p in procs):
+        poller.register(LAUNCHER.sock.fileno(), select.POLLIN)
     while running:
         now = time.monotonic()
         timeout = 1.0
-        for p in running.values():
+        for p in running:
+            if p.launched and p.finished():
+                timeout = 0.0
             if p.wall_limit is not None:
                 timeout = min(timeout, max(0.0, p.start + p.wall_limit - now))
             if p.cpu_limit is not None or p.mem_limit is not None:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
         maybe_flush()
+        ready = {fd for fd, _ in events}
+        if LAUNCHER.sock is not None and LAUNCHER.sock.fileno() in ready:
+            launcher_pump()
         now = time.monotonic()
-        for fd, _ in sorted(events, key=lambda e: procs.index(running[e[0]])):
-            p = running.pop(fd)
-            poller.unregister(fd)
+        for p in [p for p in running
+                  if (p.launched and p.finished()) or (not p.launched and p.pidfd in ready)]:
+            running.remove(p)
+            if not p.launched:
+                poller.unregister(p.pidfd)
             reap(p)
             p.exit_order = order
             order += 1
             if on_reap is not None:
                 on_reap(p)
-        for p in list(running.values()):
+        for p in running:
             if p.wall_limit is not None and now - p.start >= p.wall_limit:
                 p.killed_by = p.killed_by or "wall"
-                kill_group(p.target())
+                kill_group(p.pid)
             elif p.cpu_limit is not None and p.cpu_now() > p.cpu_limit:
                 p.killed_by = p.killed_by or "cpu"
-                kill_group(p.target())
+                kill_group(p.pid)
             elif p.mem_limit is not None and p.rss_now() > p.mem_limit:
                 p.killed_by = p.killed_by or "memory"
-                kill_group(p.target())
+                kill_group(p.pid)
 
 
 def reap(p: Proc) -> None:
-    if p.report_fd >= 0:
+    if p.launched:
         reap_launched(p)
     else:
-        _, status, ru = os.wait4(p.waited, 0)
+        _, status, ru = os.wait4(p.pid, 0)
         p.end = time.monotonic()
         p.status = status
         p.cpu_time = ru.ru_utime + ru.ru_stime
@@ -654,33 +788,19 @@ def reap(p: Proc) -> None:
 
 
 def reap_launched(p: Proc) -> None:
-    """Reap the launcher and read what it reported about the process."""
-    os.waitpid(p.waited, 0)
+    """Take what the launcher reported about ``p`` (it has reaped it)."""
     p.end = time.monotonic()
-    os.close(p.pidfd)
-    while True:  # every writer is gone: the launcher exited, its child was reaped
-        chunk = os.read(p.report_fd, 4096)
-        if not chunk:
-            break
-        p.report += chunk
-    os.close(p.report_fd)
-    p.report_fd = -1
-    reaped = False
-    errors = []
-    for line in p.report.decode(errors="replace").splitlines():
-        kind, rest = line[:1], line[1:]
-        if kind == "P" and p.pid < 0:
-            p.pid = int(rest)
-        elif kind == "E":
-            errors.append(rest)
-        elif kind == "R":
-            status, utime, stime, maxrss = (int(x) for x in rest.split())
-            p.status = status
-            p.cpu_time = (utime + stime) / 1e6
-            p.max_rss_kb = maxrss
-            reaped = True
-    if errors or not reaped:
-        p.exec_error = "; ".join(errors) or "launcher ended without a report"
+    errors = LAUNCHER.errors.pop(p.tag, [])
+    report = LAUNCHER.reaped.pop(p.pid, None) if p.pid > 0 else None
+    if report is not None:
+        status, utime, stime, maxrss = report
+        p.status = status
+        p.cpu_time = (utime + stime) / 1e6
+        p.max_rss_kb = maxrss
+    elif not errors:
+        errors = ["the launcher ended before reporting"]
+    if errors:
+        p.exec_error = "; ".join(errors)
 
 
 def read_capture(path: str, limit: int) -> str:
@@ -763,6 +883,8 @@ class Runner:
         self.test_dirs: list = []  # untrusted dirs made for the current test
         if not job.get("no_launcher"):
             LAUNCHER.path = build_launcher()
+            if LAUNCHER.path:
+                start_launcher()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write."""
