@@ -404,6 +404,7 @@ int main(void) {
 
 class _Launcher:
     path = ""  # empty: fork the runner instead
+    tried = False  # build_launcher was called (once per runner)
     sock = None  # socket.socket to the running launcher
     pid = -1
     dead = False
@@ -430,6 +431,20 @@ def start_launcher() -> None:
         os.close(null)
         theirs.close()
     LAUNCHER.sock = ours
+
+
+def stop_launcher() -> None:
+    """Close the launcher's socket (it exits) and forget it."""
+    if LAUNCHER.sock is not None:
+        LAUNCHER.sock.close()
+        LAUNCHER.sock = None
+    if LAUNCHER.pid > 0:
+        try:
+            os.waitpid(LAUNCHER.pid, 0)
+        except ChildProcessError:
+            pass
+        LAUNCHER.pid = -1
+    LAUNCHER.dead = False
 
 
 def launcher_pump(block: bool = False) -> None:
@@ -594,7 +609,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
         s = spec.get(key)
         if s and "fifo" in s:
             fifo_paths[i] = substitute("{fifo:%s}" % s["fifo"], ctx)
-    if LAUNCHER.path:
+    if LAUNCHER.sock is not None:
         spawn_launched(proc, argv, env, fds, fifo_paths)
         return
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
@@ -881,10 +896,18 @@ class Runner:
                 os.chmod(d, mode)
         self.ctx = {"bin": BIN_DIR, "trusted": TRUSTED_DIR, "work": WORK_DIR}
         self.test_dirs: list = []  # untrusted dirs made for the current test
-        if not job.get("no_launcher"):
-            LAUNCHER.path = build_launcher()
-            if LAUNCHER.path:
+        if job.get("no_launcher"):
+            stop_launcher()
+        else:
+            if not LAUNCHER.tried:
+                LAUNCHER.tried = True
+                LAUNCHER.path = build_launcher()
+            if LAUNCHER.path and (LAUNCHER.sock is None or LAUNCHER.dead):
+                stop_launcher()
                 start_launcher()
+            LAUNCHER.started.clear()
+            LAUNCHER.errors.clear()
+            LAUNCHER.reaped.clear()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write."""
@@ -1126,18 +1149,40 @@ def check_name(test: dict):
     return check.get("name") if check else None
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: evalkit_runner.py JOB.json\n")
-        return 2
-    with open(sys.argv[1]) as f:
-        job = json.load(f)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+def run_job_file(path: str) -> int:
     try:
+        with open(path) as f:
+            job = json.load(f)
         return Runner(job).run()
     except Exception as e:  # noqa: BLE001 - a runner bug is a judge error, reported as such
         emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)}, now=True)
         return 1
+
+
+def serve() -> int:
+    """Run the jobs whose paths arrive on stdin, one per line, until EOF.
+
+    After each job an ``end`` record is written, so the host knows the job is
+    over.  One runner per container, reused by every job: a ``docker exec``
+    and a Python start cost tens of milliseconds, more than a hundred tiny
+    tests.
+    """
+    for line in sys.stdin:
+        path = line.strip()
+        if path:
+            run_job_file(path)
+            emit({"type": "end"}, now=True)
+    return 0
+
+
+def main() -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if len(sys.argv) == 2 and sys.argv[1] == "--serve":
+        return serve()
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: evalkit_runner.py JOB.json | --serve\n")
+        return 2
+    return run_job_file(sys.argv[1])
 
 
 if __name__ == "__main__":
