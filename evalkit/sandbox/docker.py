@@ -219,12 +219,20 @@ class Worker:
         timer = threading.Timer(self.config.job_deadline, self._kill)
         timer.start()
         try:
-            if self._session is None:
-                self._session = _RunnerSession(self.client.api, self.container.id)
-            ended = self._session.run(in_container, result, on_record)
+            for _attempt in range(2):
+                fresh = self._session is None
+                if self._session is None:
+                    self._session = _RunnerSession(self.client.api, self.container.id)
+                session = self._session
+                ended = session.run(in_container, result, on_record)
+                if ended or fresh or session.records:
+                    break
+                # The runner of earlier jobs was gone before this one started
+                # (nothing came back): start a new one and run the job there.
+                self._close_session()
             if not ended:
-                err = self._session.stderr.decode(errors="replace")[-2000:]
-                code = self._session.exit_code()
+                err = session.stderr.decode(errors="replace")[-2000:]
+                code = session.exit_code()
                 self._close_session()
                 if result.error is None:
                     result.error = f"runner ended early (exit {code}): {err}"
@@ -269,6 +277,7 @@ class _RunnerSession:
         self.frames = frames_iter(self.sock, tty=False)
         self.buf = b""
         self.stderr = b""
+        self.records = 0  # records of the current job
 
     def _send(self, data: bytes) -> None:
         raw = getattr(self.sock, "_sock", self.sock)
@@ -277,7 +286,11 @@ class _RunnerSession:
     def run(self, job_path: str, result: JobResult,
             on_record: Callable[[dict[str, Any]], None] | None) -> bool:
         """Run one job; False if the runner ended before the job's ``end`` record."""
-        self._send(job_path.encode() + b"\n")
+        self.records = 0
+        try:
+            self._send(job_path.encode() + b"\n")
+        except OSError:
+            return False
         for stream, data in self.frames:
             if stream == 2:
                 self.stderr = (self.stderr + data)[-8192:]
@@ -288,6 +301,7 @@ class _RunnerSession:
                 record = json.loads(line)
                 if record.get("type") == "end":
                     return True
+                self.records += 1
                 result.add(record)
                 if on_record is not None:
                     on_record(record)
