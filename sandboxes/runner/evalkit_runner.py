@@ -133,18 +133,36 @@ def fifo_dir(slot: int) -> str:
 # Cgroup memory accounting (v1 and v2)
 
 
+_oom_files: list = []  # (fd, key) of the first cgroup events file found, kept open
+
+
 def oom_kills() -> int:
-    """Number of OOM kills in this container's memory cgroup so far."""
-    for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"),
-                      ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
-        try:
-            with open(path) as f:
-                for line in f:
-                    parts = line.split()
-                    if len(parts) == 2 and parts[0] == key:
-                        return int(parts[1])
-        except OSError:
-            continue
+    """Number of OOM kills in this container's memory cgroup so far.
+
+    The file is opened once and re-read with pread (cgroup files are
+    regenerated at offset 0): it is read twice per test.
+    """
+    if not _oom_files:
+        for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"),
+                          ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
+            try:
+                _oom_files.append((os.open(path, os.O_RDONLY | os.O_CLOEXEC), key))
+                break
+            except OSError:
+                continue
+        else:
+            _oom_files.append((-1, ""))
+    fd, key = _oom_files[0]
+    if fd < 0:
+        return 0
+    try:
+        text = os.pread(fd, 4096, 0).decode()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == key:
+            return int(parts[1])
     return 0
 
 
@@ -820,10 +838,20 @@ def reap_launched(p: Proc) -> None:
 
 def read_capture(path: str, limit: int) -> str:
     try:
-        with open(path, "rb") as f:
-            return f.read(limit).decode(errors="replace")
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return ""
+    try:
+        chunks = []
+        while limit > 0:
+            chunk = os.read(fd, min(limit, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            limit -= len(chunk)
+        return b"".join(chunks).decode(errors="replace")
+    finally:
+        os.close(fd)
 
 
 def describe(p: Proc, oom_delta: int) -> dict:
