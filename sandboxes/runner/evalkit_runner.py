@@ -2,7 +2,8 @@
 """evalkit's in-container runner.
 
 Runs inside a judge container (as root with a handful of capabilities) and
-executes one *job*: optional trusted builds (checkers, managers), an optional
+executes *jobs* (one given as argument, or with --serve one per path read on
+stdin, each closed by an ``end`` record): optional trusted builds (checkers, managers), an optional
 untrusted compile, then a list of tests.  Each test starts one or more
 processes at once (untrusted ones as an unprivileged uid), connected by files,
 pipes or FIFOs, waits for all of them under CPU, wall, memory and output
