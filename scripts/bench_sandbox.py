@@ -19,10 +19,11 @@ like with like (absolute figures depend on the machine, ratios much less):
   - *execution only*: jobs without the compile step, reusing the binary the
     runner keeps in ``/tmp/bin`` from an earlier compile job in the same
     container.  Compared with *bare*, this is the sandbox's per-test overhead
-    (including the per-job ``docker exec``, amortised over the batch).
+    (including the job's round trip to the container's long-lived runner,
+    amortised over the batch).
 
-  A warm-up compile job in every container (cold caches) is run first and
-  left out of every figure.
+  A warm-up compile job in every container (cold caches; it also starts the
+  runner and builds its launcher) is run first and left out of every figure.
 * **evalkit, 2 workers**: the same jobs on a pool of two containers, fed from
   two threads so both are busy, for the throughput ratio 2 vs 1 worker.
 
@@ -376,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("compile: host g++ / sandbox job / g++ in sandbox",
              f"{host_compile:.2f} s / {compile_job:.2f} s / {compile_proc:.2f} s"),
             ("warm-up compile, 1 / 2 workers (excluded)", f"{warm1:.2f} s / {warm2:.2f} s"),
-            ("empty job (docker exec + runner start), median", ms(empty_job)),
+            ("empty job (round trip to the runner), median", ms(empty_job)),
             ("  ... per test at this batch size", ms(empty_job / args.batch)),
             ("runner time per test (execution only)", ms(in_runner)),
             ("  ... of which user process, fork to reap", ms(user_wall)),

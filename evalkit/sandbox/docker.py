@@ -1,8 +1,10 @@
 """Judge containers on a Docker engine, through the ``docker`` Python SDK.
 
 One long-lived container per worker: submissions are compiled and all their
-tests run inside it by the in-container runner, through one ``docker exec``
-per job, so per-test overhead is a fork/exec, not a container start.  The
+tests run inside it by the in-container runner, one long-lived runner process
+per container (a single ``docker exec`` reading job paths on stdin and
+streaming JSON records back), so per-test overhead is a fork/exec, not a
+container start or even a ``docker exec``.  The
 container has no network, a read-only root, a small ``/tmp`` tmpfs, a memory
 and pids cgroup limit, all capabilities dropped except the few the runner needs
 to switch to an unprivileged uid, and ``no-new-privileges``.  Task data and the
@@ -171,6 +173,7 @@ class Worker:
         self.box_uids = [base + i for i in range(4)]
         self.container: Any = None
         self.baseline_diff: list[Any] = []
+        self._session: _RunnerSession | None = None
         self.start()
 
     def start(self) -> None:
@@ -210,6 +213,7 @@ class Worker:
         self.start()
 
     def remove(self) -> None:
+        self._close_session()
         if self.container is not None:
             with contextlib.suppress(Exception):
                 self.container.remove(force=True)
@@ -222,32 +226,29 @@ class Worker:
         timer = threading.Timer(self.config.job_deadline, self._kill)
         timer.start()
         try:
-            api = self.client.api
-            exec_id = api.exec_create(
-                self.container.id, ["python3", RUNNER_IN_CONTAINER, in_container], user="root"
-            )["Id"]
-            buf = b""
-            err = b""
-            for out, errb in api.exec_start(exec_id, stream=True, demux=True):
-                if errb:
-                    err += errb
-                if not out:
-                    continue
-                buf += out
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    record = json.loads(line)
-                    result.add(record)
-                    if on_record is not None:
-                        on_record(record)
-            code = api.exec_inspect(exec_id).get("ExitCode")
-            if not result.done and result.error is None and not (
+            for _attempt in range(2):
+                fresh = self._session is None
+                if self._session is None:
+                    self._session = _RunnerSession(self.client.api, self.container.id)
+                session = self._session
+                ended = session.run(in_container, result, on_record)
+                if ended or fresh or session.records:
+                    break
+                # The runner of earlier jobs was gone before this one started
+                # (nothing came back): start a new one and run the job there.
+                self._close_session()
+            if not ended:
+                err = session.stderr.decode(errors="replace")[-2000:]
+                code = session.exit_code()
+                self._close_session()
+                if result.error is None:
+                    result.error = f"runner ended early (exit {code}): {err}"
+            elif not result.done and result.error is None and not (
                 result.compile is not None and not result.compile.ok
             ) and result.trusted_build_error is None:
-                result.error = (
-                    f"runner ended early (exit {code}): {err.decode(errors='replace')[-2000:]}"
-                )
+                result.error = "runner ended the job early"
         except Exception as e:  # noqa: BLE001 - engine trouble is a judge error
+            self._close_session()
             result.error = f"{type(e).__name__}: {e}"
         finally:
             timer.cancel()
@@ -255,9 +256,76 @@ class Worker:
                 path.unlink()
         return result
 
+    def _close_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
     def _kill(self) -> None:
         with contextlib.suppress(Exception):
             self.container.kill()
+
+
+class _RunnerSession:
+    """The container's runner, started once by ``docker exec`` and fed job paths.
+
+    The exec's stdin and stdout are the hijacked HTTP connection (multiplexed
+    frames: stream id, length, data).  Each job ends with an ``end`` record.
+    """
+
+    def __init__(self, api: Any, container_id: str):
+        from docker.utils.socket import frames_iter
+
+        self.api = api
+        self.exec_id = api.exec_create(
+            container_id, ["python3", RUNNER_IN_CONTAINER, "--serve"], stdin=True, user="root"
+        )["Id"]
+        self.sock = api.exec_start(self.exec_id, socket=True)
+        self.frames = frames_iter(self.sock, tty=False)
+        self.buf = b""
+        self.stderr = b""
+        self.records = 0  # records of the current job
+
+    def _send(self, data: bytes) -> None:
+        raw = getattr(self.sock, "_sock", self.sock)
+        raw.sendall(data)
+
+    def run(self, job_path: str, result: JobResult,
+            on_record: Callable[[dict[str, Any]], None] | None) -> bool:
+        """Run one job; False if the runner ended before the job's ``end`` record."""
+        self.records = 0
+        try:
+            self._send(job_path.encode() + b"\n")
+        except OSError:
+            return False
+        for stream, data in self.frames:
+            if stream == 2:
+                self.stderr = (self.stderr + data)[-8192:]
+                continue
+            self.buf += data
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                record = json.loads(line)
+                if record.get("type") == "end":
+                    return True
+                self.records += 1
+                result.add(record)
+                if on_record is not None:
+                    on_record(record)
+        return False
+
+    def exit_code(self) -> Any:
+        with contextlib.suppress(Exception):
+            return self.api.exec_inspect(self.exec_id).get("ExitCode")
+        return None
+
+    def close(self) -> None:
+        """Hang up: the runner reads EOF and exits (if it is still there)."""
+        raw = getattr(self.sock, "_sock", self.sock)
+        with contextlib.suppress(Exception):
+            raw.shutdown(2)  # socket.SHUT_RDWR
+        with contextlib.suppress(Exception):
+            self.sock.close()
 
 
 class SandboxPool:

@@ -2,7 +2,8 @@
 """evalkit's in-container runner.
 
 Runs inside a judge container (as root with a handful of capabilities) and
-executes one *job*: optional trusted builds (checkers, managers), an optional
+executes *jobs* (one given as argument, or with --serve one per path read on
+stdin, each closed by an ``end`` record): optional trusted builds (checkers, managers), an optional
 untrusted compile, then a list of tests.  Each test starts one or more
 processes at once (untrusted ones as an unprivileged uid), connected by files,
 pipes or FIFOs, waits for all of them under CPU, wall, memory and output
@@ -37,10 +38,13 @@ import json
 import math
 import os
 import resource
+import hashlib
 import select
 import shutil
 import signal
+import socket
 import stat
+import subprocess
 import sys
 import time
 
@@ -60,9 +64,34 @@ PIPE_SIZE = 1 << 20
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def emit(record: dict) -> None:
+FLUSH_EVERY = 0.05  # seconds: records of short tests are sent in batches
+
+
+class _Out:
+    last_flush = 0.0
+    pending = False
+
+
+def emit(record: dict, now: bool = False) -> None:
+    """Write one record; it reaches the host within FLUSH_EVERY seconds (or ``now``).
+
+    Every flush wakes the container shim, dockerd and the host's reader, which
+    costs more than a sub-millisecond test, so records of short tests are
+    batched; wait_all flushes while a test runs (see maybe_flush).
+    """
     sys.stdout.write(json.dumps(record) + "\n")
-    sys.stdout.flush()
+    _Out.pending = True
+    maybe_flush(force=now)
+
+
+def maybe_flush(force: bool = False) -> None:
+    if not _Out.pending:
+        return
+    t = time.monotonic()
+    if force or t - _Out.last_flush >= FLUSH_EVERY:
+        sys.stdout.flush()
+        _Out.last_flush = t
+        _Out.pending = False
 
 
 # --------------------------------------------------------------------------
@@ -105,18 +134,36 @@ def fifo_dir(slot: int) -> str:
 # Cgroup memory accounting (v1 and v2)
 
 
+_oom_files: list = []  # (fd, key) of the first cgroup events file found, kept open
+
+
 def oom_kills() -> int:
-    """Number of OOM kills in this container's memory cgroup so far."""
-    for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"),
-                      ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
-        try:
-            with open(path) as f:
-                for line in f:
-                    parts = line.split()
-                    if len(parts) == 2 and parts[0] == key:
-                        return int(parts[1])
-        except OSError:
-            continue
+    """Number of OOM kills in this container's memory cgroup so far.
+
+    The file is opened once and re-read with pread (cgroup files are
+    regenerated at offset 0): it is read twice per test.
+    """
+    if not _oom_files:
+        for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"),
+                          ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
+            try:
+                _oom_files.append((os.open(path, os.O_RDONLY | os.O_CLOEXEC), key))
+                break
+            except OSError:
+                continue
+        else:
+            _oom_files.append((-1, ""))
+    fd, key = _oom_files[0]
+    if fd < 0:
+        return 0
+    try:
+        text = os.pread(fd, 4096, 0).decode()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == key:
+            return int(parts[1])
     return 0
 
 
@@ -124,23 +171,33 @@ def oom_kills() -> int:
 # Killing
 
 
-def uid_has_processes(uid: int) -> bool:
-    """Whether any process in the container runs as ``uid`` (a cheap /proc scan)."""
+def uids_with_processes(uids) -> set:
+    """Those of ``uids`` that own a process in the container (one /proc scan)."""
+    wanted = set(uids)
+    found = set()
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat("/proc/" + name).st_uid == uid:
-                    return True
+                uid = os.stat("/proc/" + name).st_uid
             except OSError:
                 continue
-    return False
+            if uid in wanted:
+                found.add(uid)
+    return found
+
+
+def kill_uids(uids) -> None:
+    """Kill every process owned by any of ``uids`` (kill(-1) as each uid)."""
+    # Forking the runner costs milliseconds; most tests leave nothing behind.
+    for uid in sorted(uids_with_processes(uids)):
+        kill_uid_now(uid)
 
 
 def kill_uid(uid: int) -> None:
-    """Kill every process owned by ``uid`` (kill(-1) as that uid)."""
-    # Forking the runner costs milliseconds; most tests leave nothing behind.
-    if not uid_has_processes(uid):
-        return
+    kill_uids([uid])
+
+
+def kill_uid_now(uid: int) -> None:
     pid = os.fork()
     if pid == 0:
         try:
@@ -155,10 +212,315 @@ def kill_uid(uid: int) -> None:
 
 
 def kill_group(pid: int) -> None:
+    if pid <= 0:  # not started (killpg(0) would be the runner's own group)
+        return
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+# --------------------------------------------------------------------------
+# The launcher: a small C fork server that starts each process of a test.
+#
+# Forking this (Python) runner for every process costs milliseconds (its page
+# tables are copied) and the child's peak RSS includes the runner's ~10 MiB,
+# since ru_maxrss survives exec.  Instead, once per job, the runner starts the
+# launcher, a static C program compiled once per container with the image's
+# gcc, and sends it one request per process over a socket (argv, env, limits,
+# uid, and the stdin/stdout/stderr descriptors); the launcher forks from its
+# own small image, applies setsid, oom_score_adj, rlimits, the uid and
+# no_new_privs in the child, execs, reaps it and reports its status and
+# rusage.  Without gcc the runner falls back to forking itself.
+
+LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job by the runner.
+ * Forking the (Python) runner for each process of a test costs milliseconds
+ * and leaves the runner's ~10 MiB in the process's peak RSS (ru_maxrss
+ * survives exec); forking this small static program costs little and leaves
+ * almost nothing.  Requests arrive on fd 3 (a SOCK_SEQPACKET socket), one per
+ * message, as NUL-separated fields
+ *   tag uid cpu_soft cpu_hard fsize stack as nproc cwd fifo0 fifo1 fifo2 argc argv... env...
+ * ("-" = not set, "u" = unlimited; uid 0 = trusted: stays root) with the
+ * process's stdin, stdout and stderr attached (SCM_RIGHTS).  The child applies
+ * setsid, oom_score_adj 1000, rlimits, the uid and no_new_privs, opens its
+ * FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
+ * "E<tag> <message>" if it could not start, "R<pid> <status> <utime_us>
+ * <stime_us> <maxrss_kb>" once reaped.  EOF on fd 3 ends the server. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SOCK 3
+#define NFIXED 12
+
+static char msg[1 << 17];
+static const char *tag = "";
+
+static void reply(const char *text) { (void)!send(SOCK, text, strlen(text), MSG_NOSIGNAL); }
+
+static void fail(const char *what) {
+    char buf[700];
+    snprintf(buf, sizeof buf, "E%s %s: %s", tag, what, strerror(errno));
+    reply(buf);
+    _exit(127);
+}
+
+static int set(const char *v) { return strcmp(v, "-") != 0; }
+
+static void lim(int which, const char *soft, const char *hard) {
+    struct rlimit r;
+    r.rlim_cur = strcmp(soft, "u") == 0 ? RLIM_INFINITY : strtoull(soft, NULL, 10);
+    r.rlim_max = strcmp(hard, "u") == 0 ? RLIM_INFINITY : strtoull(hard, NULL, 10);
+    if (setrlimit(which, &r) != 0) fail("setrlimit");
+}
+
+static void child(char **f, char **argv, char **envp, const int *fds) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    uid_t uid = (uid_t)strtoul(f[1], NULL, 10);
+    if (setsid() < 0) fail("setsid");
+    if (uid != 0) {  /* the submission, not the runner, is what the OOM killer picks */
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (fd < 0 || write(fd, "1000", 4) != 4) fail("oom_score_adj");
+        close(fd);
+    }
+    if (chdir(f[8]) != 0) fail("chdir");
+    lim(RLIMIT_CORE, "0", "0");
+    if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
+    if (set(f[4])) lim(RLIMIT_FSIZE, f[4], f[4]);
+    if (set(f[5])) lim(RLIMIT_STACK, f[5], f[5]);
+    if (set(f[6])) lim(RLIMIT_AS, f[6], f[6]);
+    if (uid != 0) {
+        if (set(f[7])) lim(RLIMIT_NPROC, f[7], f[7]);
+        if (setgroups(0, NULL) != 0) fail("setgroups");
+        if (setresgid(uid, uid, uid) != 0) fail("setresgid");
+        if (setresuid(uid, uid, uid) != 0) fail("setresuid");
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
+    }
+    for (int i = 0; i < 3; i++)
+        if (dup2(fds[i], i) < 0) fail("dup2");
+    for (int i = 0; i < 3; i++) {
+        if (!set(f[9 + i])) continue;
+        int fd = open(f[9 + i], i == 0 ? O_RDONLY : O_WRONLY);
+        if (fd < 0) fail("open fifo");
+        if (dup2(fd, i) < 0) fail("dup2");
+        close(fd);
+    }
+    /* everything else is closed; the socket (fd 3) stays until exec, to report */
+    if (syscall(SYS_close_range, 4, ~0U, 0) != 0)
+        for (int fd = 4; fd < 65536; fd++) close(fd);
+    execve(argv[0], argv, envp);
+    fail("execve");
+}
+
+static void spawn(ssize_t len, const int *fds) {
+    char *f[NFIXED + 1];
+    char *p = msg, *end = msg + len;
+    int n = 0;
+    msg[len] = 0;
+    while (n <= NFIXED && p < end) { f[n++] = p; p += strlen(p) + 1; }
+    if (n <= NFIXED) { reply("Ebad request"); return; }
+    tag = f[0];
+    int argc = atoi(f[NFIXED]);
+    char *argv[argc + 1];
+    int i = 0;
+    while (i < argc && p < end) { argv[i++] = p; p += strlen(p) + 1; }
+    argv[i] = NULL;
+    int nenv = 0;
+    for (char *q = p; q < end; q += strlen(q) + 1) nenv++;
+    char *envp[nenv + 1];
+    for (int j = 0; j < nenv; j++) { envp[j] = p; p += strlen(p) + 1; }
+    envp[nenv] = NULL;
+    char buf[160];
+    if (i < argc || argc < 1) { snprintf(buf, sizeof buf, "P%s -1", tag); reply(buf);
+        snprintf(buf, sizeof buf, "E%s bad argv", tag); reply(buf); return; }
+    pid_t pid = fork();
+    if (pid == 0) child(f, argv, envp, fds);
+    snprintf(buf, sizeof buf, "P%s %ld", tag, (long)pid);
+    reply(buf);
+    if (pid < 0) {
+        snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(errno));
+        reply(buf);
+    }
+}
+
+static void reap(void) {
+    int status;
+    struct rusage ru;
+    pid_t pid;
+    while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld", (long)pid, status,
+                 (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
+                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss);
+        reply(buf);
+    }
+}
+
+int main(void) {
+    /* never inherited by a test's process: it could ask for root processes */
+    if (fcntl(SOCK, F_SETFD, FD_CLOEXEC) != 0) return 1;
+    /* the runner (CPython) ignores SIGPIPE/SIGXFSZ; ignored signals survive exec */
+    for (int s = 1; s < 65; s++) signal(s, SIG_DFL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) return 1;
+    struct pollfd pf[2] = {{SOCK, POLLIN, 0}, {sfd, POLLIN, 0}};
+    for (;;) {
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (pf[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0) {}
+            reap();
+        }
+        if (pf[0].revents) {
+            union { struct cmsghdr h; char buf[CMSG_SPACE(3 * sizeof(int))]; } c;
+            struct iovec iov = {msg, sizeof msg - 1};
+            struct msghdr mh = {0};
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = c.buf;
+            mh.msg_controllen = sizeof c.buf;
+            ssize_t len = recvmsg(SOCK, &mh, MSG_CMSG_CLOEXEC);
+            if (len < 0 && errno == EINTR) continue;
+            if (len <= 0) return 0;  /* the runner is gone */
+            int fds[3] = {-1, -1, -1}, nfds = 0;
+            struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+            if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                nfds = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+                if (nfds > 3) nfds = 3;
+                memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
+            }
+            if (nfds == 3) spawn(len, fds);
+            else reply("Ebad request: 3 descriptors expected");
+            for (int i = 0; i < nfds; i++) close(fds[i]);
+            tag = "";
+        }
+    }
+}
+"""
+
+
+class _Launcher:
+    path = ""  # empty: fork the runner instead
+    tried = False  # build_launcher was called (once per runner)
+    sock = None  # socket.socket to the running launcher
+    pid = -1
+    dead = False
+    serial = 0
+    started: dict = {}  # tag -> pid
+    errors: dict = {}  # tag -> [message]
+    reaped: dict = {}  # pid -> (status, utime_us, stime_us, maxrss_kb)
+
+
+LAUNCHER = _Launcher()
+
+
+def start_launcher() -> None:
+    """Start the fork server for this job (it ends when the runner's end closes)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    null = os.open("/dev/null", os.O_RDWR)
+    try:
+        LAUNCHER.pid = os.posix_spawn(
+            LAUNCHER.path, [LAUNCHER.path], {},
+            file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+                          (os.POSIX_SPAWN_DUP2, null, 2),
+                          (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3)])
+    finally:
+        os.close(null)
+        theirs.close()
+    LAUNCHER.sock = ours
+
+
+def stop_launcher() -> None:
+    """Close the launcher's socket (it exits) and forget it."""
+    if LAUNCHER.sock is not None:
+        LAUNCHER.sock.close()
+        LAUNCHER.sock = None
+    if LAUNCHER.pid > 0:
+        try:
+            os.waitpid(LAUNCHER.pid, 0)
+        except ChildProcessError:
+            pass
+        LAUNCHER.pid = -1
+    LAUNCHER.dead = False
+
+
+def launcher_pump(block: bool = False) -> None:
+    """Read the launcher's replies (at least one when ``block``)."""
+    sock = LAUNCHER.sock
+    while sock is not None and not LAUNCHER.dead:
+        try:
+            data = sock.recv(4096, 0 if block else socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        block = False
+        if not data:
+            LAUNCHER.dead = True
+            return
+        kind, rest = data[:1], data[1:].decode(errors="replace")
+        if kind == b"P":
+            tag, pid = rest.split(" ", 1)
+            LAUNCHER.started[tag] = int(pid)
+        elif kind == b"E":
+            tag, _, message = rest.partition(" ")
+            LAUNCHER.errors.setdefault(tag, []).append(message)
+        elif kind == b"R":
+            pid, status, utime, stime, maxrss = (int(x) for x in rest.split())
+            LAUNCHER.reaped[pid] = (status, utime, stime, maxrss)
+
+
+def build_launcher() -> str:
+    """Compile the launcher into the trusted dir once per container; '' if impossible."""
+    key = hashlib.sha256(LAUNCHER_C.encode()).hexdigest()[:16]
+    path = os.path.join(TRUSTED_DIR, "launcher-" + key)
+    if os.path.isfile(path):
+        return path
+    src = os.path.join(TRUSTED_DIR, "launcher-%s-%d.c" % (key, os.getpid()))
+    tmp = src[:-2]
+    with open(src, "w") as f:
+        f.write(LAUNCHER_C)
+    try:
+        for static in (["-static"], []):  # static: a smaller image to fork from
+            try:
+                done = subprocess.run(["gcc", "-O2", *static, "-o", tmp, src],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, timeout=300, check=False)
+            except (OSError, subprocess.SubprocessError):
+                return ""
+            if done.returncode == 0:
+                os.chmod(tmp, 0o700)
+                os.rename(tmp, path)
+                return path
+        return ""
+    finally:
+        for leftover in (src, tmp):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
 
 
 # --------------------------------------------------------------------------
@@ -180,12 +542,15 @@ class Proc:
         self.nproc = limits.get("processes")
         self.stack = limits.get("stack")
         self.address_space = limits.get("address_space")
-        self.pid = -1
-        self.pidfd = -1
+        self.pid = -1  # the process itself (killed, watched): -1 until known
+        self.launched = False  # started by the launcher, which reaps it
+        self.tag = ""  # the launcher's name for the request
+        self.pidfd = -1  # forked by the runner: a pidfd to wait on
         self.start = 0.0
         self.end = 0.0
         self.status = None
-        self.rusage = None
+        self.cpu_time = 0.0  # user + system seconds, reaped descendants included
+        self.max_rss_kb = 0
         self.killed_by: str | None = None
         self.exit_order = -1  # 0 for the first process of the test reaped, 1 for the next...
         self.exec_error: str | None = None
@@ -194,8 +559,14 @@ class Proc:
     def cwd(self) -> str:
         return self.spec.get("cwd") or (WORK_DIR if self.trusted else box_dir(self.slot))
 
+    def finished(self) -> bool:
+        """Whether the launcher has reaped this (launched) process, or it never started."""
+        return self.pid < 0 or self.pid in LAUNCHER.reaped or LAUNCHER.dead
+
     def rss_now(self) -> int:
         """Resident bytes of the process right now (0 once it is gone)."""
+        if self.pid < 0:
+            return 0
         try:
             with open("/proc/%d/statm" % self.pid) as f:
                 return int(f.read().split()[1]) * PAGE_SIZE
@@ -203,6 +574,8 @@ class Proc:
             return 0
 
     def cpu_now(self) -> float:
+        if self.pid < 0:
+            return 0.0
         try:
             with open("/proc/%d/stat" % self.pid) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -240,6 +613,7 @@ def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict)
 
 
 def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
+    """Start ``proc``: through the launcher when it was built, else by forking the runner."""
     spec = proc.spec
     argv = [substitute(a, ctx) for a in spec["argv"]]
     env = dict(env_base)
@@ -254,6 +628,9 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
         s = spec.get(key)
         if s and "fifo" in s:
             fifo_paths[i] = substitute("{fifo:%s}" % s["fifo"], ctx)
+    if LAUNCHER.sock is not None:
+        spawn_launched(proc, argv, env, fds, fifo_paths)
+        return
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     proc.start = time.monotonic()
     pid = os.fork()
@@ -301,6 +678,47 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict) -> None:
     proc._err_r = err_r  # type: ignore[attr-defined]
 
 
+def spawn_launched(proc: Proc, argv: list, env: dict, fds: list, fifo_paths: list) -> None:
+    """Start ``proc`` through the launcher (see LAUNCHER_C) and learn its pid."""
+    def opt(value) -> str:
+        return "-" if value is None else str(int(value))
+
+    cpu_soft = cpu_hard = "-"
+    if proc.cpu_limit is not None:
+        soft = int(math.ceil(proc.cpu_limit)) + 1
+        cpu_soft, cpu_hard = str(soft), str(soft + 1)
+    stack = "-" if proc.stack is None else ("u" if proc.stack == "unlimited" else
+                                            str(int(proc.stack)))
+    LAUNCHER.serial += 1
+    tag = str(LAUNCHER.serial)
+    fields = [tag, str(0 if proc.trusted else proc.uid), cpu_soft, cpu_hard, opt(proc.fsize),
+              stack, opt(proc.address_space), opt(proc.nproc), proc.cwd()]
+    fields += [path if path is not None else "-" for path in fifo_paths]
+    fields += [str(len(argv))] + argv + ["%s=%s" % kv for kv in env.items()]
+    message = b"".join(f.encode() + b"\0" for f in fields)
+    null = -1
+    try:
+        streams = []
+        for fd in fds:
+            if fd < 0:  # a FIFO, opened by the process itself
+                if null < 0:
+                    null = os.open("/dev/null", os.O_RDWR)
+                fd = null
+            streams.append(fd)
+        proc.launched = True
+        proc.tag = tag
+        proc.start = time.monotonic()
+        assert LAUNCHER.sock is not None
+        socket.send_fds(LAUNCHER.sock, [message], streams)
+    finally:
+        for fd in fds + [null]:
+            if fd >= 0:
+                os.close(fd)
+    while tag not in LAUNCHER.started and not LAUNCHER.dead:
+        launcher_pump(block=True)
+    proc.pid = LAUNCHER.started.pop(tag, -1)
+
+
 def make_pipe() -> tuple:
     """A pipe with a 1 MiB buffer (as problemtools' interactive runner), if allowed."""
     r, w = os.pipe()
@@ -336,31 +754,44 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
     Processes are reaped in the order they end (those ending within one poll
     are taken in start order); ``exit_order`` records it, so the host can tell
     e.g. whether an interactive validator or the submission ended first.
+    Launched processes end when the launcher's report arrives on its socket;
+    forked ones when their pidfd becomes readable.
     """
-    running = {p.pidfd: p for p in procs if p.pidfd >= 0}
+    running = list(procs)
     order = 0
     poller = select.poll()
-    for fd in running:
-        poller.register(fd, select.POLLIN)
+    for p in procs:
+        if not p.launched:
+            poller.register(p.pidfd, select.POLLIN)
+    if LAUNCHER.sock is not None and any(p.launched for p in procs):
+        poller.register(LAUNCHER.sock.fileno(), select.POLLIN)
     while running:
         now = time.monotonic()
         timeout = 1.0
-        for p in running.values():
+        for p in running:
+            if p.launched and p.finished():
+                timeout = 0.0
             if p.wall_limit is not None:
                 timeout = min(timeout, max(0.0, p.start + p.wall_limit - now))
             if p.cpu_limit is not None or p.mem_limit is not None:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
+        maybe_flush()
+        ready = {fd for fd, _ in events}
+        if LAUNCHER.sock is not None and LAUNCHER.sock.fileno() in ready:
+            launcher_pump()
         now = time.monotonic()
-        for fd, _ in sorted(events, key=lambda e: procs.index(running[e[0]])):
-            p = running.pop(fd)
-            poller.unregister(fd)
+        for p in [p for p in running
+                  if (p.launched and p.finished()) or (not p.launched and p.pidfd in ready)]:
+            running.remove(p)
+            if not p.launched:
+                poller.unregister(p.pidfd)
             reap(p)
             p.exit_order = order
             order += 1
             if on_reap is not None:
                 on_reap(p)
-        for p in list(running.values()):
+        for p in running:
             if p.wall_limit is not None and now - p.start >= p.wall_limit:
                 p.killed_by = p.killed_by or "wall"
                 kill_group(p.pid)
@@ -373,32 +804,61 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
 
 
 def reap(p: Proc) -> None:
-    _, status, rusage = os.wait4(p.pid, 0)
-    p.end = time.monotonic()
-    p.status = status
-    p.rusage = rusage
-    os.close(p.pidfd)
-    err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
-    os.close(p._err_r)  # type: ignore[attr-defined]
-    if err:
-        p.exec_error = err.decode(errors="replace")
-    if p.trusted:
+    if p.launched:
+        reap_launched(p)
+    else:
+        _, status, ru = os.wait4(p.pid, 0)
+        p.end = time.monotonic()
+        p.status = status
+        p.cpu_time = ru.ru_utime + ru.ru_stime
+        p.max_rss_kb = ru.ru_maxrss
+        os.close(p.pidfd)
+        err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
+        os.close(p._err_r)  # type: ignore[attr-defined]
+        if err:
+            p.exec_error = err.decode(errors="replace")
+    if p.trusted and p.pid > 0:
         kill_group(p.pid)
+
+
+def reap_launched(p: Proc) -> None:
+    """Take what the launcher reported about ``p`` (it has reaped it)."""
+    p.end = time.monotonic()
+    errors = LAUNCHER.errors.pop(p.tag, [])
+    report = LAUNCHER.reaped.pop(p.pid, None) if p.pid > 0 else None
+    if report is not None:
+        status, utime, stime, maxrss = report
+        p.status = status
+        p.cpu_time = (utime + stime) / 1e6
+        p.max_rss_kb = maxrss
+    elif not errors:
+        errors = ["the launcher ended before reporting"]
+    if errors:
+        p.exec_error = "; ".join(errors)
 
 
 def read_capture(path: str, limit: int) -> str:
     try:
-        with open(path, "rb") as f:
-            return f.read(limit).decode(errors="replace")
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return ""
+    try:
+        chunks = []
+        while limit > 0:
+            chunk = os.read(fd, min(limit, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            limit -= len(chunk)
+        return b"".join(chunks).decode(errors="replace")
+    finally:
+        os.close(fd)
 
 
 def describe(p: Proc, oom_delta: int) -> dict:
     status = p.status or 0
-    ru = p.rusage
-    cpu = (ru.ru_utime + ru.ru_stime) if ru else 0.0
-    max_rss_kb = ru.ru_maxrss if ru else 0
+    cpu = p.cpu_time
+    max_rss_kb = p.max_rss_kb
     exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     # Memory first: a process whose peak went over the limit would have been
@@ -464,11 +924,23 @@ class Runner:
                 os.makedirs(d)
                 os.chmod(d, mode)
         self.ctx = {"bin": BIN_DIR, "trusted": TRUSTED_DIR, "work": WORK_DIR}
+        self.test_dirs: list = []  # untrusted dirs made for the current test
+        if job.get("no_launcher"):
+            stop_launcher()
+        else:
+            if not LAUNCHER.tried:
+                LAUNCHER.tried = True
+                LAUNCHER.path = build_launcher()
+            if LAUNCHER.path and (LAUNCHER.sock is None or LAUNCHER.dead):
+                stop_launcher()
+                start_launcher()
+            LAUNCHER.started.clear()
+            LAUNCHER.errors.clear()
+            LAUNCHER.reaped.clear()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write."""
-        for uid in self.uids:
-            kill_uid(uid)
+        kill_uids(self.uids)
         for slot in range(len(self.uids)):
             for d in (box_dir(slot), fifo_dir(slot)):
                 if os.path.lexists(d):
@@ -476,9 +948,37 @@ class Runner:
         for d in (WORK_DIR, COMPILE_DIR):
             if os.path.lexists(d):
                 wipe(d)
+        self.wipe_shm()
+
+    def wipe_shm(self) -> None:
         if os.path.isdir("/dev/shm"):
             for name in os.listdir("/dev/shm"):
                 wipe(os.path.join("/dev/shm", name))
+
+    def clean_after_test(self) -> None:
+        """What sweep does, for the few places a test used (its processes are dead).
+
+        An empty box is removed with one rmdir (and made again with mkdir +
+        chown), rather than a tree walk: this is most of a tiny test's set-up.
+        """
+        for d in self.test_dirs:
+            try:
+                os.rmdir(d)
+            except FileNotFoundError:
+                pass
+            except OSError:  # not empty, or not a directory any more
+                wipe(d)
+        self.test_dirs = []
+        try:
+            entries = list(os.scandir(WORK_DIR))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                wipe(entry.path)
+            else:
+                os.unlink(entry.path)
+        self.wipe_shm()
 
     def place_files(self, dest_dir: str, files: dict, owner: int) -> None:
         for name, source in files.items():
@@ -549,17 +1049,18 @@ class Runner:
         return {"type": "compile", "ok": ok, "result": result}
 
     def test(self, test: dict) -> dict:
-        make_dir(WORK_DIR, 0, 0o700)
+        if not os.path.isdir(WORK_DIR) or os.path.islink(WORK_DIR):
+            make_dir(WORK_DIR, 0, 0o700)  # else emptied by clean_after_test
         slots = sorted({int(p.get("slot", 0)) for p in test["run"] if not p.get("trusted")})
         ctx = dict(self.ctx)
         for slot in slots:
-            make_dir(box_dir(slot), self.uids[slot], 0o700)
+            self.fresh_dir(box_dir(slot), self.uids[slot])
             ctx["box%d" % slot] = box_dir(slot)
         for fifo in test.get("fifos", []):
             slot = int(fifo.get("slot", 0))
             d = fifo_dir(slot)
-            if not os.path.isdir(d):
-                make_dir(d, self.uids[slot], 0o700)
+            if d not in self.test_dirs:
+                self.fresh_dir(d, self.uids[slot])
             path = os.path.join(d, fifo["name"])
             os.mkfifo(path, 0o600)
             os.chown(path, self.uids[slot], self.uids[slot])
@@ -601,8 +1102,15 @@ class Runner:
         record = {"type": "test", "id": test["id"],
                   "procs": {p.name: describe(p, oom_delta if not p.trusted else 0)
                             for p in procs}}
-        for uid in self.uids:  # before the check: nothing untrusted runs beside it
-            kill_uid(uid)
+        # Before the check: nothing untrusted runs beside it.  A process limited
+        # to one process (RLIMIT_NPROC=1, set before its uid switch) cannot fork
+        # or make threads, so once it is reaped its uid owns nothing and the
+        # /proc scan can be skipped.
+        if not all(p.launched and p.status is not None and p.nproc is not None
+                   and int(p.nproc) == 1 for p in procs if not p.trusted) or \
+                len({p.uid for p in procs if not p.trusted}) != \
+                len([p for p in procs if not p.trusted]):
+            kill_uids(self.uids)
         check = test.get("check")
         untrusted_ok = all(record["procs"][p.name]["verdict"] == "OK"
                            for p in procs if not p.trusted)
@@ -618,6 +1126,15 @@ class Runner:
                                for name in collect.get("names", [])
                                if os.path.isfile(os.path.join(WORK_DIR, name))}
         return record
+
+    def fresh_dir(self, path: str, uid: int) -> None:
+        """An empty directory only ``uid`` may use, removed by clean_after_test."""
+        try:
+            os.mkdir(path, 0o700)  # the umask (022) leaves 0700 as it is
+            os.chown(path, uid, uid)
+        except FileExistsError:
+            make_dir(path, uid, 0o700)
+        self.test_dirs.append(path)
 
     def stop_after(self, test: dict, record: dict) -> bool:
         rule = self.job.get("stop_on")
@@ -645,21 +1162,22 @@ class Runner:
         self.sweep()
         for build in self.job.get("trusted_builds", []):
             rec = self.trusted_build(build)
-            emit(rec)
+            emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
         if self.job.get("compile"):
             rec = self.compile(self.job["compile"])
-            emit(rec)
+            emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
+        self.clean_after_test()  # captures of the builds and the compile
         for test in self.job.get("tests", []):
             rec = self.test(test)
             emit(rec)
-            self.sweep()
+            self.clean_after_test()
             if self.stop_after(test, rec):
                 break
-        emit({"type": "done"})
+        emit({"type": "done"}, now=True)
         return 0
 
 
@@ -668,18 +1186,40 @@ def check_name(test: dict):
     return check.get("name") if check else None
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: evalkit_runner.py JOB.json\n")
-        return 2
-    with open(sys.argv[1]) as f:
-        job = json.load(f)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+def run_job_file(path: str) -> int:
     try:
+        with open(path) as f:
+            job = json.load(f)
         return Runner(job).run()
     except Exception as e:  # noqa: BLE001 - a runner bug is a judge error, reported as such
-        emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)})
+        emit({"type": "error", "message": "%s: %s" % (type(e).__name__, e)}, now=True)
         return 1
+
+
+def serve() -> int:
+    """Run the jobs whose paths arrive on stdin, one per line, until EOF.
+
+    After each job an ``end`` record is written, so the host knows the job is
+    over.  One runner per container, reused by every job: a ``docker exec``
+    and a Python start cost tens of milliseconds, more than a hundred tiny
+    tests.
+    """
+    for line in sys.stdin:
+        path = line.strip()
+        if path:
+            run_job_file(path)
+            emit({"type": "end"}, now=True)
+    return 0
+
+
+def main() -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if len(sys.argv) == 2 and sys.argv[1] == "--serve":
+        return serve()
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: evalkit_runner.py JOB.json | --serve\n")
+        return 2
+    return run_job_file(sys.argv[1])
 
 
 if __name__ == "__main__":
