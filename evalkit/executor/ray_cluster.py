@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from types import ModuleType
 from typing import Any
 
@@ -22,11 +23,28 @@ def import_ray() -> ModuleType:
     return ray
 
 
+def _reachable(address: str, timeout: float = 10.0) -> None:
+    """Fail fast on an address nothing listens at: ``ray.init`` would retry for minutes."""
+    if address == "auto":
+        return
+    hostport = address.removeprefix("ray://")
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        raise EvalkitError(f"--ray-address {address}: expected auto, host:port or "
+                           "ray://host:port")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise EvalkitError(f"--ray-address {address}: nothing answers there ({e}); start a "
+                           "cluster with `ray start --head`") from None
+
+
 def connect(address: str) -> ModuleType:
     """Connect this process to the cluster at ``address`` (``auto``, ``host:port``, ``ray://``)."""
     ray = import_ray()
     if ray.is_initialized():
         return ray
+    _reachable(address)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         ray.init(address=address, logging_level="WARNING", log_to_driver=False)
