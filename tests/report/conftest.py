@@ -1,5 +1,5 @@
-"""Run directories for report tests: the contract-shaped FIXTURES (simulated numbers, for
-benchmarks whose adapters are not on this branch) and the published real IOI runs."""
+"""Run directories for report tests: the real runs of every bundled benchmark (built in this
+session, see tests/realruns.py) and the published real IOI runs (committed)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ import pytest
 from evalkit.results import RunResult, load_runs
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "report" / "data" / "fixtures"
 PUBLISHED_RUNS = REPO / "results" / "published" / "runs"
 
 
 @pytest.fixture(scope="session")
-def fixture_runs() -> list[RunResult]:
-    return load_runs([FIXTURES])
+def published_runs() -> list[RunResult]:
+    """Real ioi2024_sample runs (reference, and replayed known solutions), committed."""
+    return load_runs([PUBLISHED_RUNS])
 
 
 @pytest.fixture(scope="session")
-def real_runs() -> list[RunResult]:
-    """Real ioi2024_sample runs (reference, and replayed known solutions), committed."""
-    return load_runs([PUBLISHED_RUNS])
+def all_runs(real_runs) -> list[RunResult]:
+    """Every benchmark's real runs, loaded as `evalkit table` loads them."""
+    return real_runs.load()
