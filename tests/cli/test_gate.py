@@ -114,7 +114,8 @@ def test_a_real_drop_on_imo_answerbench_fails_with_junit(real_runs, tmp_path):
     r = evalkit("gate", "--baseline", str(base), "--candidate", str(cand), "--junit",
                 str(junit))
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "| imo_answerbench | 400 | 266 | -33.50 pp" in r.stdout
+    assert "| imo_answerbench | 100 | 66.5 | -33.50 pp" in r.stdout
+    assert "McNemar exact (400 problems)" in r.stdout and "(+119 more)" in r.stdout
     assert "McNemar exact" in r.stdout and "❌ fail" in r.stdout
     assert ET.parse(junit).getroot().get("failures") == "1"
     r = evalkit("gate", "--baseline", str(base), "--candidate", str(cand), "--max-drop", "40")
@@ -127,7 +128,9 @@ def test_two_flips_on_swebench_are_noise(real_runs):
     gold, agent = real_runs.get("swebench_sample")  # 3 resolved vs 1 resolved
     r = evalkit("gate", "--baseline", str(gold), "--candidate", str(agent))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "0.250" in r.stdout  # McNemar: 2 of 2 discordant pairs worse, p = 1/4
+    # McNemar exact: 2 of 2 discordant pairs worse, p = 1/4 > alpha
+    assert "| -66.67 pp ([-100.00, +0.00]) | 0.25 | McNemar exact (3 problems) | ✅ pass" \
+        in r.stdout
     assert "evalkit-samples__textkit-1" in r.stdout
 
 

@@ -30,7 +30,7 @@ def test_real_runs_get_scores_pass_at_k_solved_at_k_and_months(all_runs):
 
 
 def test_pass_at_k_curve_uses_the_unbiased_estimator(all_runs):
-    run = next(r for r in all_runs if r.run_id == "aime2025--model-a--replay")
+    run = next(r for r in all_runs if r.run_id == "aime2025--model-a")
     curve = dict(at_k_curve(run))
     assert curve[1.0] == pytest.approx(100 * run.headline.value)
     n = {p: (len(r.samples), int(sum(r.samples))) for p, r in run.problems.items()}

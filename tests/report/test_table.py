@@ -34,7 +34,7 @@ def test_one_row_per_model_and_one_column_per_benchmark(all_runs):
 def test_cells_carry_value_interval_samples_and_medal(all_runs):
     lb = build_leaderboard(all_runs)
     aime = lb.cell("model-a", "aime2025")
-    run = _run(all_runs, "aime2025--model-a--replay")
+    run = _run(all_runs, "aime2025--model-a")
     assert aime["value"] == pytest.approx(run.headline.value)
     assert aime["ci_low"] < aime["value"] < aime["ci_high"]
     assert (aime["samples_min"], aime["samples_max"]) == (4, 4)
@@ -78,8 +78,8 @@ def test_a_model_that_repeats_a_benchmark_gets_one_row_per_run(all_runs):
     aime = [r for r in all_runs if r.benchmark == "aime2025"]
     twin = replace(aime[1], manifest={**aime[1].manifest, "model": "model-a"})
     lb = build_leaderboard([aime[0], twin])
-    assert lb.rows == ["model-a [aime2025--model-a--replay]",
-                       "model-a [aime2025--model-b--replay]"]
+    assert lb.rows == ["model-a [aime2025--model-a]",
+                       "model-a [aime2025--model-b]"]
 
 
 def test_the_same_run_twice_is_an_error(all_runs):
