@@ -131,7 +131,11 @@ class RunResult:
             w = src.get("data_window") or src.get("window")
             if w:
                 if isinstance(w, Mapping):
-                    return "–".join(str(w.get(k, "")) for k in ("start", "end"))
+                    # LiveCodeBench writes {"start": None, "end": None} for "no window".
+                    ends = [w.get(k) for k in ("start", "end")]
+                    if all(e is None for e in ends):
+                        continue
+                    return "–".join("" if e is None else str(e) for e in ends)
                 if isinstance(w, Sequence) and not isinstance(w, str):
                     return "–".join(str(x) for x in w)
                 return str(w)

@@ -45,3 +45,12 @@ def pool(docker_client, tmp_path_factory) -> Iterator[object]:
     """Two judge containers with a 256 MiB per-process memory budget."""
     yield from _pool(tmp_path_factory.mktemp("judge-cache"), 256 * 1024**2)
 
+
+
+@pytest.fixture(scope="session")
+def real_runs(docker_client, tmp_path_factory):
+    """Real run directories of every bundled sample benchmark, two models where cheap,
+    built on first use through evalkit.pipeline.start (tests/realruns.py)."""
+    from realruns import RealRuns
+
+    return RealRuns(tmp_path_factory.mktemp("real-runs"))

@@ -11,9 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "report" / "data" / "fixtures"
+PUBLISHED_RUNS = REPO / "results" / "published" / "runs"
 
 
 def evalkit(*args: str) -> subprocess.CompletedProcess[str]:
@@ -24,7 +25,11 @@ def evalkit(*args: str) -> subprocess.CompletedProcess[str]:
 
 def write_run(path: Path, values: list[float], *, bench: str = "swebench_verified",
               data_hash: str = "d" * 64, judge_limits: dict | None = None) -> Path:
-    """A pass/fail run directory in the summary contract's shape (one sample per problem)."""
+    """A pass/fail run directory in the summary contract's shape (one sample per problem).
+
+    Kept beside the real runs below because these tests need shapes no bundled benchmark
+    gives: an exact number of flipped problems out of 100, and a changed data hash or
+    judge limit on otherwise identical runs."""
     ids = [f"p{i:03d}" for i in range(len(values))]
     judge = {"judge_key": "k" + json.dumps(judge_limits or {}, sort_keys=True)[:10],
              "limits": judge_limits or {"timeout": 60}, "data_hash": data_hash}
@@ -76,7 +81,7 @@ def test_a_small_drop_is_noise_and_passes(tmp_path):
     assert "0.344" in r.stdout
 
 
-def test_same_model_two_seeds_passes_on_the_fixture_runs(tmp_path):
+def test_same_model_two_seeds_passes(tmp_path):
     rng = np.random.default_rng(0)
     p = rng.uniform(0, 1, 200)
     base = write_run(tmp_path / "s1", list((rng.random(200) < p).astype(float)))
@@ -99,20 +104,53 @@ def test_runs_on_other_data_or_judge_cannot_be_compared(tmp_path):
     assert forced.returncode == 0 and "--force despite" in forced.stdout
 
 
-def test_benchmarks_are_paired_by_name_and_can_be_selected():
-    args = ["gate", "--baseline", str(FIXTURES / "livecodebench--model-a"),
-            "--baseline", str(FIXTURES / "swebench_verified--model-a"),
-            "--candidate", str(FIXTURES / "livecodebench--model-b")]
-    r = evalkit(*args)
-    assert r.returncode == 2 and "swebench_verified" in r.stdout and "no run on candidate" \
+# -- on real runs (tests/realruns.py) --------------------------------------------------
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_a_real_drop_on_imo_answerbench_fails_with_junit(real_runs, tmp_path):
+    base, cand = real_runs.get("imo_answerbench")  # all answers right; a third left out
+    junit = tmp_path / "gate.xml"
+    r = evalkit("gate", "--baseline", str(base), "--candidate", str(cand), "--junit",
+                str(junit))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "| imo_answerbench | 100 | 66.5 | -33.50 pp" in r.stdout
+    assert "McNemar exact (400 problems)" in r.stdout and "(+119 more)" in r.stdout
+    assert "McNemar exact" in r.stdout and "❌ fail" in r.stdout
+    assert ET.parse(junit).getroot().get("failures") == "1"
+    r = evalkit("gate", "--baseline", str(base), "--candidate", str(cand), "--max-drop", "40")
+    assert r.returncode == 0 and "✅ pass" in r.stdout
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_two_flips_on_swebench_are_noise(real_runs):
+    gold, agent = real_runs.get("swebench_sample")  # 3 resolved vs 1 resolved
+    r = evalkit("gate", "--baseline", str(gold), "--candidate", str(agent))
+    assert r.returncode == 0, r.stdout + r.stderr
+    # McNemar exact: 2 of 2 discordant pairs worse, p = 1/4 > alpha
+    assert "| -66.67 pp ([-100.00, +0.00]) | 0.25 | McNemar exact (3 problems) | ✅ pass" \
         in r.stdout
-    r = evalkit(*args, "--benchmarks", "livecodebench_v6")
-    assert r.returncode in (0, 1) and "livecodebench_v6" in r.stdout
-    assert "swebench_verified" not in r.stdout
+    assert "evalkit-samples__textkit-1" in r.stdout
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_benchmarks_are_paired_by_name_and_can_be_selected(real_runs):
+    swe = real_runs.get("swebench_sample")
+    answer = real_runs.get("imo_answerbench")
+    args = ["gate", "--baseline", str(swe[0]), "--baseline", str(answer[0]),
+            "--candidate", str(swe[1])]
+    r = evalkit(*args)
+    assert r.returncode == 2 and "imo_answerbench" in r.stdout
+    assert "no run on candidate" in r.stdout
+    r = evalkit(*args, "--benchmarks", "swebench_sample")
+    assert r.returncode == 0 and "swebench_sample" in r.stdout
+    assert "imo_answerbench" not in r.stdout
 
 
 def test_bad_arguments_are_one_line_errors(tmp_path):
     r = evalkit("gate", "--baseline", str(tmp_path), "--candidate", str(tmp_path))
     assert r.returncode == 2 and "not a run directory" in r.stderr
-    r = evalkit("gate", "--baseline", str(FIXTURES), "--candidate", str(FIXTURES))
+    r = evalkit("gate", "--baseline", str(PUBLISHED_RUNS), "--candidate", str(PUBLISHED_RUNS))
     assert r.returncode == 2 and "two runs of" in r.stderr

@@ -1,5 +1,6 @@
-"""Tables, report and gate on run directories made here and now: ioi2024_sample judged in
-real Docker, with the reference backend and with replayed generations."""
+"""`evalkit table | report | gate` on the command line, on run directories made here and
+now (tests/realruns.py): ioi2024_sample judged in real Docker, with the reference backend
+and with replayed partial solutions, beside every other benchmark's real runs."""
 
 from __future__ import annotations
 
@@ -12,20 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from evalkit.pipeline import RunConfig, start
 from evalkit.report.formats import number
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
-TASKS = REPO / "benchmarks" / "ioi2024_sample" / "tasks"
-FIXTURES = REPO / "tests" / "report" / "data" / "fixtures"
-# One partially correct program per task, with its known score (solutions/EXPECTED.json).
-PARTIAL = {"aplusb": "solutions/partially_correct/bzero.cpp",
-           "message": "solutions/partially_correct/more_packets.cpp",
-           "sphinx": "solutions/partially_correct/adjacent_only.cpp"}
 
 
 def evalkit(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,19 +28,9 @@ def evalkit(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, docker_client) -> dict[str, Path]:
-    tmp = tmp_path_factory.mktemp("real")
-    quiet = Console(file=open(os.devnull, "w"))
-    start(RunConfig(benchmark="ioi2024_sample", model="reference", backend="reference",
-                    out=tmp / "reference", workers=2), quiet)
-    gens = tmp / "partial.jsonl"
-    gens.write_text("".join(json.dumps({
-        "problem_id": task, "sample": 0,
-        "response": f"Partial idea.\n\n```cpp\n{(TASKS / task / rel).read_text()}\n```\n"}) + "\n"
-        for task, rel in PARTIAL.items()))
-    start(RunConfig(benchmark="ioi2024_sample", model="partial", backend="replay",
-                    generations=gens, out=tmp / "partial", workers=2), quiet)
-    return {"reference": tmp / "reference", "partial": tmp / "partial"}
+def runs(real_runs) -> dict[str, Path]:
+    reference, partial = real_runs.get("ioi2024_sample")
+    return {"reference": reference, "partial": partial}
 
 
 def summary(run: Path) -> dict:
@@ -59,8 +42,8 @@ def summary(run: Path) -> dict:
 # load a wall-time limit can turn an AC into a TLE).
 
 
-def test_table_in_every_format_from_real_runs(runs, tmp_path):
-    args = [str(runs["reference"]), str(runs["partial"]), str(FIXTURES)]
+def test_table_in_every_format_from_real_runs(runs, real_runs, tmp_path):
+    args = [str(p) for p in real_runs.dirs()]
     for fmt, suffix in (("markdown", "md"), ("latex", "tex"), ("csv", "csv"), ("json", "json"),
                         ("html", "html"), ("rich", "txt")):
         out = tmp_path / f"t.{suffix}"
@@ -78,7 +61,7 @@ def test_table_in_every_format_from_real_runs(runs, tmp_path):
         row = next(ln for ln in md.splitlines() if ln.startswith(f"| {name} |"))
         assert f"| {number(value, 'sum')} " in row
     rows = list(csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text())))
-    assert {r["benchmark"] for r in rows} >= {"ioi2024_sample", "aime2025"}
+    assert {r["benchmark"] for r in rows} == set(real_runs.builders)
     stdout = evalkit("table", *args)  # rich to the terminal
     assert stdout.returncode == 0 and "ioi2024_sample" in stdout.stdout
 
@@ -92,7 +75,7 @@ def test_report_from_real_runs_has_the_ioi_heat_map_and_drilldown(runs, tmp_path
     assert "int sum(int A, int B)" in page  # the program submitted, in the drill-down
 
 
-def test_gate_on_real_runs(runs):
+def test_gate_on_real_runs(runs, real_runs):
     # 3 problems can never make a drop significant: the sign test's p is at least 1/8.
     r = evalkit("gate", "--baseline", str(runs["reference"]), "--candidate",
                 str(runs["partial"]))
@@ -108,5 +91,5 @@ def test_gate_on_real_runs(runs):
                    str(runs["reference"]))
     assert same.returncode == 0 and "+0.00 points" in same.stdout
     other = evalkit("gate", "--baseline", str(runs["reference"]), "--candidate",
-                    str(FIXTURES / "aime2025--model-a"))
+                    str(real_runs.get("aime2025")[0]))
     assert other.returncode == 2
