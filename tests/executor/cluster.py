@@ -95,6 +95,11 @@ class LocalCluster:
         proc.wait()
 
     def stop(self) -> None:
+        # Disconnect this process first: a Ray driver whose cluster dies under it
+        # exits the whole process (here: pytest) once it notices.
+        ray = sys.modules.get("ray")
+        if ray is not None and ray.is_initialized():
+            ray.shutdown()
         for proc in reversed(self.nodes):
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
