@@ -95,7 +95,17 @@ class RayExecutor(Executor):
         refs = {n["NodeManagerAddress"] + " " + n["NodeID"][:8]: probe.options(
             num_cpus=0, scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False),
         ).remote(image) for n in self._judge_nodes}
-        facts = dict(zip(refs, ray.get(list(refs.values()), timeout=300), strict=True))
+        gone = (ray.exceptions.TaskUnschedulableError, ray.exceptions.NodeDiedError,
+                ray.exceptions.WorkerCrashedError)
+        facts: dict[str, dict[str, Any]] = {}
+        for name, ref in refs.items():
+            try:
+                facts[name] = ray.get(ref, timeout=300)
+            except gone:
+                # Listed alive but died since (Ray notices node loss late): not a judge node.
+                continue
+        if not facts:
+            raise EvalkitError("no judge node answered; check `ray status` on the cluster")
         self.nodes = [{"node": k, **v} for k, v in facts.items()]
         bad = [f"{k}: {v['error']}" for k, v in facts.items() if "error" in v]
         if bad:
