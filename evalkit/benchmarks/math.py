@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
-from evalkit.benchmarks.mathdata import MathItem, load_items
+from evalkit.benchmarks.mathdata import MathDataBenchmark, MathItem
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.records import Generation, Judgement, Problem
@@ -34,34 +34,21 @@ PROMPT = ("Solve the following math problem. Make sure to put the answer (and on
 CORRECT, WRONG, NO_ANSWER = "AC", "WA", "NO_ANSWER"
 
 
-class MathAnswerBenchmark(Benchmark):
+class MathAnswerBenchmark(MathDataBenchmark):
     """Problems with a short gold answer, graded symbolically."""
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
-        self._items: dict[str, MathItem] | None = None
-        self._hash = ""
         template = self.spec.settings.get("prompt", PROMPT)
         if not isinstance(template, str) or "{problem}" not in template:
             raise EvalkitError(f"{spec.spec_path}: field 'prompt' must contain {{problem}}")
         self.template = template
 
     # -- data ----------------------------------------------------------------
-    def items(self) -> dict[str, MathItem]:
-        if self._items is None:
-            if self.data_dir is None:
-                raise EvalkitError(f"{self.name}: no data. {self.spec.data_help}")
-            items, self._hash = load_items(self.data_dir, self.spec.settings,
-                                           str(self.spec.spec_path))
-            missing = [i.id for i in items if not i.answer]
-            if missing:
-                raise EvalkitError(f"{self.data_dir}: no gold answer for {', '.join(missing)}")
-            self._items = {i.id: i for i in items}
-        return self._items
-
-    def data_hash(self) -> str:
-        self.items()
-        return self._hash
+    def check_items(self, items: Sequence[MathItem]) -> None:
+        missing = [i.id for i in items if not i.answer]
+        if missing:
+            raise EvalkitError(f"{self.data_dir}: no gold answer for {', '.join(missing)}")
 
     def problems(self) -> list[Problem]:
         # No statement (answers-only data): no prompt; generating refuses, replay works.

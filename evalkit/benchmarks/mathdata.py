@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evalkit.benchmarks.base import Benchmark
 from evalkit.errors import EvalkitError
 
 
@@ -169,3 +170,28 @@ def load_items(root: Path, settings: dict[str, Any], where: str) -> tuple[list[M
     if not items:
         raise EvalkitError(f"{where}: no problems in {root}")
     return items, files_hash(files, root)
+
+
+class MathDataBenchmark(Benchmark):
+    """A benchmark over :class:`MathItem` s loaded once from the spec's data settings."""
+
+    _items: dict[str, MathItem] | None = None
+    _hash = ""
+
+    def check_items(self, items: Sequence[MathItem]) -> None:
+        """Reject data the adapter cannot grade (nothing by default)."""
+
+    def items(self) -> dict[str, MathItem]:
+        """The problems by id (loaded on first use; errors name the file)."""
+        if self._items is None:
+            if self.data_dir is None:
+                raise EvalkitError(f"{self.name}: no data. {self.spec.data_help}")
+            items, self._hash = load_items(self.data_dir, self.spec.settings,
+                                           str(self.spec.spec_path))
+            self.check_items(items)
+            self._items = {i.id: i for i in items}
+        return self._items
+
+    def data_hash(self) -> str:
+        self.items()
+        return self._hash

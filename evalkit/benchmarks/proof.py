@@ -23,7 +23,7 @@ from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
 from evalkit.benchmarks.math import grader_sha256
-from evalkit.benchmarks.mathdata import MathItem, load_items
+from evalkit.benchmarks.mathdata import MathDataBenchmark, MathItem
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.proofs.prompt import SCALES, grading_prompt, prompt_version, proof_prompt
@@ -35,13 +35,11 @@ from evalkit.scoring.ioi import medal as medal_for
 GRADED, UNGRADED = "GRADED", "JE"
 
 
-class ProofBenchmark(Benchmark):
+class ProofBenchmark(MathDataBenchmark):
     needs_judge_model = True
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
-        self._items: dict[str, MathItem] | None = None
-        self._hash = ""
         scale = self.spec.settings.get("scale", "proofbench")
         if scale not in SCALES:
             raise EvalkitError(f"{spec.spec_path}: field 'scale' must be one of "
@@ -52,19 +50,6 @@ class ProofBenchmark(Benchmark):
             raise EvalkitError(f"{spec.spec_path}: field 'headline' must be points or percent")
 
     # -- data ----------------------------------------------------------------
-    def items(self) -> dict[str, MathItem]:
-        if self._items is None:
-            if self.data_dir is None:
-                raise EvalkitError(f"{self.name}: no data. {self.spec.data_help}")
-            items, self._hash = load_items(self.data_dir, self.spec.settings,
-                                           str(self.spec.spec_path))
-            self._items = {i.id: i for i in items}
-        return self._items
-
-    def data_hash(self) -> str:
-        self.items()
-        return self._hash
-
     def problems(self) -> list[Problem]:
         return [Problem(id=i.id, title=i.title,
                         # Proof loaders require a statement (the judge needs it too).
