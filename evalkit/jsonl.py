@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,21 @@ def _repair(path: Path) -> None:
                 return
             pos = start
         f.truncate(0)
+
+
+def parse_lines(lines: Iterable[str], name: Path | str) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` per non-blank JSON line of an input file.
+
+    Bad JSON is a one-line error naming ``name:line``.
+    """
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{n}"
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

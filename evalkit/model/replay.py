@@ -8,12 +8,12 @@ no pair may appear twice; otherwise a one-line error names the file and line.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from evalkit.errors import EvalkitError
+from evalkit.jsonl import parse_lines
 from evalkit.model.base import Backend, GenerationRequest
 from evalkit.records import Generation
 
@@ -24,14 +24,8 @@ def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
         raise EvalkitError(f"{path}: generations file not found")
     out: dict[tuple[str, int], dict[str, Any]] = {}
     with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
+        for n, rec in parse_lines(f, path):
             where = f"{path}:{n}"
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
             if not isinstance(rec, dict):
                 raise EvalkitError(f"{where}: expected a JSON object")
             pid = rec.get("problem_id")

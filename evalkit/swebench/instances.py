@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import EvalkitError
+from evalkit.jsonl import parse_lines
 
 HF_DATASET = "SWE-bench/SWE-bench_Verified"
 REQUIRED = ("repo", "instance_id", "base_commit", "patch", "test_patch", "problem_statement",
@@ -100,14 +101,8 @@ def load_jsonl(path: Path) -> list[Instance]:
     out: list[Instance] = []
     seen: set[str] = set()
     with opener(path, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
+        for n, row in parse_lines(f, path):
             where = f"{path}:{n}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
             inst = parse_instance(row, where)
             if inst.instance_id in seen:
                 raise EvalkitError(f"{where}: duplicate instance_id {inst.instance_id!r}")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import EvalkitError
+from evalkit.jsonl import parse_lines
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,8 @@ def _read_file(path: Path, default_model: str) -> list[Prediction]:
             out.append(p)
         return out
     out = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
-        out.append(_from_record(rec, where, default_model))
+    for n, rec in parse_lines(text.splitlines(), path):
+        out.append(_from_record(rec, f"{path}:{n}", default_model))
     return out
 
 
