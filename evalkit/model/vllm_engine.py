@@ -172,10 +172,18 @@ class VllmBackend(Backend):
                     pass
 
     def close(self) -> None:
+        """Stop the engine and its EngineCore process.
+
+        vLLM's V1 ``LLM`` has no shutdown of its own (0.32): its engine-core client
+        does.  Left running, the EngineCore is a non-daemon multiprocessing child,
+        and the interpreter waits for it at exit, forever.
+        """
         if self.llm is not None:
-            engine, self.llm = self.llm, None
-            shutdown = getattr(engine.llm_engine, "shutdown", None) or getattr(
-                engine, "shutdown", None)
-            if callable(shutdown):
-                shutdown()
-            del engine
+            llm, self.llm = self.llm, None
+            engine = getattr(llm, "llm_engine", None)
+            for owner in (llm, engine, getattr(engine, "engine_core", None)):
+                shutdown = getattr(owner, "shutdown", None)
+                if callable(shutdown):
+                    shutdown()
+                    break
+            del llm, engine

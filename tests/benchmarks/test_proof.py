@@ -217,6 +217,8 @@ def test_proof_judge_through_vllm_backend(tmp_path, monkeypatch):
                                             preset="tiny-chatml",
                                             sampling=SamplingParams(max_tokens=32), attempts=2)),
               quiet())
+    # The run closed its judge model: no EngineCore left for the interpreter to wait on.
+    assert not [c for c in tiny.child_processes() if "EngineCore" in c]
     judged = RunDir(tmp_path / "run").judgements(s["judge_key"])
     assert len(judged) == 6
     for j in judged.values():
