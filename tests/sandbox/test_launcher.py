@@ -6,6 +6,10 @@
   0, 1 and 2, no capabilities, no_new_privs, its own uid and limits.
 - One runner per container serves every job; if it dies, the next job gets a
   new one instead of an error.
+- A test's only process is watched to its end by the launcher (which runs
+  SCHED_BATCH so that requests do not preempt the runner): the process itself
+  runs SCHED_OTHER like anywhere else, and its files are opened for it, so a
+  file that cannot be opened is a judge error, not a verdict.
 """
 
 from __future__ import annotations
@@ -56,6 +60,29 @@ def test_a_test_process_inherits_only_its_streams_and_no_privileges(pool):
     assert "CapEff:\t0000000000000000" in lines
     assert "NoNewPrivs:\t1" in lines
     assert lines[-3:-1] == ["1000", "5"]
+
+
+def test_the_process_runs_sched_other_not_the_launchers_sched_batch(pool):
+    # Field 41 of /proc/PID/stat is the policy: 0 SCHED_OTHER, 3 SCHED_BATCH.
+    # The launcher is this process's parent; the check is that the policy was reset.
+    script = ("echo $(cut -d' ' -f41 /proc/$$/stat) "
+              "$(cut -d' ' -f41 /proc/$(cut -d' ' -f4 /proc/$$/stat)/stat)")
+    res = pool.run(sj.Job(tests=[sh_test("s", script, sj.Limits(cpu=2, wall=10, processes=5))]))
+    user = res.tests["s"].procs["user"]
+    assert (user.stdout or "").split() == ["0", "3"], user
+
+
+def test_an_input_file_that_cannot_be_opened_is_a_judge_error(pool):
+    missing = sj.Test(id="m", run=[sj.Process(
+        name="user", argv=["/bin/cat"], limits=sj.Limits(cpu=1, wall=5),
+        stdin=sj.Stream(path="/judge/no/such/input.txt"),
+        stdout=sj.Stream(capture="out.txt", returned=True))])
+    fine = sh_test("f", "echo ok", sj.Limits(cpu=1, wall=5))
+    res = pool.run(sj.Job(tests=[missing, fine]))
+    assert res.error is None
+    user = res.tests["m"].procs["user"]
+    assert user.verdict == "XX" and "open stdin" in (user.error or ""), user
+    assert res.tests["f"].procs["user"].stdout == "ok\n"  # the job went on
 
 
 PARENT_OF_PARENT = "ppid=$(cut -d' ' -f4 /proc/$$/stat); cut -d' ' -f4 /proc/$ppid/stat"
