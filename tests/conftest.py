@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from exit_guard import pytest_sessionfinish  # noqa: F401 - a hook: fail, never hang, at exit
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "benchmarks" / "ioi2024_sample" / "tasks"

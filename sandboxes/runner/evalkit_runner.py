@@ -430,35 +430,35 @@ static long long now_us(void) {
     return (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000;
 }
 
-/* user+system CPU (us) and resident bytes of a live process, from /proc (as the
- * runner's cpu_now and rss_now); 0 once it is gone */
-static long long proc_cpu_us(pid_t pid) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+/* /proc/PID/NAME into buf (NUL-terminated); 0 if the process is gone */
+static int proc_read(pid_t pid, const char *name, char *buf, size_t size) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
+    ssize_t n = read(fd, buf, size - 1);
     close(fd);
     if (n <= 0) return 0;
     buf[n] = 0;
-    char *p = strrchr(buf, ')');
+    return 1;
+}
+
+/* user+system CPU (us) and resident bytes of a live process (as the runner's
+ * cpu_now and rss_now); 0 once it is gone */
+static long long proc_cpu_us(pid_t pid) {
+    char buf[1024], *p;
     unsigned long long ut = 0, st = 0;
-    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                     &ut, &st) != 2) return 0;
+    if (!proc_read(pid, "stat", buf, sizeof buf) || !(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return 0;
     return (long long)(ut + st) * 1000000LL / sysconf(_SC_CLK_TCK);
 }
 
 static long long proc_rss(pid_t pid) {
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return 0;
-    buf[n] = 0;
+    char buf[256];
     unsigned long long size = 0, res = 0;
-    if (sscanf(buf, "%llu %llu", &size, &res) != 2) return 0;
+    if (!proc_read(pid, "statm", buf, sizeof buf) || sscanf(buf, "%llu %llu", &size, &res) != 2)
+        return 0;
     return (long long)res * sysconf(_SC_PAGESIZE);
 }
 

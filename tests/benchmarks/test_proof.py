@@ -218,7 +218,9 @@ def test_proof_judge_through_vllm_backend(tmp_path, monkeypatch):
                                             sampling=SamplingParams(max_tokens=32), attempts=2)),
               quiet())
     # The run closed its judge model: no EngineCore left for the interpreter to wait on.
-    assert not [c for c in tiny.child_processes() if "EngineCore" in c]
+    from exit_guard import children
+
+    assert not [c for c in children() if "EngineCore" in c]
     judged = RunDir(tmp_path / "run").judgements(s["judge_key"])
     assert len(judged) == 6
     for j in judged.values():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from pathlib import Path
 
 HAS_VLLM = importlib.util.find_spec("vllm") is not None
@@ -83,23 +82,3 @@ if __name__ == "__main__":
 
     print(build_tiny_model(Path(sys.argv[1])))
 
-
-def child_processes() -> list[str]:
-    """Command lines of this process's live children (read from /proc).
-
-    An in-process vLLM engine left running is such a child (``VLLM::EngineCore``),
-    and the interpreter would wait for it at exit.
-    """
-    me = os.getpid()
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == me:
-            out.append(cmd)
-    return out
