@@ -19,7 +19,7 @@ from typing import Any
 
 from evalkit.benchmarks import BenchmarkSpec
 from evalkit.benchmarks.base import Benchmark, JudgeContext
-from evalkit.executor.shipping import ProblemData, file_lock, materialize
+from evalkit.executor.shipping import ProblemData, materialize
 from evalkit.records import Generation, Problem
 from evalkit.sandbox.docker import DataStore, SandboxConfig, SandboxPool, default_cache_dir
 
@@ -28,27 +28,17 @@ _pool_config: SandboxConfig | None = None
 _benches: dict[tuple[str, str, str], Benchmark] = {}
 
 
-class NodePool(SandboxPool):
-    """A one-container pool whose data mirroring is safe across the node's processes."""
-
-    def mirror(self, key: str, files: dict[str, Path]) -> str:
-        # Several Ray worker processes share the node's data store; DataStore's
-        # own lock is per process.
-        with file_lock(self.store.root.parent / f".mirror-{key}.lock"):
-            return super().mirror(key, files)
-
-
 def node_pool(config: SandboxConfig) -> SandboxPool:
     """This worker process's container, (re)started with ``config`` on first use."""
     global _pool, _pool_config
-    # The driver's cache path and CPU pinning mean nothing here: data lives in
-    # this node's cache, and each process has one container that the kernel
-    # schedules on any core (pinning index 0 would put every slot on CPU 0).
-    cfg = dataclasses.replace(config, workers=1, pin_cpus=False, cache_dir=default_cache_dir())
+    # The driver's cache path means nothing here: data lives in this node's cache
+    # (DataStore locks it across the node's processes).  Each process has one
+    # container, pinned to a core no other slot on the node holds (hostlocks).
+    cfg = dataclasses.replace(config, workers=1, cache_dir=default_cache_dir())
     if _pool is None or _pool_config != cfg:
         if _pool is not None:
             _pool.close()
-        _pool = NodePool(cfg)
+        _pool = SandboxPool(cfg)
         _pool_config = cfg
         atexit.register(_pool.close)
     return _pool

@@ -9,17 +9,16 @@ them on disk and never fetch the object again.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from evalkit.errors import EvalkitError
+from evalkit.sandbox.hostlocks import file_lock
 
 
 @dataclass(frozen=True)
@@ -54,18 +53,6 @@ def node_cache_dir() -> Path:
     root = os.environ.get("EVALKIT_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "evalkit")
     return Path(root) / "ray-data"
-
-
-@contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock shared by every process on this node."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def materialize(key: str, fetch: Callable[[], ProblemData], root: Path | None = None) -> Path:

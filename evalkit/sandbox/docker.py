@@ -18,6 +18,7 @@ import atexit
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import queue
 import random
@@ -30,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import EvalkitError
+from evalkit.sandbox.hostlocks import claim_cpus, file_lock
 from evalkit.sandbox.job import Job, JobResult
 
+log = logging.getLogger(__name__)
 LABEL = "evalkit.sandbox"
 RUNNER_IN_CONTAINER = "/opt/evalkit/evalkit_runner.py"
 MOUNT = "/judge"
@@ -124,13 +127,16 @@ class DataStore:
         for sub in ("", "data", "exchange"):
             (root / sub).mkdir(parents=True, exist_ok=True)
             os.chmod(root / sub, 0o700)
-        self._lock = threading.Lock()
 
     def mirror(self, key: str, files: dict[str, Path]) -> str:
         """Copy ``files`` (relative name -> host path) in once; return the container dir."""
         target = self.root / "data" / key
         done = target / ".complete"
-        with self._lock:
+        if done.exists():
+            return f"{MOUNT}/data/{key}"
+        # Every process sharing this cache (not only this one's threads): another
+        # one's copy must never be removed while its containers read it.
+        with file_lock(self.root / "data" / f".{key}.lock"):
             if not done.exists():
                 tmp = self.root / "data" / f".{key}.{uuid.uuid4().hex}"
                 for rel, src in files.items():
@@ -162,11 +168,13 @@ class DataStore:
 class Worker:
     """One judge container and the uids its untrusted processes run as."""
 
-    def __init__(self, client: Any, config: SandboxConfig, store: DataStore, index: int):
+    def __init__(self, client: Any, config: SandboxConfig, store: DataStore, index: int,
+                 cpu: int | None = None):
         self.client = client
         self.config = config
         self.store = store
         self.index = index
+        self.cpu = cpu  # the core it has to itself (see hostlocks.claim_cpus), or None
         # Distinct uids per container: RLIMIT_NPROC counts per uid across the
         # whole host, so containers must not share them.
         base = random.randrange(100_000, 60_000_000, 16)
@@ -179,9 +187,8 @@ class Worker:
     def start(self) -> None:
         cfg = self.config
         kwargs: dict[str, Any] = {}
-        ncpu = os.cpu_count() or 1
-        if cfg.pin_cpus and cfg.workers <= ncpu:
-            kwargs["cpuset_cpus"] = str(self.index % ncpu)
+        if self.cpu is not None:
+            kwargs["cpuset_cpus"] = str(self.cpu)
         self.container = self.client.containers.run(
             cfg.image,
             command=["sleep", "infinity"],
@@ -340,9 +347,18 @@ class SandboxPool:
         self._free: queue.Queue[Worker] = queue.Queue()
         self._workers: list[Worker] = []
         self._lock = threading.Lock()
+        # One core per container, none shared with another evalkit process's judges:
+        # a submission is timed on a core of its own.  If that many are not free, no
+        # container is pinned (the kernel spreads them) and timing is noisier.
+        self.cpus = claim_cpus(config.workers) if config.pin_cpus else None
+        if config.pin_cpus and self.cpus is None:
+            log.warning("judge containers not pinned to CPUs: %d wanted, fewer free on this "
+                        "host (other evalkit judges hold them); timing is noisier",
+                        config.workers)
         atexit.register(self.close)
         for i in range(config.workers):
-            w = Worker(self.client, config, self.store, i)
+            w = Worker(self.client, config, self.store, i,
+                       self.cpus.cpus[i] if self.cpus is not None else None)
             self._workers.append(w)
             self._free.put(w)
 
@@ -374,6 +390,8 @@ class SandboxPool:
             for w in self._workers:
                 w.remove()
             self._workers.clear()
+            if self.cpus is not None:
+                self.cpus.release()
 
     def __enter__(self) -> SandboxPool:
         return self
