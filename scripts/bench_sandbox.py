@@ -24,6 +24,9 @@ like with like (absolute figures depend on the machine, ratios much less):
 
   A warm-up compile job in every container (cold caches; it also starts the
   runner and builds its launcher) is run first and left out of every figure.
+  Pools are made afresh in each round and live one at a time, so that each
+  gets a core per container (hostlocks.claim_cpus), as a pool alone on the
+  machine does.
 * **evalkit, 2 workers**: the same jobs on a pool of two containers, fed from
   two threads so both are busy, for the throughput ratio 2 vs 1 worker.
 
@@ -312,44 +315,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         binary, host_compile = compile_on_host(tmp)
         groups = batches(cases, args.batch)
 
-        pool1 = make_pool(1, args.image, tmp / "cache1")
-        pools.append(pool1)
-        pool2 = make_pool(2, args.image, tmp / "cache2")
-        pools.append(pool2)
         files = {c.name: c.path for c in cases}
-        data1 = pool1.mirror("bench-sum", files)
-        data2 = pool2.mirror("bench-sum", files)
+
+        def open_pool(workers: int, cache: str) -> tuple[SandboxPool, str, float]:
+            # Pools live one at a time: each claims a core per container (as a user's
+            # pool alone on the machine would), which two pools at once could not.
+            pool = make_pool(workers, args.image, tmp / cache)
+            pools.append(pool)
+            return pool, pool.mirror("bench-sum", files), warm_up(pool)
+
+        def close_pool(pool: SandboxPool) -> None:
+            pool.close()
+            pools.remove(pool)
+
+        pool1, _, warm1 = open_pool(1, "cache1")
         # Execution-only jobs rely on /tmp/bin/sum surviving from an earlier
         # compile job in the same container: show it is absent before, and
         # (through zero mismatches below) that it is reused after.
-        fresh = verdict_without_compile(pool2, cases[0], data2)
-        warm1 = warm_up(pool1)
-        warm2 = warm_up(pool2)
+        fresh_pool = make_pool(1, args.image, tmp / "cache0")
+        pools.append(fresh_pool)
+        fresh = verdict_without_compile(fresh_pool, cases[0], fresh_pool.mirror("bench-sum", files))
+        close_pool(fresh_pool)
         compile_job, compile_res = timed(lambda: pool1.run(sj.Job(compile=compile_step())))
         assert compile_res.compile is not None
         empty_job = statistics.median(timed(lambda: pool1.run(sj.Job()))[0] for _ in range(5))
         print(f"execution-only job in a container that never compiled: {fresh} "
               "(expected XX: no binary)")
+        close_pool(pool1)
 
         runs: dict[str, list[Run]] = {k: [] for k in ("bare", "1e", "1c", "2e", "2c")}
+        warm2 = 0.0
         for r in range(args.repeat):
             print(f"round {r + 1}/{args.repeat}")
-            for key, label, fn in (
-                ("bare", "bare (host subprocess)", lambda: run_bare(binary, cases)),
-                ("1e", "evalkit 1 worker, execution only",
-                 lambda: run_jobs(pool1, groups, data1, compile=False, threads=1)),
-                ("1c", "evalkit 1 worker, with compile",
-                 lambda: run_jobs(pool1, groups, data1, compile=True, threads=1)),
-                ("2e", "evalkit 2 workers, execution only",
-                 lambda: run_jobs(pool2, groups, data2, compile=False, threads=2)),
-                ("2c", "evalkit 2 workers, with compile",
-                 lambda: run_jobs(pool2, groups, data2, compile=True, threads=2)),
-            ):
-                run = fn()
-                runs[key].append(run)
-                report(run, label)
-        for pool in pools:
-            pool.close()
+            run = run_bare(binary, cases)
+            runs["bare"].append(run)
+            report(run, "bare (host subprocess)")
+            for workers in (1, 2):
+                pool, data, warm = open_pool(workers, f"cache{workers}")
+                if workers == 2:
+                    warm2 = warm
+                for compile in (False, True):
+                    key = f"{workers}{'c' if compile else 'e'}"
+                    run = run_jobs(pool, groups, data, compile=compile, threads=workers)
+                    runs[key].append(run)
+                    report(run, f"evalkit {workers} worker{'s' if workers > 1 else ''}, "
+                                f"{'with compile' if compile else 'execution only'}")
+                close_pool(pool)
 
         bare, one_exec, one_full = best(runs["bare"]), best(runs["1e"]), best(runs["1c"])
         two_exec, two_full = best(runs["2e"]), best(runs["2c"])

@@ -130,11 +130,11 @@ def wipe(path: str) -> None:
 
 
 def box_dir(slot: int) -> str:
-    return os.path.join(TMP, "box%d" % slot)
+    return TMP + "/box%d" % slot
 
 
 def fifo_dir(slot: int) -> str:
-    return os.path.join(TMP, "fifo%d" % slot)
+    return TMP + "/fifo%d" % slot
 
 
 # --------------------------------------------------------------------------
@@ -906,7 +906,7 @@ def spawn_launched(proc: Proc, argv: list, env: dict, streams: list, fds: list,
     fields += ["1" if watch else "0", micros(proc.wall_limit), micros(proc.cpu_limit),
                opt(proc.mem_limit)]
     fields += [str(len(argv))] + argv + ["%s=%s" % kv for kv in env.items()]
-    message = b"".join(f.encode() + b"\0" for f in fields)
+    message = ("\0".join(fields) + "\0").encode()
     try:
         proc.launched = True
         proc.tag = tag
