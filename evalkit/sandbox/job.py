@@ -222,6 +222,9 @@ class Job:
     compile: Compile | None = None
     trusted_builds: list[TrustedBuild] = field(default_factory=list)
     stop_on: StopRule | None = None
+    # False: the runner forks itself for every process, the path it takes in an image
+    # without gcc for its launcher (same limits and verdicts, slower); for tests.
+    launcher: bool = True
 
     def to_json(self, box_uids: list[int]) -> dict[str, Any]:
         return {
@@ -230,6 +233,7 @@ class Job:
             "compile": self.compile.to_json() if self.compile else None,
             "tests": [t.to_json() for t in self.tests],
             "stop_on": asdict(self.stop_on) if self.stop_on else None,
+            "no_launcher": not self.launcher,
         }
 
 

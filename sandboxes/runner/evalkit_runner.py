@@ -476,7 +476,14 @@ static void watch(pid_t pid, long long t0, char **f) {
     for (;;) {
         pid_t got = wait4(pid, &status, WNOHANG, &ru);
         if (got == pid) break;
-        if (got < 0 && errno != EINTR) { memset(&ru, 0, sizeof ru); status = 0; break; }
+        if (got < 0 && errno != EINTR) {  /* cannot happen: only this loop reaps it */
+            char err[160];
+            snprintf(err, sizeof err, "E%s wait4: %s", tag, strerror(errno));
+            reply(err);  /* a judge error, never an exit status made up here */
+            memset(&ru, 0, sizeof ru);
+            status = 0;
+            break;
+        }
         long long now = now_us();
         why = NULL;
         if (wall >= 0 && now - t0 >= wall) why = "wall";

@@ -24,7 +24,8 @@ RUN_LIMITS = sj.Limits(cpu=1.0, wall=3.0, memory=256 * MIB, output=8 * MIB, proc
 COMPILE_LIMITS = sj.Limits(cpu=10, wall=20, memory=512 * MIB, output=64 * MIB, processes=64)
 
 
-def run_program(pool, name: str, limits: sj.Limits = RUN_LIMITS) -> sj.JobResult:
+def run_program(pool, name: str, limits: sj.Limits = RUN_LIMITS,
+                launcher: bool = True) -> sj.JobResult:
     source = (HOSTILE / name).read_text()
     job = sj.Job(
         compile=sj.Compile(argv=["/usr/bin/g++", "-O2", "-static", "-o", "prog", "prog.cpp"],
@@ -33,6 +34,7 @@ def run_program(pool, name: str, limits: sj.Limits = RUN_LIMITS) -> sj.JobResult
         tests=[sj.Test(id="t", run=[sj.Process(
             name="user", argv=["{bin}/prog"], limits=limits,
             stdout=sj.Stream(capture="out.txt", returned=True), return_limit=4096)])],
+        launcher=launcher,
     )
     result = pool.run(job)
     assert result.error is None, result.error
@@ -77,8 +79,11 @@ def guarded_pool(pool):
     ("fork_bomb.cpp", {sj.TLE}),
     ("kill_all.cpp", {sj.OK}),  # kill(-1) reaches no other process; it survives
 ])
-def test_resource_abuse_gets_its_verdict(guarded_pool, name, expected):
-    res = verdict(run_program(guarded_pool, name))
+@pytest.mark.parametrize("launcher", [True, False], ids=["launcher", "runner-forks"])
+def test_resource_abuse_gets_its_verdict(guarded_pool, name, expected, launcher):
+    # The same verdicts whether the C launcher watches the process (the usual path)
+    # or the Python runner forks and watches it (an image without gcc).
+    res = verdict(run_program(guarded_pool, name, launcher=launcher))
     assert res.verdict in expected, res
 
 
