@@ -25,7 +25,11 @@ What is read, and the spec text it follows (icpc.io/problem-package-format,
   not test cases.  Validator arguments of a group: ``output_validator_flags``
   (legacy ``testdata.yaml``) or ``output_validator_args`` (2023-07+
   ``testdata.yaml`` / 2025-09 ``test_group.yaml``), inherited from the
-  closest directory that sets them.
+  closest directory that sets them.  2025-09 test case configuration: a
+  ``X.yaml`` beside ``X.in`` whose ``output_validator_args`` *replace* the
+  group's for that case (problemtools: the case's value, falling back to the
+  group's).  Submission arguments (``args``, of a group or a case) are not
+  supported: a package that sets them is refused rather than judged without.
 - Custom output validator: ``output_validators/<name>/`` (legacy, one
   directory) or ``output_validator/`` (2023-07+); C++ sources or one Python file.
 """
@@ -55,7 +59,7 @@ class TestCase:
     name: str  # path under data/ without suffix, e.g. "secret/group1/03"
     input: Path
     answer: Path
-    validator_args: tuple[str, ...]  # the group's arguments (after the problem's)
+    validator_args: tuple[str, ...]  # its group's, or its own X.yaml's (after the problem's)
 
     @property
     def is_sample(self) -> bool:
@@ -194,18 +198,38 @@ def _find_validator(root: Path, version: str, custom: bool) -> Validator | None:
     raise EvalkitError(f"{vdir}: output validator must be C++ sources or one Python file")
 
 
+def _no_submission_args(path: Path, cfg: dict[str, Any]) -> None:
+    if _args(path, "args", cfg.get("args")):
+        raise EvalkitError(f"{path}: field 'args' (arguments to the submission) is not "
+                           "supported")
+
+
 def _group_args(data: Path, directory: Path, inherited: tuple[str, ...]) -> tuple[str, ...]:
     for fname in ("test_group.yaml", "testdata.yaml"):
         f = directory / fname
         if f.is_file():
             cfg = _read_yaml(f)
+            _no_submission_args(f, cfg)
             for key in ("output_validator_args", "output_validator_flags"):
                 if key in cfg:
                     return _args(f, key, cfg[key])
     return inherited
 
 
-def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase]) -> None:
+def _case_args(case_input: Path, version: str, group: tuple[str, ...]) -> tuple[str, ...]:
+    """A 2025-09 test case's own validator arguments (``X.yaml``), else its group's."""
+    f = case_input.with_suffix(".yaml")
+    if version != "2025-09" or not f.is_file():
+        return group
+    cfg = _read_yaml(f)
+    _no_submission_args(f, cfg)
+    if "output_validator_args" in cfg:
+        return _args(f, "output_validator_args", cfg["output_validator_args"])
+    return group
+
+
+def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase],
+          version: str = "legacy") -> None:
     args = _group_args(data, directory, args)
     entries: dict[str, Path] = {}
     for p in directory.iterdir():
@@ -216,12 +240,13 @@ def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase
     for name in sorted(entries):
         p = entries[name]
         if p.is_dir():
-            _walk(data, p, args, out)
+            _walk(data, p, args, out, version)
             continue
         ans = p.with_suffix(".ans")
         if not ans.is_file():
             raise EvalkitError(f"{p}: test input without answer file {ans.name}")
-        out.append(TestCase(p.relative_to(data).with_suffix("").as_posix(), p, ans, args))
+        out.append(TestCase(p.relative_to(data).with_suffix("").as_posix(), p, ans,
+                            _case_args(p, version, args)))
 
 
 def load_problem(root: Path) -> KattisProblem:
@@ -267,7 +292,7 @@ def load_problem(root: Path) -> KattisProblem:
     tests: list[TestCase] = []
     for group in ("sample", "secret"):
         if (data / group).is_dir():
-            _walk(data, data / group, _group_args(data, data, ()), tests)
+            _walk(data, data / group, _group_args(data, data, ()), tests, version)
     if not any(not t.is_sample for t in tests):
         raise EvalkitError(f"{data}/secret: no test cases (X.in with X.ans)")
     statement = next((p for pat in ("statement/problem.en.md", "problem_statement/problem.en.md",

@@ -65,6 +65,37 @@ def test_group_validator_args_are_inherited_from_the_closest_directory(tmp_path)
         "secret/g1/1": ("float_tolerance", "1e-3"), "secret/g2/1": ("case_sensitive",)}
 
 
+def test_a_2025_09_test_case_yaml_replaces_its_groups_validator_args(tmp_path):
+    # problemtools (2025-09): the case's value, falling back to the group's; not appended.
+    files = {
+        "problem.yaml": "problem_format_version: 2025-09\nname: P\n",
+        "data/secret/test_group.yaml": "output_validator_args: [float_tolerance, '1e-3']\n",
+        "data/secret/1.in": "", "data/secret/1.ans": "",
+        "data/secret/1.yaml": "output_validator_args: [case_sensitive]\n",
+        "data/secret/2.in": "", "data/secret/2.ans": "",
+        "data/secret/2.yaml": "hint: no arguments of its own\n",
+        "data/secret/3.in": "", "data/secret/3.ans": "",
+        "data/secret/3.yaml": "output_validator_args: []\n",
+    }
+    p = load_problem(write(tmp_path / "new", files))
+    assert {t.name: t.validator_args for t in p.tests} == {
+        "secret/1": ("case_sensitive",), "secret/2": ("float_tolerance", "1e-3"),
+        "secret/3": ()}
+    # Before 2025-09 a file beside a test is not its configuration.
+    files["problem.yaml"] = "problem_format_version: 2023-07-draft\nname: P\n"
+    old = load_problem(write(tmp_path / "old", files))
+    assert {t.validator_args for t in old.tests} == {("float_tolerance", "1e-3")}
+
+
+@pytest.mark.parametrize("where", ["data/secret/test_group.yaml", "data/secret/1.yaml"])
+def test_submission_arguments_are_refused_not_ignored(tmp_path, where):
+    root = write(tmp_path / "p", {
+        "problem.yaml": "problem_format_version: 2025-09\nname: P\n",
+        "data/secret/1.in": "", "data/secret/1.ans": "", where: "args: [--fast]\n"})
+    with pytest.raises(EvalkitError, match=r"1?\.?yaml: field 'args'"):
+        load_problem(root)
+
+
 def test_time_multipliers_do_not_set_a_time_limit(tmp_path):
     root = write(tmp_path / "p", {
         "problem.yaml": "name: P\nlimits:\n  time_multiplier: 5\n  time_safety_margin: 2\n",
