@@ -186,4 +186,3 @@ class VllmBackend(Backend):
                 if callable(shutdown):
                     shutdown()
                     break
-            del llm, engine

@@ -766,27 +766,6 @@ def substitute(arg: str, ctx: dict) -> str:
     return out
 
 
-def open_stream(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict) -> int:
-    """Open the file descriptor a process gets as stdin/stdout/stderr."""
-    if spec is None:
-        return os.open("/dev/null", os.O_RDONLY if mode == "r" else os.O_WRONLY)
-    if "path" in spec:  # placeholders allowed, e.g. {work}/output.txt of an earlier process
-        path = substitute(spec["path"], ctx)
-        if mode == "r":
-            return os.open(path, os.O_RDONLY)
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    if "capture" in spec:
-        path = os.path.join(WORK_DIR, spec["capture"])
-        proc.captures[which] = path
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    if "pipe" in spec:
-        r, w = pipes[spec["pipe"]]
-        return os.dup(r if mode == "r" else w)
-    if "fifo" in spec:  # opened by the child itself (open would block here)
-        return -1
-    raise ValueError("bad stream spec %r" % (spec,))
-
-
 def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = False) -> None:
     """Start ``proc``: through the launcher when it was built, else by forking the runner.
 
@@ -798,23 +777,23 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
     env["HOME"] = proc.cwd()
     env["TMPDIR"] = proc.cwd()
     env.update(spec.get("env", {}))
+    streams = [stream_field(spec.get(key), mode, proc, pipes, key, ctx)
+               for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
     if LAUNCHER.sock is not None:
-        streams, passed = [], []
-        for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr")):
-            field, fd = stream_field(spec.get(key), mode, proc, pipes, key, ctx)
-            streams.append(field)
-            if fd is not None:
-                passed.append(fd)
-        spawn_launched(proc, argv, env, streams, passed, watch)
+        spawn_launched(proc, argv, env, [field for field, _ in streams],
+                       [fd for _, fd in streams if fd is not None], watch)
         return
-    fds = [open_stream(spec.get("stdin"), "r", proc, pipes, "stdin", ctx),
-           open_stream(spec.get("stdout"), "w", proc, pipes, "stdout", ctx),
-           open_stream(spec.get("stderr"), "w", proc, pipes, "stderr", ctx)]
-    fifo_paths = [None, None, None]
-    for i, key in enumerate(("stdin", "stdout", "stderr")):
-        s = spec.get(key)
-        if s and "fifo" in s:
-            fifo_paths[i] = substitute("{fifo:%s}" % s["fifo"], ctx)
+    # Forking the runner: the same streams, opened here (a FIFO by the child,
+    # after its uid switch: opening it here would block).
+    fds: list = []
+    fifo_paths: list = []
+    for field, fd in streams:
+        kind, path = field[0], field[2:]
+        fifo_paths.append(path if kind == "f" else None)
+        if fd is None:
+            fd = -1 if kind == "f" else os.open(
+                path, os.O_RDONLY if kind == "r" else os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fds.append(fd)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     proc.start = time.monotonic()
     pid = os.fork()
@@ -863,16 +842,19 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
 
 
 def stream_field(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict) -> tuple:
-    """How the launcher's child gets a stream: (field, descriptor to pass or None).
+    """How a process gets a stream: (field, descriptor to pass or None).
 
-    Files are opened by the child itself (as root, before its uid switch):
-    opening them here and passing the descriptors costs the runner six system
-    calls per process.
+    The field is the launcher's ("r:PATH", "w:PATH", "f:PATH" or "d", see
+    LAUNCHER_C).  Files are opened by the launcher's child itself (as root,
+    before its uid switch): opening them here and passing the descriptors costs
+    the runner six system calls per process.
     """
     if spec is None:
         return mode + ":/dev/null", None
     if "path" in spec:  # placeholders allowed, e.g. {work}/output.txt of an earlier process
-        path = os.path.abspath(substitute(spec["path"], ctx))
+        path = substitute(spec["path"], ctx)
+        if not path.startswith("/"):  # as the runner would have opened it
+            path = os.path.abspath(path)
     elif "capture" in spec:
         path = os.path.join(WORK_DIR, spec["capture"])
         proc.captures[which] = path
@@ -1096,39 +1078,28 @@ def reap_launched(p: Proc) -> None:
 
 
 def read_capture_sized(path: str, limit: int) -> tuple:
-    """(size of the file, its first ``limit`` bytes as text or None if limit is 0)."""
+    """(size of the file, its first ``limit`` bytes as text); (0, "") if it is missing."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
-        return 0, ("" if limit else None)
+        return 0, ""
     try:
-        if not limit:
-            return os.fstat(fd).st_size, None
-        data = os.read(fd, min(limit, 1 << 20))
-        if len(data) < min(limit, 1 << 20):  # all of it: the size is known
-            return len(data), data.decode(errors="replace")
         size = os.fstat(fd).st_size
-    finally:
-        os.close(fd)
-    return size, read_capture(path, limit)
-
-
-def read_capture(path: str, limit: int) -> str:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return ""
-    try:
+        want = min(limit, size)
         chunks = []
-        while limit > 0:
-            chunk = os.read(fd, min(limit, 1 << 20))
+        while want > 0:
+            chunk = os.read(fd, min(want, 1 << 20))
             if not chunk:
                 break
             chunks.append(chunk)
-            limit -= len(chunk)
-        return b"".join(chunks).decode(errors="replace")
+            want -= len(chunk)
+        return size, b"".join(chunks).decode(errors="replace")
     finally:
         os.close(fd)
+
+
+def read_capture(path: str, limit: int) -> str:
+    return read_capture_sized(path, limit)[1]
 
 
 def describe(p: Proc, oom_delta: int) -> dict:
@@ -1172,10 +1143,10 @@ def describe(p: Proc, oom_delta: int) -> dict:
         out["error"] = p.exec_error
     limit = int(p.spec.get("return_limit", DEFAULT_CAPTURE))
     for which, path in p.captures.items():
-        size, text = read_capture_sized(path, limit if p.spec.get(which, {}).get("return")
-                                        else 0)
+        returned = p.spec.get(which, {}).get("return")
+        size, text = read_capture_sized(path, limit if returned else 0)
         out[which + "_size"] = size
-        if text is not None:
+        if returned:
             out[which] = text
     return out
 
