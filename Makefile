@@ -32,7 +32,7 @@ docker:
 	./scripts/ensure_docker.sh
 
 image: setup docker
-	@docker image inspect $(IMAGE) >/dev/null 2>&1 || $(EVALKIT) sandbox build --image $(IMAGE)
+	$(EVALKIT) sandbox build --if-stale --image $(IMAGE)
 
 # Local images of the official SWE-bench layout for swebench_sample and its tests.
 swe-images: setup docker

@@ -18,10 +18,15 @@ def build(
     image: Annotated[str, typer.Option(help="image name")] = DEFAULT_IMAGE,
     dockerfile: Annotated[bool, typer.Option(
         help="build from the Dockerfile (needs to pull debian:bookworm)")] = False,
+    if_stale: Annotated[bool, typer.Option(
+        "--if-stale", help="do nothing when the image exists and matches packages.txt")] = False,
 ) -> None:
     """Build the judge image offline (debootstrap + docker import)."""
     from evalkit.sandbox import image as img
 
+    if if_stale and img.is_current(image):
+        console.print(f"{image} is current")
+        return
     image_id = (img.build_dockerfile(image, log=console.print) if dockerfile
                 else img.build_debootstrap(image, log=console.print))
     console.print(f"[green]built[/] {image} {image_id}")

@@ -8,6 +8,7 @@ that list builds the same thing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -23,10 +24,28 @@ DEFAULT_MIRROR = "http://deb.debian.org/debian"
 SUITE = "bookworm"
 
 
+PACKAGES_LABEL = "evalkit.packages_sha256"
+
+
 def packages() -> list[str]:
     """The Debian packages the judge image holds."""
     text = (sandboxes_dir() / "judge" / "packages.txt").read_text()
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def packages_sha256() -> str:
+    """Hash of the package list, stored as an image label: a stale image is rebuilt."""
+    return hashlib.sha256(" ".join(sorted(packages())).encode()).hexdigest()
+
+
+def is_current(image: str = DEFAULT_IMAGE) -> bool:
+    """True when ``image`` exists and was built from the current package list."""
+    client = connect()
+    try:
+        labels = client.images.get(image).labels or {}
+    except Exception:  # noqa: BLE001 - missing image or engine trouble: not current
+        return False
+    return labels.get(PACKAGES_LABEL) == packages_sha256()
 
 
 def build_debootstrap(image: str = DEFAULT_IMAGE, mirror: str | None = None,
@@ -58,7 +77,8 @@ def build_debootstrap(image: str = DEFAULT_IMAGE, mirror: str | None = None,
         client.api.import_image_from_file(
             str(tar_path), repository=repo, tag=tag or "latest",
             changes=["ENV PATH=/usr/local/bin:/usr/bin:/bin", "ENV LANG=C.UTF-8",
-                     'CMD ["sleep", "infinity"]'],
+                     'CMD ["sleep", "infinity"]',
+                     f"LABEL {PACKAGES_LABEL}={packages_sha256()}"],
         )
     return str(client.images.get(image).id)
 
@@ -68,7 +88,8 @@ def build_dockerfile(image: str = DEFAULT_IMAGE, log: Any = print) -> str:
     client = connect()
     context = sandboxes_dir() / "judge"
     log(f"docker build {context}")
-    img, _ = client.images.build(path=str(context), tag=image, rm=True)
+    img, _ = client.images.build(path=str(context), tag=image, rm=True,
+                                 labels={PACKAGES_LABEL: packages_sha256()})
     return str(img.id)
 
 
