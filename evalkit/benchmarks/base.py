@@ -74,7 +74,7 @@ class Benchmark(ABC):
 
             raise EvalkitError(f"{self.name} takes no option(s) {', '.join(sorted(unknown))}")
 
-    def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:
+    def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:  # noqa: B027
         """Write extra report files next to summary.json (nothing by default)."""
 
     def problem_files(self, problem_id: str) -> dict[str, Path]:

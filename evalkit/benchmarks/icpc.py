@@ -175,7 +175,8 @@ class IcpcBenchmark(Benchmark):
             "compile_message": out.compile_message[:2000],
             "tests": {t.name: t.to_json() for t in out.tests[-3:]},  # the last ones matter
         }
-        return Judgement(**base, verdict=out.verdict, score=1.0 if out.verdict == kjudge.AC else 0.0,
+        return Judgement(**base, verdict=out.verdict,
+                         score=1.0 if out.verdict == kjudge.AC else 0.0,
                          details=details, judge_error=out.judge_error)
 
     # -- aggregation ---------------------------------------------------------

@@ -19,7 +19,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from evalkit.benchmarks.base import headline, Benchmark, JudgeContext
+from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
@@ -151,7 +151,8 @@ class IoiBenchmark(Benchmark):
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
         task = self.tasks()[problem.id]
-        base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample, "judge_key": judge_key,
+        base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
+                                "judge_key": judge_key,
                 "max_score": task.max_score}
         split = split_reasoning(generation.response, generation.reasoning)
         code = extract_code(split.answer, "cpp")

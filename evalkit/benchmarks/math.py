@@ -18,7 +18,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import JudgeContext, headline
 from evalkit.benchmarks.mathdata import MathDataBenchmark, MathItem
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
@@ -231,7 +231,8 @@ def render_answer_summary(summary: Mapping[str, Any]) -> RenderableType:
     table.add_row("all", "", f"{acc['mean']:.4f}", "", "")
     lines: list[RenderableType] = [table]
     k = m["samples_per_problem"]
-    text = f"avg@{k} = {100 * acc['mean']:.2f}% ± {100 * acc['stderr']:.2f} (SE, {acc['n']} problems)"
+    text = (f"avg@{k} = {100 * acc['mean']:.2f}% ± {100 * acc['stderr']:.2f} "
+            f"(SE, {acc['n']} problems)")
     for name, key in (("pass", "pass_at_k"), ("maj", "maj_at_k")):
         if m[key]:
             text += "; " + ", ".join(f"{name}@{kk} {100 * v['mean']:.2f}%"

@@ -21,9 +21,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import JudgeContext, headline
 from evalkit.benchmarks.math import grader_sha256
-from evalkit.benchmarks.mathdata import MathDataBenchmark, MathItem
+from evalkit.benchmarks.mathdata import MathDataBenchmark
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.proofs.prompt import SCALES, grading_prompt, prompt_version, proof_prompt

@@ -130,10 +130,10 @@ class SwebenchBenchmark(Benchmark):
         return self._run(inst, patch, log_dir, verdict)
 
     def _run(self, inst: Instance, patch: str, log_dir: Path, verdict: Any) -> Judgement:
+        import docker
+
         from evalkit.swebench import grading
         from evalkit.swebench.container import InfraError, remove_image, run_instance
-
-        import docker
 
         script = grading.eval_script(inst)
         errors: list[str] = []
@@ -263,7 +263,8 @@ class SwebenchBenchmark(Benchmark):
         total = summary["max_score"]
         head = Text.assemble(
             (f"{summary['benchmark']}: ", "bold"),
-            (f"resolved {summary['score']}/{total} = {100 * m['resolved_rate']:.1f}%", "bold green"))
+            (f"resolved {summary['score']}/{total} = {100 * m['resolved_rate']:.1f}%",
+             "bold green"))
         outcomes = Table(title="by outcome")
         outcomes.add_column("outcome")
         outcomes.add_column("instances", justify="right")

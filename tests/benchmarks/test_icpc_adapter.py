@@ -22,7 +22,7 @@ def test_wf2025_without_data_says_to_pass_data():
 
 def test_data_without_time_limit_names_the_problem(tmp_path):
     shutil.copytree(PROBLEMS / "hello", tmp_path / "hello")
-    with pytest.raises(EvalkitError, match="hello.*no time limit"):
+    with pytest.raises(EvalkitError, match=r"hello.*no time limit"):
         load_benchmark("icpc_wf2025", tmp_path).problems()
 
 

@@ -90,7 +90,7 @@ def test_no_judge_errors_and_languages_as_written(solutions_run):
 
 def test_first_failure_stops_judging(solutions_run):
     _, rd, expected = solutions_run
-    for key, j in rd.judgements().items():
+    for j in rd.judgements().values():
         if j.verdict not in ("AC", "CE"):
             # The failing test is the last one run.
             assert j.details["tests_run"] <= j.details["tests_total"]
@@ -118,7 +118,8 @@ def _package_with_validator(tmp: Path, code: str) -> Path:
     root = tmp / "data"
     prob = root / "hello"
     shutil.copytree(PROBLEMS / "hello", prob)
-    (prob / "problem.yaml").write_text("name: Hello\nvalidation: custom\nlimits:\n  memory: 512\n  time_limit: 1\n")
+    (prob / "problem.yaml").write_text(
+        "name: Hello\nvalidation: custom\nlimits:\n  memory: 512\n  time_limit: 1\n")
     vdir = prob / "output_validators" / "v"
     vdir.mkdir(parents=True)
     (vdir / "validate.py").write_text(code)
@@ -146,8 +147,9 @@ def test_custom_python_validator_accepts_and_rejects(tmp_path, docker_client):
     data = _package_with_validator(tmp_path, code)
     sub = PROBLEMS / "hello" / "submissions"
     gens = tmp_path / "g.jsonl"
+    rels = ["accepted/hello.py", "accepted/lowercase.py"]
     gens.write_text("".join(json.dumps({"problem_id": "hello", "sample": i, "response": fenced(
-        sub / rel)}) + "\n" for i, rel in enumerate(["accepted/hello.py", "accepted/lowercase.py"])))
+        sub / rel)}) + "\n" for i, rel in enumerate(rels)))
     start(RunConfig(benchmark="icpc_wf2025", backend="replay", data=data, generations=gens,
                     out=tmp_path / "run", workers=1), quiet())
     judged = RunDir(tmp_path / "run").judgements()

@@ -14,7 +14,6 @@ import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rich.console import Console
@@ -148,7 +147,7 @@ def test_hmmt_list_answer_is_order_free_and_needs_both_values():
     assert not grade(gold, boxed("\\frac{-1+\\sqrt{17}}{2}"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(answer: str) -> list | None:
     """The answer's comma-separated parts as sympy expressions (independent of the grader)."""
     from latex2sympy2_extended import latex2sympy
@@ -182,7 +181,7 @@ def _fingerprint(answer: str) -> tuple | None:
         return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _constant(answer: str) -> str | None:
     """The answer's value to 40 significant digits if it is one constant, else None."""
     import sympy

@@ -47,7 +47,7 @@ def test_matharena_answers_only_copy_has_no_statements(tmp_path: Path):
 def test_csv_missing_column_empty_answer_and_duplicate_id(tmp_path: Path):
     f = tmp_path / "a.csv"
     f.write_text("Problem ID,Problem\nx,y\n")
-    with pytest.raises(EvalkitError, match="missing column.*Short Answer"):
+    with pytest.raises(EvalkitError, match=r"missing column.*Short Answer"):
         load_answerbench(f)
     f.write_text("Problem ID,Problem,Short Answer\nx,y, \n")
     with pytest.raises(EvalkitError, match=r"a\.csv:2: empty field 'Short Answer'"):
@@ -77,5 +77,5 @@ def test_imo_jsonl_errors_name_the_line(tmp_path: Path):
 
 
 def test_unknown_format_names_the_spec(tmp_path: Path):
-    with pytest.raises(EvalkitError, match="spec.toml: field 'format'"):
+    with pytest.raises(EvalkitError, match=r"spec\.toml: field 'format'"):
         load_items(tmp_path, {"format": "xml"}, "spec.toml")

@@ -50,7 +50,8 @@ IMO_RESPONSES = {
 }
 IMO_VERDICTS = {
     "imo2025-p1": ["I think this is a good proof.", pts(7)],  # unparseable, then 7
-    "imo2025-p2": ["<think>hmm <points>7 out of 7</points></think>gap.\n<points>5 out of 7</points>"],
+    "imo2025-p2": ["<think>hmm <points>7 out of 7</points></think>gap.\n"
+                   "<points>5 out of 7</points>"],
     "imo2025-p3": [pts(7)],
     "imo2025-p4": [pts(2)],
     "imo2025-p6": ["no score", "<points>9 out of 7</points>", "still nothing"],  # gives up

@@ -19,7 +19,6 @@ from rich.console import Console
 
 from evalkit.pipeline import RunConfig, start
 
-
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "benchmarks" / "swebench_sample"
 MIXED = SAMPLE / "predictions" / "mixed.jsonl"
