@@ -29,12 +29,15 @@ DEFAULT_TIMEOUT = 5.0  # seconds per comparison, as Math-Verify's verify()
 _SPAN = re.compile(r"\$|\\\(|\\\[")
 
 
-def equivalent(gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+def equivalent(
+    gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT, question: str | None = None
+) -> bool:
     """Whether a competition grader would accept ``answer`` for ``gold``.
 
     Both are answers (LaTeX or plain text, ``$``/``\\boxed`` allowed), not whole
     responses.  False on any input that cannot be parsed or decided within
-    ``timeout`` seconds.
+    ``timeout`` seconds.  ``question`` (optional) is only used to tell whether a
+    bare gold is a percentage ("What percent …?": ``0.25`` then answers ``25``).
     """
     if not isinstance(gold, str) or not isinstance(answer, str):
         return False
@@ -42,14 +45,22 @@ def equivalent(gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT) -> bool
         return False
     if gold.strip() == answer.strip():
         return True
-    reply = POOL.run({"gold": gold, "answer": answer}, timeout)
+    request = {"gold": gold, "answer": answer}
+    if question:
+        request["question"] = question
+    reply = POOL.run(request, timeout)
     return bool(reply and reply.get("equivalent"))
 
 
 def _gold_answer(gold: str) -> str:
     """A gold answer is used as written unless it is a boxed solution."""
-    if boxes(gold):
-        return extract_final(split_reasoning(gold).answer) or gold
+    found = boxes(gold)
+    if found:
+        answer = extract_final(split_reasoning(gold).answer) or gold
+        # "$\\boxed{20}$ percent": the unit written after the box is the gold's
+        if re.match(r"\$*\s*(?:\\?%|\\text\{\s*percent|percent\b)", gold[found[-1][1] :]):
+            answer += "\\%"
+        return answer
     return gold
 
 
@@ -76,7 +87,9 @@ def _answer_of(text: str) -> str | None:
     return extract_final(final)
 
 
-def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+def grade(
+    gold: str, response: str, timeout: float = DEFAULT_TIMEOUT, question: str | None = None
+) -> bool:
     """Extract the final answer of ``response`` and compare it with ``gold``.
 
     A response that is already a bare answer (no box, no prose around its math)
@@ -88,4 +101,4 @@ def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
     gold_answer = _gold_answer(gold)
     if answer is None:
         return False
-    return equivalent(gold_answer, answer, timeout)
+    return equivalent(gold_answer, answer, timeout, question)

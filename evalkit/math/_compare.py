@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from functools import lru_cache
 
 import sympy as sp
 from latex2sympy2_extended import latex2sympy
 
-from evalkit.math._normalize import clean
+from evalkit.math._normalize import clean, has_percent
 from evalkit.math._parse import (
     Assign,
     Equation,
@@ -34,6 +35,7 @@ from evalkit.math._parse import (
     Seq,
     Text,
     Union,
+    named,
     parse,
 )
 
@@ -45,7 +47,29 @@ _LATEX_MIXED = re.compile(r"(?<![\d.}^_{])(-?)(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d
 _MCQ = re.compile(r"\(?([A-J])\)?")
 
 
+# a letter or Greek/constant command with a subscript: M_{\oplus}, E_{\min}, k_B, \mu_0
+_SUBSCRIPTED = re.compile(
+    r"(?<![\\A-Za-z])([A-Za-z]|\\(?:[a-z]*(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|"
+    r"kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|chi|psi|omega)|hbar|ell|Gamma|Delta|"
+    r"Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega))(?![a-zA-Z])\s*_\s*"
+    r"(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])"
+)
+
+
+def _symbol_name(m: re.Match[str]) -> str:
+    """One sympy symbol for a subscripted name, the same on both sides.
+
+    latex2sympy fails on ``M_{\\oplus}``, ``E_{\\min}``, ``E_0`` (physics golds of
+    OlympiadBench); a name derived from the written symbol (braces, spaces, ``\\text``
+    and case ignored, as latex2sympy lower-cases) parses everywhere.
+    """
+    written = re.sub(r"\\(?:text|mathrm|rm)\b|[{}\s]", "", m[1] + "_" + m[2]).lower()
+    code = "".join(chr(97 + int(d)) for d in str(zlib.crc32(written.encode())))
+    return f" q_{{zz{code}}} "
+
+
 def _prepare(latex: str) -> str:
+    latex = _SUBSCRIPTED.sub(_symbol_name, latex)
     # mixed numbers: 4 4/9 is 40/9, -4 4/9 is -(4 + 4/9) (PRM800K _normalize)
     s = _MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", latex)
     s = _LATEX_MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", s)
@@ -235,7 +259,7 @@ def _as_set(node: Node) -> sp.Set | None:
     if (isinstance(node, Seq) and len(node.items) == 2) or isinstance(node, Union):
         latex = node.latex
     elif isinstance(node, Relation):
-        latex = node.latex
+        latex = _one_variable(node.latex)
     else:
         return None
     expr = _sym(latex)
@@ -260,6 +284,26 @@ def _as_set(node: Node) -> sp.Set | None:
         return result
 
     return solve(expr)
+
+
+def _one_variable(latex: str) -> str:
+    """``-1 \\le g(t) < 2``: the bounded quantity, a name, is the set's variable.
+
+    A function value or named quantity (``g(t)``, ``|z|``, ``E_{\\min}``) in the
+    middle of a chain is what the range describes (OlympiadBench writes ranges
+    of ``f(x)`` this way); ``2x`` is not a name and is left to solveset.
+    """
+    member = re.fullmatch(r"(.+?)\\in(?![a-zA-Z])(.+)", latex)
+    if member is not None and named(member[1]):
+        return member[2]  # g(t) \\in [-1, 2): the set itself
+    parts = {p.strip() for p in re.split(r"\\(?:le|ge|neq)(?![a-zA-Z])|[<>]", latex)}
+    names = {p for p in parts if named(p) and not re.fullmatch(r"[A-Za-z]", p)}
+    if len(names) != 1:
+        return latex
+    name = names.pop()
+    return " ".join(" x " if p.strip() == name else p for p in re.split(
+        r"(\\(?:le|ge|neq)(?![a-zA-Z])|[<>])", latex
+    ))
 
 
 def _set_equal(g: Node, a: Node) -> bool:
@@ -369,17 +413,75 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
     )
 
 
-def decide(gold: str, answer: str) -> bool:
-    """Whether ``answer`` is equivalent to ``gold`` (no time limit: run in a worker)."""
-    g, a = clean(gold), clean(answer)
-    if not g or not a:
-        return False
-    if g == a:
-        return True
-    letter = _MCQ.fullmatch(g)
+_ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?s?\b|%", re.I)
+# an option letter at the start of an answer, before its explanation: "C", "(C)",
+# "C.", "C) 42", "**C** because A and B fail", "Option C, since …"
+_LEAD_LETTER = re.compile(
+    r"^\s*(?:\*\*|\\text(?:bf)?\{|\$|\\\(|\\boxed\{)*\s*(?:(?:option|choice|answer)\s*:?\s*)?"
+    r"\(?([A-J])\)?(?=\s*$|[.,:;)}*$]|\\[)\]]|\s+(?:because|since|as|is|was|the|-|–|—|\(|\\))",
+    re.I,
+)
+
+
+def _option_letter(answer: str) -> str | None:
+    """The option letter an answer starts with; the rest may explain and name others.
+
+    Matched on the raw answer: clean-up would drop the letter of "C. Because A and
+    B are wrong" (its "are …" lead-in rule).  MMLU-Pro / GPQA practice (NeMo-Skills
+    ``StringExtractionConfig`` letters A-J; lighteval MCQ tests): the first letter.
+    """
+    m = _LEAD_LETTER.match(answer)
+    return m[1].upper() if m is not None else None
+
+
+def decide(gold: str, answer: str, question: str | None = None) -> bool:
+    """Whether ``answer`` is equivalent to ``gold`` (no time limit: run in a worker).
+
+    ``question``, when given, only decides whether a bare gold is a percentage.
+    """
+    letter = _MCQ.fullmatch(gold.strip().strip("$").strip())
+    if letter is None:
+        g0 = clean(gold)
+        letter = _MCQ.fullmatch(g0) if g0 else None
     if letter is not None:
         # a multiple-choice gold: the answer's option letter, "(C)", "C." or "C) 42"
-        m = re.match(r"\(?([A-J])\)?(?:[.:)]|\s|$)", a)
-        if m is not None:
-            return m[1] == letter[1]
-    return equal(parse(g), parse(a))
+        option = _option_letter(answer)
+        if option is not None:
+            return option == letter[1]
+    for g_mode, a_mode in _percent_readings(gold, answer, question):
+        g = clean(_as_percent(gold, question) if g_mode == "value" else gold, g_mode)
+        a = clean(answer, a_mode)
+        if not g or not a:
+            return False
+        if g == a or equal(parse(g), parse(a)):
+            return True
+    return False
+
+
+def _as_percent(gold: str, question: str | None) -> str:
+    """A bare numeric gold to a question asking for a percentage is that percentage."""
+    if question and not has_percent(gold) and _ASKS_PERCENT.search(question):
+        bare = clean(gold)
+        if re.fullmatch(r"-?\d+(?:\.\d+)?", bare):
+            return bare + "\\%"
+    return gold
+
+
+def _percent_readings(gold: str, answer: str, question: str | None) -> list[tuple[str, str]]:
+    """How ``N%`` is read on each side (decided rule, README "Math grading").
+
+    A percent sign means /100 (``0.4`` is ``40\\%``).  Where the gold is a
+    percentage (it carries ``%``, or ``question`` asks for a percentage) the answer
+    may also give the percentage bare: ``25`` or ``0.25`` for ``25\\%``
+    (MARIO_EVAL ``test_is_equiv.py`` "10\\% = 10" and "10\\% = 0.1"; OlympiadBench
+    ``judge`` tries x/100 for a percentage).  A bare gold is never rescaled:
+    ``0.25`` is not ``25`` (Qwen2.5-Math ``include_percentage``'s false
+    positives), and ``3\\frac13\\%`` is not ``\\frac{10}{3}``.
+    """
+    gold_pct = has_percent(gold) or bool(question and _ASKS_PERCENT.search(question))
+    answer_pct = has_percent(answer)
+    if answer_pct and not gold_pct:
+        return [("number", "value")]
+    if gold_pct and not answer_pct:
+        return [("number", "number"), ("value", "number")]
+    return [("number", "number")]

@@ -88,8 +88,24 @@ def _unwrap_text(s: str) -> str:
     return "".join(out)
 
 
-def clean(answer: str) -> str:
-    """A canonical LaTeX string for ``answer`` (no structure decided yet)."""
+_PCT_NUMBER = re.compile(
+    r"(-?\d+(?:\.\d+)?(?:\s*\\frac\s*\{\d+\}\s*\{\d+\}|\s+\d+\s*/\s*\d+)?)\s*"
+    r"(?:\\?%|\\percent(?![a-zA-Z])|\\text\{\s*(?:percent|pct)\s*\}|(?<=\s)(?:percent|pct)\b)"
+)
+
+
+def has_percent(answer: str) -> bool:
+    """Whether ``answer`` writes a number with a percent sign (``25\\%``, ``3 1/3%``)."""
+    return _PCT_NUMBER.search(answer) is not None
+
+
+def clean(answer: str, percent: str = "number") -> str:
+    """A canonical LaTeX string for ``answer`` (no structure decided yet).
+
+    ``percent`` says how ``N%`` is read: ``"number"`` keeps the percentage N (MATH
+    ``strip_string``: a "what percent" gold ``25\\%`` is answered ``25``),
+    ``"value"`` makes it N/100 (its value; MARIO_EVAL and OlympiadBench accept it).
+    """
     s = answer.strip()
     for k, v in _UNICODE.items():
         s = s.replace(k, v)
@@ -106,8 +122,13 @@ def clean(answer: str) -> str:
 
         s = extract_final(s) or s
     s = re.sub(r"\$+|\\\(|\\\)|\\\[|\\\]", " ", s)
+    # "\approx 3.3\hbar" (a gold that only states its value is approximate, as
+    # OlympiadBench physics golds do): the value (OlympiadBench preprocess maps \approx to =)
+    s = re.sub(r"^\s*(?:\\approx|\\sim(?![a-zA-Z]))\s*", "", s)
     m = _APPROX.search(s)
-    if m is not None and re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*", s[: m.start()]):
+    if m is not None and re.fullmatch(
+        r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:\{[^{}]*\}|\\?\w+))?\s*", s[: m.start()]
+    ):
         s = s[: m.start()] + "=" + s[m.end() :]  # x \approx 11: the value is 11
     elif m is not None and m.start() > 0:
         s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
@@ -121,6 +142,8 @@ def clean(answer: str) -> str:
     for pattern, repl in _RELATIONS:
         s = pattern.sub(repl, s)
     s = _DEGREES.sub(" ", s)
+    if percent == "value":
+        s = _PCT_NUMBER.sub(lambda m: f"({m[1]})\\cdot\\frac{{1}}{{100}} ", s)
     s = _PERCENT.sub(" ", s)
     s = re.sub(r"\\text\{(?:percent|pct|degrees?|dollars?)\}|\b(?:percent|pct|dollars?)\b", " ", s)
     s = _LEAD.sub("", s) if re.search(r"(?<![\\a-zA-Z])(?:is|are)\s", s) else s

@@ -25,6 +25,13 @@ from dataclasses import dataclass
 # a name that can stand on the left of an assignment: x, a_{37}, f(x), \alpha, y'
 _NAME = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[\w,]+\}?|_\w)?'*(?:\([^()=]*\))?"
 _LABEL = re.compile(rf"{_NAME}|\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s*:\s*{_NAME})+")
+# a named quantity on the left of "=": |CD|, \frac{PQ}{QR}, E_{\min}, \angle ABC,
+# m\angle A, f(2), AB: names, subscripts, bars, ratios of names; no number or sum
+_NAMED_PARTS = re.compile(
+    r"_\{[^{}]*\}|_\\?\w|\((?:[^()]*)\)|\\(?:frac|dfrac|angle|overline|overrightarrow|vec|bar|hat|"
+    r"widehat|triangle|measuredangle|operatorname|mathrm|text|min|max|left|right|lvert|rvert|"
+    r"vert|[A-Za-z]+)(?![A-Za-z])|[{}|\s/:']"
+)
 _REL = re.compile(r"\\(?:le|ge|neq|in|notin|subseteq)(?![a-zA-Z])|[<>]")
 # unit abbreviations of two letters or more; one letter is always a variable
 _UNITS = "cm|mm|km|kg|mg|ml|sec|min|hr|hrs|ft|yd|mi|mph|lb|lbs|oz|cal|kcal|kwh|kw|hz|pa|cc|sq"
@@ -190,11 +197,46 @@ def _text(s: str) -> Text | None:
     return Text(" ".join(words.split()))
 
 
+def named(lhs: str) -> bool:
+    """Whether ``lhs`` names a quantity (the asked-for value is its right side).
+
+    OlympiadBench ``judge`` and Minerva keep the right side of ``A = v``; Math-Verify
+    unwraps assignments.  Only names count: ``x^2+y^2 = 1`` stays an equation.
+    """
+    rest = _NAMED_PARTS.sub("", lhs)
+    return bool(re.search(r"[A-Za-z]", lhs)) and re.fullmatch(r"[A-Za-z]*", rest) is not None
+
+
+def _group(parts: list[str]) -> list[str] | None:
+    """``a=1,b=3;a=2,b=5`` (or ``… or a=2, b=5``): solutions as tuples ``(1,3)``, ``(2,5)``.
+
+    The labels must repeat as one pattern of two or more names (MARIO_EVAL and
+    OlympiadBench list solutions as tuples; models write them as assignments).
+    """
+    pairs = []
+    for p in parts:
+        sides = _split_equals(p)
+        if len(sides) != 2 or not _LABEL.fullmatch(sides[0].replace(" ", "")):
+            return None
+        pairs.append((sides[0].replace(" ", ""), sides[1]))
+    labels = [lab for lab, _ in pairs]
+    for k in range(2, len(labels) // 2 + 1):
+        pattern = labels[:k]
+        if len(set(pattern)) == k and len(labels) % k == 0 and labels == pattern * (len(labels) // k):
+            return [
+                "(" + ",".join(v for _, v in pairs[i : i + k]) + ")" for i in range(0, len(pairs), k)
+            ]
+    return None
+
+
 def parse(s: str) -> Node:
     """The structure of a cleaned answer string."""
     s = s.strip()
     parts = _split_list(s)
     if len(parts) > 1:
+        tuples = _group(parts)
+        if tuples is not None:
+            return Items(tuple(_parse_part(t) for t in tuples))
         return Items(tuple(parse(p) for p in parts))
     return _parse_part(s)
 
@@ -228,8 +270,11 @@ def _parse_part(s: str) -> Node:
     sides = _split_equals(s)
     if len(sides) > 1:
         lhs, value = sides[0], sides[-1]
-        if _LABEL.fullmatch(lhs.replace(" ", "")) and not _REL.search(value):
-            return Assign(lhs.replace(" ", ""), parse(value), value)
+        label = lhs.replace(" ", "")
+        if (_LABEL.fullmatch(label) or named(lhs)) and not _REL.search(value):
+            if label.startswith("(") and len(sides) == 2:
+                return parse(value)  # (a, b) = (1, 3), (2, 5): the solutions
+            return Assign(label, parse(value), value)
         before = " ".join(sides[:-1])
         computed = re.sub(r"\\[A-Za-z]+", "", before)
         if not re.search(r"[A-Za-z]", computed) and re.search(
