@@ -301,9 +301,10 @@ def _one_variable(latex: str) -> str:
     if len(names) != 1:
         return latex
     name = names.pop()
-    return " ".join(" x " if p.strip() == name else p for p in re.split(
-        r"(\\(?:le|ge|neq)(?![a-zA-Z])|[<>])", latex
-    ))
+    return " ".join(
+        " x " if p.strip() == name else p
+        for p in re.split(r"(\\(?:le|ge|neq)(?![a-zA-Z])|[<>])", latex)
+    )
 
 
 def _set_equal(g: Node, a: Node) -> bool:

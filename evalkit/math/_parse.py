@@ -222,10 +222,10 @@ def _group(parts: list[str]) -> list[str] | None:
     labels = [lab for lab, _ in pairs]
     for k in range(2, len(labels) // 2 + 1):
         pattern = labels[:k]
-        if len(set(pattern)) == k and len(labels) % k == 0 and labels == pattern * (len(labels) // k):
-            return [
-                "(" + ",".join(v for _, v in pairs[i : i + k]) + ")" for i in range(0, len(pairs), k)
-            ]
+        reps = len(labels) // k
+        if len(set(pattern)) == k and len(labels) == k * reps and labels == pattern * reps:
+            values = [v for _, v in pairs]
+            return ["(" + ",".join(values[i : i + k]) + ")" for i in range(0, len(values), k)]
     return None
 
 
