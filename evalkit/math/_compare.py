@@ -26,6 +26,7 @@ from latex2sympy2_extended import latex2sympy
 from evalkit.math._normalize import clean, has_percent
 from evalkit.math._parse import (
     Assign,
+    Clock,
     Equation,
     Items,
     Matrix,
@@ -362,6 +363,9 @@ def equal(gold: Node, answer: Node) -> bool:
         return equal(gold.value, answer)
     if isinstance(answer, Assign):
         return equal(gold, answer.value)
+    if isinstance(gold, Clock) or isinstance(answer, Clock):
+        # a clock value equals only the same clock value (never a ratio)
+        return isinstance(gold, Clock) and isinstance(answer, Clock) and gold == answer
     if isinstance(gold, Text) or isinstance(answer, Text):
         return _text_equal(gold, answer)
     if isinstance(gold, Seq) and isinstance(answer, Seq):
@@ -397,6 +401,11 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
         return None
 
     x, y = cells(gold), cells(answer)
+    if (x is None) != (y is None):
+        # an answer shredded into one-column cells, against a gold that is no
+        # matrix or vector (a gold vector is never read as one number)
+        if isinstance(answer, Matrix) and answer.joined:
+            return equal(gold, parse(answer.joined))
     if x is None or y is None:
         # a matrix expression such as A + B: evaluate both sides with sympy
         latex = [n.latex if isinstance(n, (Matrix, Scalar)) else None for n in (gold, answer)]

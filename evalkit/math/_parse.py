@@ -43,6 +43,13 @@ _WORD = re.compile(
 
 
 @dataclass(frozen=True)
+class Clock:
+    """A time of day or a duration ``h:mm[:ss]``, in seconds; never a ratio."""
+
+    seconds: int  # since midnight (am/pm read as a 24-hour clock) or of the duration
+
+
+@dataclass(frozen=True)
 class Text:
     words: str
 
@@ -73,6 +80,10 @@ class Items:
 class Matrix:
     rows: tuple[tuple[Node, ...], ...]
     latex: str
+    # a one-column matrix of single tokens may be one formula shredded into cells
+    # (MathArena parse_manual: ``3 \\\\ 3 \\\\ 7 \\\\ 5`` is 3375); only compared
+    # with an answer that is not a matrix or vector
+    joined: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,7 @@ class Union:
     latex: str
 
 
-Node = Text | Scalar | Seq | Items | Matrix | Assign | Equation | Relation | Union
+Node = Clock | Text | Scalar | Seq | Items | Matrix | Assign | Equation | Relation | Union
 
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -151,6 +162,98 @@ def _enclosed(s: str) -> bool:
     return depth == 0
 
 
+_OPERATOR_CELL = re.compile(r"[-+*/^=,]|\\times|\\cdot|\\div|\^\{\}|_\{?\d*\}?")
+_OPERAND_END = re.compile(r"(?:\d|\})$")
+_OPERAND_START = re.compile(r"^(?:\d|\\frac|\\sqrt)")
+
+
+def unshred(cells: list[str]) -> str:
+    """One formula from the cells a broken rendering split it into.
+
+    MathArena ``parse_manual.py`` lists responses whose LaTeX was split one token
+    per matrix cell (``\\frac{ \\\\ 4 \\\\ \\pi \\\\ }{ \\\\ 3 \\\\ }``), with an
+    empty cell where a space was.  Adjacent digit cells are one number; two
+    complete operands with a gap between them (``2 \\\\ \\\\ 3``) are two list
+    items; a name cell before each value cell (``a \\\\ 13 \\\\ b \\\\ 14``) names
+    it; an empty ``\\frac{}`` between numerator and denominator is dropped.
+    """
+    full = [c for c in cells if c]
+    names = full[0::2]
+    if (
+        len(full) >= 4
+        and len(full) % 2 == 0
+        and all(re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", n) for n in names)
+        and all(re.search(r"\d", v) for v in full[1::2])
+    ):
+        return ", ".join(f"{n} = {v}" for n, v in zip(names, full[1::2], strict=True))
+    # cells joined; a gap (empty cell) is kept as a marker until the repairs are done
+    out, prev, gap = "", "", False
+    for cell in cells:
+        if not cell:
+            gap = True
+            continue
+        if prev:
+            out += _GAP if gap else "" if prev.isdigit() and cell.isdigit() else " "
+        out += cell
+        prev, gap = cell, False
+    out = _complete_fracs(out)
+    out = re.sub(rf"\^\s*\{{\s*\}}[\s{_GAP}]*(\d+|[A-Za-z])", r"^{\1}", out)
+    out = re.sub(rf"[\s{_GAP}]*_\s*\{{", "_{", out)
+    out = _split_gaps(out)
+    return re.sub(r"^.*\\text\{\s*(?:is|are)\s*\}", "", out).strip(" ,")
+
+
+_GAP = "\x00"
+
+
+def _complete_fracs(s: str) -> str:
+    """``\\frac{A} \\frac{} B`` and ``\\frac{A} B``: B is the denominator; in
+    ``\\frac{A} / B`` the ``\\frac`` is dropped.  Right to left, so nested ones too."""
+    s = re.sub(rf"\\frac[\s{_GAP}]*\{{[\s{_GAP}]*\}}", "", s)  # the empty \\frac{} cell
+    for j in reversed([m.start() for m in re.finditer(r"\\frac(?![a-zA-Z])", s)]):
+        k = j + 5
+        while k < len(s) and s[k] in " " + _GAP:
+            k += 1
+        end = _group_end(s, k)
+        if end is None:
+            continue
+        rest = re.match(rf"[\s{_GAP}]*(\{{|/|\d+|\\[A-Za-z]+|[A-Za-z])?", s[end:])
+        assert rest is not None
+        if rest[1] is None or rest[1] == "{":
+            continue
+        if rest[1] == "/":
+            s = s[:j] + s[j + 5 :]
+        else:
+            s = s[:end] + "{" + rest[1] + "}" + s[end + rest.end() :]
+    return s
+
+
+def _group_end(s: str, k: int) -> int | None:
+    """End of the brace group opening at ``s[k]`` (None if none or unclosed)."""
+    if k >= len(s) or s[k] != "{":
+        return None
+    depth = 0
+    for n in range(k, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[n], 0)
+        if depth == 0:
+            return n + 1
+    return None
+
+
+def _split_gaps(s: str) -> str:
+    """A gap between two complete operands at the top level separates list items."""
+    out, depth = [], 0
+    for i, ch in enumerate(s):
+        if ch == _GAP:
+            before, after = "".join(out).rstrip(), s[i + 1 :].lstrip(" " + _GAP)
+            item = depth == 0 and _OPERAND_END.search(before) and _OPERAND_START.search(after)
+            out.append(", " if item else " ")
+            continue
+        depth += {"{": 1, "}": -1, "(": 1, ")": -1}.get(ch, 0)
+        out.append(ch)
+    return re.sub(r" {2,}", " ", "".join(out))
+
+
 def _matrix(s: str) -> Node | None:
     m = re.fullmatch(r"\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", s, re.S)
     if m is None:
@@ -163,11 +266,50 @@ def _matrix(s: str) -> Node | None:
     flat = [c for r in cells for c in r]
     # a broken rendering that put ``\\`` between the tokens of one formula
     # (MathArena parse_manual): cells that are not formulas on their own
-    if any(not _balanced(c) or re.fullmatch(r"[-+*/^=]|\\times|\\cdot|\^\{\}", c) for c in flat):
-        return parse(" ".join(c for c in flat if c))
+    if any(not _balanced(c) or _OPERATOR_CELL.fullmatch(c) for c in flat) or (
+        len(flat) >= 4 and unshred(flat).count("=") * 2 >= len([c for c in flat if c])
+    ):
+        return parse(unshred(flat))
     if not cells or len({len(r) for r in cells}) != 1:
         return None
-    return Matrix(tuple(tuple(parse(c) for c in r) for r in cells), s)
+    joined = None
+    if all(len(r) == 1 for r in cells) and len(cells) > 1:
+        joined = unshred(flat)
+    return Matrix(tuple(tuple(parse(c) for c in r) for r in cells), s, joined)
+
+
+_CLOCK = re.compile(
+    r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*(?:([ap])\.?\s*m\b\.?|(?:h|hrs?|hours?)\b)?",
+    re.I,
+)
+_DURATION = re.compile(
+    r"(\d+)\s*(?:h|hrs?|hours?)\s*(?:and\s*)?(\d+)\s*(?:m|mins?|minutes?)"
+    r"(?:\s*(?:and\s*)?(\d+)\s*(?:s|secs?|seconds?))?",
+    re.I,
+)
+
+
+def _clock(s: str) -> Clock | None:
+    """``07:15``, ``7:15:00``, ``08:34 \\text{P.M.}``, ``2 hours 30 minutes``.
+
+    MARIO_EVAL ``latex_normalize.py`` reads ``h:mm`` (optional am/pm) as a time
+    (its tests: ``20:34`` = ``20:34:00`` = ``08:34 P.M.``); minutes must be two
+    digits, so ``3:2`` stays a ratio.  A time is compared as a time, never as the
+    ratio ``h/mm`` (``1:20`` is not ``2:40``; ``12:00`` is not ``1:00``).
+    """
+    plain = re.sub(r"\\text\{([^{}]*)\}", r" \1 ", s).strip()
+    m = _CLOCK.fullmatch(plain)
+    if m is not None:
+        hours, minutes, seconds = int(m[1]), int(m[2]), int(m[3] or 0)
+        if m[4]:
+            if not 1 <= hours <= 12:
+                return None
+            hours = hours % 12 + (12 if m[4].lower() == "p" else 0)
+        return Clock(hours * 3600 + minutes * 60 + seconds)
+    m = _DURATION.fullmatch(plain)
+    if m is not None:
+        return Clock(int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3] or 0))
+    return None
 
 
 def _pm(s: str) -> list[str] | None:
@@ -260,6 +402,9 @@ def _parse_part(s: str) -> Node:
         return inner if isinstance(inner, Items) else Items((inner,))
     if s.startswith("{") and s.endswith("}") and _enclosed(s) and len(split_top(s[1:-1])) > 1:
         return parse(s[1:-1])  # {1,2,3} written without the backslashes
+    clock = _clock(s)
+    if clock is not None:
+        return clock
     expanded = _pm(s)
     if expanded is not None:
         return Items(tuple(parse(e) for e in expanded))
