@@ -94,6 +94,48 @@ _PCT_NUMBER = re.compile(
 )
 
 
+_LINES_ENV = re.compile(
+    r"\\(begin|end)\{(aligned|align\*?|gathered|gather\*?|cases|split|eqnarray\*?)\}"
+)
+_ENV_OR_BREAK = re.compile(r"\\begin\{[^{}]*\}|\\end\{[^{}]*\}|\\\\")
+
+
+def _lines_to_list(s: str) -> str:
+    """An answer given on several lines is a list: ``x = 1 \\\\ y = 2``, ``aligned``/
+    ``cases`` rows, or plain lines (MathArena ``ParseList`` splits at newlines too).
+
+    Line breaks inside a matrix stay; a line that ends or starts with an operator
+    continues the formula.
+    """
+    s = _LINES_ENV.sub(" ", s)
+    out, depth, last = [], 0, 0
+    for m in _ENV_OR_BREAK.finditer(s):
+        token = m.group(0)
+        if token.startswith("\\begin"):
+            depth += 1
+        elif token.startswith("\\end"):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(s[last : m.start()] + " , ")
+            last = m.end()
+    s = "".join(out) + s[last:]
+    if "&" in s and "\\begin" not in s:
+        s = s.replace("&", " ")  # alignment points of aligned rows
+    lines = [line.strip() for line in s.split("\n") if line.strip()]
+    if (
+        len(lines) > 1
+        and "\\begin" not in s
+        and all(
+            len(line) <= 60
+            and not re.search(r"[-+*/=(,]$|^[-+*/=),]", line)
+            and len(re.findall(r"[A-Za-z]{3,}", line)) <= 2
+            for line in lines
+        )
+    ):
+        s = " , ".join(lines)
+    return s
+
+
 def has_percent(answer: str) -> bool:
     """Whether ``answer`` writes a number with a percent sign (``25\\%``, ``3 1/3%``)."""
     return _PCT_NUMBER.search(answer) is not None
@@ -109,7 +151,7 @@ def clean(answer: str, percent: str = "number") -> str:
     s = answer.strip()
     for k, v in _UNICODE.items():
         s = s.replace(k, v)
-    if "\\\\" in s and not re.search(r"(?<!\\)\\[A-Za-z]", s):
+    if re.search(r"\\\\[A-Za-z]", s) and not re.search(r"(?<!\\)\\[A-Za-z]", s):
         s = s.replace("\\\\", "\\")  # the whole answer is escaped twice (JSON)
     s = _DOUBLED.sub(r"\\", s)
     s = _CHAT_TOKENS.sub(" ", s)
@@ -122,6 +164,8 @@ def clean(answer: str, percent: str = "number") -> str:
 
         s = extract_final(s) or s
     s = re.sub(r"\$+|\\\(|\\\)|\\\[|\\\]", " ", s)
+    if "\\\\" in s or "\n" in s.strip():
+        s = _lines_to_list(s)
     # "\approx 3.3\hbar" (a gold that only states its value is approximate, as
     # OlympiadBench physics golds do): the value (OlympiadBench preprocess maps \approx to =)
     s = re.sub(r"^\s*(?:\\approx|\\sim(?![a-zA-Z]))\s*", "", s)
