@@ -164,7 +164,7 @@ def _enclosed(s: str) -> bool:
 
 _OPERATOR_CELL = re.compile(r"[-+*/^=,]|\\times|\\cdot|\\div|\^\{\}|_\{?\d*\}?")
 _OPERAND_END = re.compile(r"(?:\d|\})$")
-_OPERAND_START = re.compile(r"^(?:\d|\\frac|\\sqrt)")
+_OPERAND_START = re.compile(r"\d|\\frac|\\sqrt")
 
 
 def unshred(cells: list[str]) -> str:
@@ -240,17 +240,25 @@ def _group_end(s: str, k: int) -> int | None:
     return None
 
 
+_SKIP_GAPS = re.compile(rf"[ {_GAP}]*")
+
+
 def _split_gaps(s: str) -> str:
     """A gap between two complete operands at the top level separates list items."""
-    out, depth = [], 0
+    out: list[str] = []
+    depth, last = 0, ""  # brace depth; the last character written that is not a space
     for i, ch in enumerate(s):
         if ch == _GAP:
-            before, after = "".join(out).rstrip(), s[i + 1 :].lstrip(" " + _GAP)
-            item = depth == 0 and _OPERAND_END.search(before) and _OPERAND_START.search(after)
+            after = _SKIP_GAPS.match(s, i + 1)
+            start = after.end() if after else i + 1
+            item = depth == 0 and _OPERAND_END.search(last) and _OPERAND_START.match(s, start)
             out.append(", " if item else " ")
+            last = "," if item else last
             continue
         depth += {"{": 1, "}": -1, "(": 1, ")": -1}.get(ch, 0)
         out.append(ch)
+        if ch != " ":
+            last = ch
     return re.sub(r" {2,}", " ", "".join(out))
 
 
