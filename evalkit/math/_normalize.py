@@ -159,6 +159,8 @@ def clean(answer: str, percent: str = "number") -> str:
     # x**2 is a power (Python notation); other ** are Markdown bold
     s = re.sub(r"(?<=[\w)}])\*\*(?=[\w({-])", "^", s).replace("**", " ")
     s = s.replace("\\varnothing", "\\emptyset")
+    # variant letter forms are the same constant (\\varepsilon_0 is \\epsilon_0)
+    s = re.sub(r"\\var(epsilon|phi|theta|rho|pi|sigma)(?![a-zA-Z])", r"\\\1", s)
     if boxes(s):
         from evalkit.math._extract import extract_final
 

@@ -281,7 +281,9 @@ def _matrix(s: str) -> Node | None:
     if not cells or len({len(r) for r in cells}) != 1:
         return None
     joined = None
-    if all(len(r) == 1 for r in cells) and len(cells) > 1:
+    # only the bare ``matrix`` environment, the one MathArena's broken renderings use;
+    # a ``pmatrix`` of digits is a vector
+    if m.group(1) == "matrix" and all(len(r) == 1 for r in cells) and len(cells) > 1:
         joined = unshred(flat)
     return Matrix(tuple(tuple(parse(c) for c in r) for r in cells), s, joined)
 
