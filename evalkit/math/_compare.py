@@ -50,7 +50,7 @@ _MCQ = re.compile(r"\(?([A-J])\)?")
 
 # a letter or Greek/constant command with a subscript: M_{\oplus}, E_{\min}, k_B, \mu_0
 _SUBSCRIPTED = re.compile(
-    r"(?<![\\A-Za-z])([A-Za-z]|\\(?:[a-z]*(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|"
+    r"((?<![\\A-Za-z])[A-Za-z]|(?<!\\)\\(?:[a-z]*(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|"
     r"kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|chi|psi|omega)|hbar|ell|Gamma|Delta|"
     r"Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega))(?![a-zA-Z])\s*_\s*"
     r"(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])"
@@ -242,6 +242,16 @@ def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
             return all(g.label in by_label and equal(g, by_label[g.label]) for g in named)
         if not any(isinstance(a, Assign) for a in answer):
             return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
+    named_answer = [a for a in answer if isinstance(a, Assign)]
+    if (
+        len(gold) == 1
+        and isinstance(gold[0], Seq)
+        and gold[0].open == "("
+        and len(named_answer) == len(answer) == len(gold[0].items)
+        and len({a.label for a in named_answer}) == len(answer)
+    ):
+        # the point (1, 3) answered as a = 1, b = 3: the values in the given order
+        return all(equal(g, a) for g, a in zip(gold[0].items, answer, strict=True))
     # a set of solutions: order-free, a repeated solution counts once
     memo: dict[tuple[int, int], bool] = {}
 
@@ -433,6 +443,11 @@ _LEAD_LETTER = re.compile(
 )
 
 
+_NAMED_LETTER = re.compile(
+    r"\b(?:answer|option|choice)\s*(?:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])", re.I
+)
+
+
 def _option_letter(answer: str) -> str | None:
     """The option letter an answer starts with; the rest may explain and name others.
 
@@ -441,6 +456,9 @@ def _option_letter(answer: str) -> str | None:
     ``StringExtractionConfig`` letters A-J; lighteval MCQ tests): the first letter.
     """
     m = _LEAD_LETTER.match(answer)
+    if m is None:
+        # "The correct option is B because A is impossible": the letter it names
+        m = _NAMED_LETTER.search(answer)
     return m[1].upper() if m is not None else None
 
 

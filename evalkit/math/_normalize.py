@@ -136,6 +136,19 @@ def _lines_to_list(s: str) -> str:
     return s
 
 
+# SI units written after a number: 9.8\\,\\mathrm{m/s^2}, 3\\text{ kg m}^{2}, 5 \\mathrm{eV}
+_SI = (
+    r"(?:(?:k|M|G|m|c|n|p|\\mu\s?|μ)?(?:m|s|g|N|J|W|Pa|K|mol|A|V|Hz|C|eV|T|L|Ω|\\Omega|h|min))"
+    r"(?:\^\{?-?\d\}?)?"
+)
+_SI_UNIT = re.compile(
+    rf"(?<=[\d}}])(?:\s|\\[,;:! ]|~)*\\(?:mathrm|text|rm|mbox)\s*\{{\s*{_SI}"
+    rf"(?:\s*(?:/|\\cdot|\s)\s*{_SI})*\s*\}}(?:\^\{{?-?\d\}}?)?\s*$"
+)
+# part labels of a multi-part answer: "(a) 2 (b) 3", "(i) … (ii) …"
+_PART = re.compile(r"(?:^|(?<=[\s,;.$]))\((?:[a-h]|i{1,3}|iv|v|vi)\)\s*")
+
+
 def has_percent(answer: str) -> bool:
     """Whether ``answer`` writes a number with a percent sign (``25\\%``, ``3 1/3%``)."""
     return _PCT_NUMBER.search(answer) is not None
@@ -178,6 +191,9 @@ def clean(answer: str, percent: str = "number") -> str:
         s = s[: m.start()] + "=" + s[m.end() :]  # x \approx 11: the value is 11
     elif m is not None and m.start() > 0:
         s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
+    s = _SI_UNIT.sub("", s)
+    if len(_PART.findall(s)) >= 2 and re.match(r"\s*\((?:a|i)\)", s):
+        s = _PART.sub(" , ", s).strip(" ,")  # the parts are the list's items
     s = _THOUSANDS.sub(r"\1\2", s)
     s = _FRAC_SHORT.sub(lambda m: f"\\frac{{{m[1].strip('{}')}}}{{{m[2].strip('{}')}}}", s)
     s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)

@@ -30,7 +30,7 @@ _LABEL = re.compile(rf"{_NAME}|\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s
 _NAMED_PARTS = re.compile(
     r"_\{[^{}]*\}|_\\?\w|\((?:[^()]*)\)|\\(?:frac|dfrac|angle|overline|overrightarrow|vec|bar|hat|"
     r"widehat|triangle|measuredangle|operatorname|mathrm|text|min|max|left|right|lvert|rvert|"
-    r"vert|[A-Za-z]+)(?![A-Za-z])|[{}|\s/:']"
+    r"vert|[A-Za-z]+)(?![A-Za-z])|[{}|\s/:'\[\]]"
 )
 _REL = re.compile(r"\\(?:le|ge|neq|in|notin|subseteq)(?![a-zA-Z])|[<>]")
 # unit abbreviations of two letters or more; one letter is always a variable
@@ -164,7 +164,7 @@ def _enclosed(s: str) -> bool:
 
 _OPERATOR_CELL = re.compile(r"[-+*/^=,]|\\times|\\cdot|\\div|\^\{\}|_\{?\d*\}?")
 _OPERAND_END = re.compile(r"(?:\d|\})$")
-_OPERAND_START = re.compile(r"\d|\\frac|\\sqrt")
+_OPERAND_START = re.compile(r"\d|\\frac")  # 10 \\sqrt{2} is a product
 
 
 def unshred(cells: list[str]) -> str:
@@ -407,6 +407,9 @@ def _parse_part(s: str) -> Node:
         mat = _matrix(s)
         if mat is not None:
             return mat
+    builder = re.fullmatch(r"\\\{\s*([A-Za-z])\s*(?:\\mid|\||:)\s*(.+?)\s*\\\}", s)
+    if builder is not None and _REL.search(builder[2]):
+        return Relation(builder[2])  # {y | -1 <= y <= 1}: the set the condition describes
     if s.startswith("\\{") and s.endswith("\\}") and _balanced(s[2:-2]):
         inner = parse(s[2:-2])
         return inner if isinstance(inner, Items) else Items((inner,))
