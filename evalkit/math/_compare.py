@@ -437,14 +437,14 @@ _ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?s?\b|%", re.I)
 # an option letter at the start of an answer, before its explanation: "C", "(C)",
 # "C.", "C) 42", "**C** because A and B fail", "Option C, since …"
 _LEAD_LETTER = re.compile(
-    r"^\s*(?:\*\*|\\text(?:bf)?\{|\$|\\\(|\\boxed\{)*\s*(?:(?:option|choice|answer)\s*:?\s*)?"
-    r"\(?([A-J])\)?(?=\s*$|[.,:;)}*$]|\\[)\]]|\s+(?:because|since|as|is|was|the|-|–|—|\(|\\))",
-    re.I,
+    r"^\s*(?:\*\*|\\text(?:bf)?\{|\$|\\\(|\\boxed\{)*\s*(?:(?i:option|choice|answer)\s*:?\s*)?"
+    r"\(?([A-J])\)?(?=\s*$|[.,:;)}*$]|\\[)\]]|\s+(?i:because|since|as|is|was|the|-|–|—|\(|\\))",
 )
 
 
+_ANSWER_LETTER = re.compile(r"\b(?i:answer)\s*(?i:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])")
 _NAMED_LETTER = re.compile(
-    r"\b(?:answer|option|choice)\s*(?:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])", re.I
+    r"\b(?i:option|choice)\s*(?i:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])"
 )
 
 
@@ -458,7 +458,7 @@ def _option_letter(answer: str) -> str | None:
     m = _LEAD_LETTER.match(answer)
     if m is None:
         # "The correct option is B because A is impossible": the letter it names
-        m = _NAMED_LETTER.search(answer)
+        m = _ANSWER_LETTER.search(answer) or _NAMED_LETTER.search(answer)
     return m[1].upper() if m is not None else None
 
 
