@@ -27,6 +27,8 @@ __all__ = ["DEFAULT_TIMEOUT", "equivalent", "extract_answer", "grade"]
 
 DEFAULT_TIMEOUT = 5.0  # seconds per comparison, as Math-Verify's verify()
 _SPAN = re.compile(r"\$|\\\(|\\\[")
+_OPTION = re.compile(r"\$?\s*(?:\\text\{)?\(?[A-J]\)?\}?\s*\$?")
+_LEADING_OPTION = re.compile(r"\s*(?:\*\*)?\(?[A-J]\)(?:\*\*)?\s|\s*(?:\*\*)?[A-J][.:](?:\*\*)?\s")
 
 
 def equivalent(
@@ -99,6 +101,10 @@ def grade(
         return False
     answer = _answer_of(response)
     gold_answer = _gold_answer(gold)
+    if answer is not None and _OPTION.fullmatch(gold_answer.strip()):
+        final = split_reasoning(response).answer.strip()
+        if not boxes(final) and _LEADING_OPTION.match(final):
+            answer = final  # "(C) $\\frac{1}{2}$": the option, not its value
     if answer is None:
         return False
     return equivalent(gold_answer, answer, timeout, question)

@@ -351,6 +351,10 @@ def _same_label(x: str, y: str) -> bool:
 
 def equal(gold: Node, answer: Node) -> bool:
     """Whether ``answer`` is ``gold`` under the rules of this module."""
+    if isinstance(answer, Matrix) and isinstance(gold, Items):
+        line = _line_cells(answer)
+        if line is not None:
+            answer = Items(line)  # solutions 1, 2, 3 answered as one column
     g_items, a_items = _flat(gold), _flat(answer)
     if len(g_items) > 1 or len(a_items) > 1:
         return _items_equal(g_items, a_items)
@@ -392,6 +396,16 @@ def equal(gold: Node, answer: Node) -> bool:
     if isinstance(gold, Scalar) and isinstance(answer, Scalar):
         return _scalar_equal(gold.latex, answer.latex)
     return False
+
+
+def _line_cells(node: Matrix) -> tuple[Node, ...] | None:
+    """The cells of a one-column or one-row matrix (MathArena ``ParseList`` reads a
+    list written as a vector), else None."""
+    if len(node.rows) == 1:
+        return node.rows[0]
+    if all(len(r) == 1 for r in node.rows):
+        return tuple(r[0] for r in node.rows)
+    return None
 
 
 def _text_equal(gold: Node, answer: Node) -> bool:
@@ -480,7 +494,7 @@ def decide(gold: str, answer: str, question: str | None = None) -> bool:
         g = clean(_as_percent(gold, question) if g_mode == "value" else gold, g_mode)
         a = clean(answer, a_mode)
         if not g or not a:
-            return False
+            continue  # this reading does not exist (e.g. an unread percent)
         if g == a or equal(parse(g), parse(a)):
             return True
     return False

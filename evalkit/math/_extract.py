@@ -76,7 +76,7 @@ def _joins(between: str) -> bool:
     ("for part (a) and"); any other word or formula ends the answer.
     """
     rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between))
-    rest = re.sub(r"\([a-z]\)|[,;&.]", " ", rest.lower())
+    rest = re.sub(r"\(?(?<![a-z])[a-h]\)|[,;&.*:]", " ", rest.lower())  # (a), b), **, :
     return set(rest.split()) <= _CONNECTORS
 
 

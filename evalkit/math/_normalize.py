@@ -88,8 +88,10 @@ def _unwrap_text(s: str) -> str:
     return "".join(out)
 
 
+_PCT_SIGN = re.compile(r"%|\\percent(?![a-zA-Z])|\b(?:percent|pct)\b", re.I)
 _PCT_NUMBER = re.compile(
-    r"(-?\d+(?:\.\d+)?(?:\s*\\frac\s*\{\d+\}\s*\{\d+\}|\s+\d+\s*/\s*\d+)?)\s*"
+    r"(-?(?:\d+(?:\.\d+)?(?:\s*\\frac\s*\{\d+\}\s*\{\d+\}|\s+\d+\s*/\s*\d+)?"
+    r"|\\frac\s*\{[^{}]*\}\s*\{[^{}]*\}|\([^()]*\)))\s*"
     r"(?:\\?%|\\percent(?![a-zA-Z])|\\text\{\s*(?:percent|pct)\s*\}|(?<=\s)(?:percent|pct)\b)"
 )
 
@@ -150,8 +152,8 @@ _PART = re.compile(r"(?:^|(?<=[\s,;.$]))\((?:[a-h]|i{1,3}|iv|v|vi)\)\s*")
 
 
 def has_percent(answer: str) -> bool:
-    """Whether ``answer`` writes a number with a percent sign (``25\\%``, ``3 1/3%``)."""
-    return _PCT_NUMBER.search(answer) is not None
+    """Whether ``answer`` has a percent sign (``25\\%``, ``3 1/3%``, ``\\frac{2}{5}\\%``)."""
+    return _PCT_SIGN.search(answer) is not None
 
 
 def clean(answer: str, percent: str = "number") -> str:
@@ -171,7 +173,7 @@ def clean(answer: str, percent: str = "number") -> str:
     s = s.replace("\\$", " ").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     # x**2 is a power (Python notation); other ** are Markdown bold
     s = re.sub(r"(?<=[\w)}])\*\*(?=[\w({-])", "^", s).replace("**", " ")
-    s = s.replace("\\varnothing", "\\emptyset")
+    s = s.replace("\\varnothing", "\\emptyset").replace("{:}", ":")  # 7{:}15
     # variant letter forms are the same constant (\\varepsilon_0 is \\epsilon_0)
     s = re.sub(r"\\var(epsilon|phi|theta|rho|pi|sigma)(?![a-zA-Z])", r"\\\1", s)
     if boxes(s):
@@ -192,6 +194,7 @@ def clean(answer: str, percent: str = "number") -> str:
     elif m is not None and m.start() > 0:
         s = re.sub(r"\\[a-z]+\s*\{[^{}]*$", "", s[: m.start()])
     s = _SI_UNIT.sub("", s)
+    s = re.sub(r"(?<=[\d}])(?:\s|\\[,;:! ]|~)*\\Omega\s*$", "", s)  # 6\\,\\Omega: ohms
     if len(_PART.findall(s)) >= 2 and re.match(r"\s*\((?:a|i)\)", s):
         s = _PART.sub(" , ", s).strip(" ,")  # the parts are the list's items
     s = _THOUSANDS.sub(r"\1\2", s)
@@ -206,6 +209,8 @@ def clean(answer: str, percent: str = "number") -> str:
     s = _DEGREES.sub(" ", s)
     if percent == "value":
         s = _PCT_NUMBER.sub(lambda m: f"({m[1]})\\cdot\\frac{{1}}{{100}} ", s)
+        if _PCT_SIGN.search(s):
+            return ""  # a percent of something not read here: no value reading
     s = _PERCENT.sub(" ", s)
     s = re.sub(r"\\text\{(?:percent|pct|degrees?|dollars?)\}|\b(?:percent|pct|dollars?)\b", " ", s)
     s = _LEAD.sub("", s) if re.search(r"(?<![\\a-zA-Z])(?:is|are)\s", s) else s

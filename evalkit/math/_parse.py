@@ -280,6 +280,9 @@ def _matrix(s: str) -> Node | None:
         return parse(unshred(flat))
     if not cells or len({len(r) for r in cells}) != 1:
         return None
+    rows_text = [" ".join(c for c in r if c) for r in cells]
+    if len(rows_text) > 1 and all(len(split_top(t, "=")) == 2 for t in rows_text):
+        return parse(", ".join(rows_text))  # \\begin{array}{l} x=1 \\\\ y=2: lines of a list
     joined = None
     # only the bare ``matrix`` environment, the one MathArena's broken renderings use;
     # a ``pmatrix`` of digits is a vector
@@ -370,7 +373,7 @@ def _group(parts: list[str]) -> list[str] | None:
         sides = _split_equals(p)
         if len(sides) != 2 or not _LABEL.fullmatch(sides[0].replace(" ", "")):
             return None
-        pairs.append((sides[0].replace(" ", ""), sides[1]))
+        pairs.append((re.sub(r"_\{(\w+)\}", r"_\1", sides[0].replace(" ", "")), sides[1]))
     labels = [lab for lab, _ in pairs]
     for k in range(2, len(labels) // 2 + 1):
         pattern = labels[:k]
@@ -428,7 +431,7 @@ def _parse_part(s: str) -> Node:
     sides = _split_equals(s)
     if len(sides) > 1:
         lhs, value = sides[0], sides[-1]
-        label = lhs.replace(" ", "")
+        label = re.sub(r"_\{(\w+)\}", r"_\1", lhs.replace(" ", ""))  # u_{1} is u_1
         if (_LABEL.fullmatch(label) or named(lhs)) and not _REL.search(value):
             if label.startswith("(") and len(sides) == 2:
                 return parse(value)  # (a, b) = (1, 3), (2, 5): the solutions
