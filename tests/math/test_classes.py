@@ -85,6 +85,8 @@ def test_inequality_chains_are_intervals(gold: str, answer: str, expected: bool)
         (r"\frac{10}{3}", r"3\frac{1}{3}\%", False, None),  # trap: 3 1/3% is 1/30
         (r"3\frac{1}{3}\%", r"\frac{1}{30}", True, None),
         ("40", r"40\%", True, "By what percentage did it grow?"),
+        (r"40\%", r"\frac{2}{5}", True, None),
+        (r"40\%", r"\frac{2}{5}\%", False, None),  # trap: a percent sign after a fraction
     ],
 )
 def test_percent_readings(gold: str, answer: str, expected: bool, question: str | None) -> None:
@@ -107,6 +109,8 @@ def test_a_percent_written_after_a_boxed_gold_belongs_to_it() -> None:
         ("10:30", r"\frac{1}{3}", False),  # a clock value is no division
         ("20:34", "8:34", False),  # no am/pm: a 24-hour time
         ("3:2", "6:4", True),  # one-digit minutes: a ratio still
+        ("7:15", "7{:}15", True),  # the LaTeX spacing form of the colon
+        ("10:00", "10", False),
     ],
 )
 def test_clock_values_are_times_never_ratios(gold: str, answer: str, expected: bool) -> None:
@@ -154,6 +158,8 @@ def test_symbolic_products_with_named_constants(gold: str, answer: str, expected
         ("A", "C. Option A would need x > 2", False),  # trap: A named, C chosen
         ("A", "A good choice is C", False),  # an article, not an option
         ("A", "the answer is a prime", False),
+        ("C", r"(C) $\frac{1}{2}$", True),  # the option before its value
+        ("C", r"(B) $\frac{1}{2}$", False),
     ],
 )
 def test_option_letter_before_an_explanation(gold: str, answer: str, expected: bool) -> None:
@@ -192,6 +198,8 @@ def test_option_letter_before_an_explanation(gold: str, answer: str, expected: b
         ("x = 1, y = 2", r"x = 1 \\ y = 2", True),  # several lines
         ("x = 1, y = 2", r"\begin{aligned} x &= 1 \\ y &= 2 \end{aligned}", True),
         ("x = 1, y = 2", "x = 1\ny = 2", True),
+        ("x = 1, y = 2", r"\begin{array}{l} x=1 \\ y=2 \end{array}", True),
+        ("1, 2, 3", r"\begin{matrix} 1 \\ 2 \\ 3 \end{matrix}", True),  # a list as a column
         ("2", r"x = 2 \\ y = -1", False),
     ],
 )
@@ -208,6 +216,9 @@ def test_two_boxed_parts_keep_their_names() -> None:
     assert not grade("u_1 = 3, u_2 = 2", r"$u_1 = \boxed{2}$ and $u_2 = \boxed{3}$")  # swapped
     assert not grade("u_1 = 2, u_2 = 3", r"Hence $u_2 = \boxed{3}$.")  # one part only
     assert grade("(a) 2 (b) 3", r"(a) $\boxed{2}$ (b) $\boxed{3}$")
+    assert grade("3, 5", r"**(a)** $\boxed{3}$ **(b)** $\boxed{5}$")
+    assert grade("3, 5", r"a) $\boxed{3}$, b) $\boxed{5}$")
+    assert grade("u_1 = 3, u_2 = 5", r"$u_{1}=\boxed{3}$ and $u_{2}=\boxed{5}$")
 
 
 def test_shredded_repair_stays_linear_on_long_input() -> None:
