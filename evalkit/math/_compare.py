@@ -65,8 +65,9 @@ def _symbol_name(m: re.Match[str]) -> str:
     and case ignored, as latex2sympy lower-cases) parses everywhere.
     """
     written = re.sub(r"\\(?:text|mathrm|rm)\b|[{}\s]", "", m[1] + "_" + m[2]).lower()
-    code = "".join(chr(97 + int(d)) for d in str(zlib.crc32(written.encode())))
-    return f" q_{{zz{code}}} "
+    # digits only: some letter runs are grammar keywords to latex2sympy; braces
+    # keep ``M_{a}(R+h)`` a product, not a function call
+    return f" {{q_{{{zlib.crc32(written.encode())}}}}} "
 
 
 def _prepare(latex: str) -> str:

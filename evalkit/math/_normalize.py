@@ -188,7 +188,8 @@ def clean(answer: str, percent: str = "number") -> str:
     s = re.sub(r"^\s*(?:\\approx|\\sim(?![a-zA-Z]))\s*", "", s)
     m = _APPROX.search(s)
     if m is not None and re.fullmatch(
-        r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:\{[^{}]*\}|\\?\w+))?\s*", s[: m.start()]
+        r"\s*(?:\\Delta\s*)?(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:\{[^{}]*\}|\\?\w+))?\s*",
+        s[: m.start()],
     ):
         s = s[: m.start()] + "=" + s[m.end() :]  # x \approx 11: the value is 11
     elif m is not None and m.start() > 0:
