@@ -142,6 +142,14 @@ def test_mixed_numbers_with_units(gold: str, answer: str, expected: bool) -> Non
         (r"\frac{q}{4 \pi \varepsilon_0 r^2}", r"\frac{q}{4\pi\epsilon_0 r^2}", True),
         (r"\approx 9.8 \, \mathrm{m/s^2}", "9.8", True),
         (r"\log_{2} 8", "3", True),  # a function's subscript is no name
+        (r"\Delta p \approx -\frac{\hbar \omega_{L}}{c}", r"-\frac{\omega_L \hbar}{c}", True),
+        (
+            r"n(\nu) = A \frac{R_{\odot}^{2}}{d^{2}}"
+            r" e^{-\frac{h \nu}{k_{\mathrm{B}} T_{\mathrm{s}}}}",
+            r"\frac{A R_{\odot}^2}{d^2} e^{-h\nu/(k_B T_s)}",
+            True,
+        ),  # OlympiadBench scoring_examples.json form: \mathrm subscripts, a named left side
+        (r"M_{\oplus}(R + h)", r"M_{\oplus} R + M_{\oplus} h", True),  # a product, not f(x)
     ],
 )
 def test_symbolic_products_with_named_constants(gold: str, answer: str, expected: bool) -> None:
