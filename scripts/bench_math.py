@@ -6,13 +6,19 @@ trusted (``agree``/``disagree``, see tests/math/data/PROVENANCE.md) are scored.
 Prints accuracy, false positives (a wrong answer credited), false negatives and
 the median/p99 time per comparison for each grader.
 
-    PYTHONPATH=$PWD python scripts/bench_math.py [FILE] [--no-math-verify] [--show-errors]
+    PYTHONPATH=$PWD python scripts/bench_math.py [FILE ...] [--no-math-verify] [--show-errors]
+
+A row's optional ``question`` is passed to evalkit (it only decides whether a bare
+gold is a percentage); Math-Verify has no such input.  The machine load
+(``os.getloadavg``) is printed before and after, since times are only
+comparable within one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -39,7 +45,7 @@ def _math_mode(text: str) -> str:
     return text if any(m in text for m in ("$", "\\(", "\\[", "boxed")) else f"${text}$"
 
 
-def math_verify_grader() -> Callable[[str, str], bool]:
+def math_verify_grader() -> Callable[[dict], bool]:
     """Math-Verify 0.9.0 as NeMo-Skills calls it ($-wrapping, first box wins).
 
     Its own 5 s signal timeouts are kept (this runs in the main thread): without
@@ -57,10 +63,10 @@ def math_verify_grader() -> Callable[[str, str], bool]:
 
     config = [LatexExtractionConfig(boxed_match_priority=0), ExprExtractionConfig()]
 
-    def run(gold: str, pred: str) -> bool:
+    def run(row: dict) -> bool:
         try:
-            g = parse(_math_mode(gold), config)
-            p = parse(_math_mode(pred), config)
+            g = parse(_math_mode(row["gold"]), config)
+            p = parse(_math_mode(row["pred"]), config)
             return bool(verify(g, p))
         except Exception:  # noqa: BLE001 - count a Math-Verify crash as "not equal"
             return False
@@ -68,12 +74,16 @@ def math_verify_grader() -> Callable[[str, str], bool]:
     return run
 
 
-def score(name: str, fn: Callable[[str, str], bool], rows: list[dict]) -> dict:
+def evalkit_grader(row: dict) -> bool:
+    return grade(row["gold"], row["pred"], question=row.get("question"))
+
+
+def score(name: str, fn: Callable[[dict], bool], rows: list[dict]) -> dict:
     times, wrong, slow = [], [], []
     tp = tn = fp = fn_ = 0
     for row in track(rows, description=name):
         start = time.perf_counter()
-        got = fn(row["gold"], row["pred"])
+        got = fn(row)
         times.append(time.perf_counter() - start)
         if times[-1] > 1.0:
             slow.append((times[-1], row["id"]))
@@ -103,41 +113,51 @@ def score(name: str, fn: Callable[[str, str], bool], rows: list[dict]) -> dict:
     }
 
 
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min) {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("files", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--no-math-verify", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args(argv)
-    rows = load(args.file)
-    console = Console()
-    graders: list[tuple[str, Callable[[str, str], bool]]] = [("evalkit.math", grade)]
+    console = Console(width=120)
+    graders: list[tuple[str, Callable[[dict], bool]]] = [("evalkit.math", evalkit_grader)]
     if not args.no_math_verify:
         graders.append(("math-verify 0.9.0", math_verify_grader()))
     grade("1", "1.0")  # start the worker outside the timings
-    results = [score(name, fn, rows) for name, fn in graders]
-    table = Table(title=f"{args.file.name}: {len(rows)} rows with trusted labels")
-    table.add_column("grader", no_wrap=True)
-    for col in ("accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
-        table.add_column(col, justify="right", no_wrap=True)
-    for r in results:
-        table.add_row(
-            r["name"],
-            f"{r['acc']:.1%}",
-            str(r["fp"]),
-            f"{r['fp'] / len(rows):.1%}",
-            str(r["fn"]),
-            f"{r['median'] * 1000:.1f}",
-            f"{r['p99'] * 1000:.0f}",
-        )
-    console.print(table)
-    if args.show_errors:
-        for kind, row in results[0]["wrong"]:
-            console.print(
-                f"[bold]{kind}[/] {row['id']}: {row['gold'][:120]!r} | {row['pred'][-200:]!r}"
+    for path in args.files:
+        rows = load(path)
+        console.print(f"before: {_load()}")
+        results = [score(name, fn, rows) for name, fn in graders]
+        console.print(f"after: {_load()}")
+        table = Table(title=f"{path.name}: {len(rows)} rows with trusted labels")
+        table.add_column("grader", no_wrap=True)
+        for col in ("accuracy", "false pos.", "FP rate", "false neg.", "median ms", "p99 ms"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for r in results:
+            table.add_row(
+                r["name"],
+                f"{r['acc']:.1%}",
+                str(r["fp"]),
+                f"{r['fp'] / len(rows):.1%}",
+                str(r["fn"]),
+                f"{r['median'] * 1000:.1f}",
+                f"{r['p99'] * 1000:.0f}",
             )
-        for seconds, row_id in results[0]["slow"]:
-            console.print(f"[bold]slow[/] {row_id}: {seconds:.1f} s")
+        console.print(table)
+        if args.show_errors:
+            for result in results:
+                for kind, row in result["wrong"]:
+                    console.print(
+                        f"[bold]{result['name']} {kind}[/] {row['id']}: "
+                        f"{row['gold'][:120]!r} | {row['pred'][-200:]!r}"
+                    )
+            for seconds, row_id in results[0]["slow"]:
+                console.print(f"[bold]slow[/] {row_id}: {seconds:.1f} s")
     return 0
 
 

@@ -27,14 +27,19 @@ __all__ = ["DEFAULT_TIMEOUT", "equivalent", "extract_answer", "grade"]
 
 DEFAULT_TIMEOUT = 5.0  # seconds per comparison, as Math-Verify's verify()
 _SPAN = re.compile(r"\$|\\\(|\\\[")
+_OPTION = re.compile(r"\$?\s*(?:\\text\{)?\(?[A-J]\)?\}?\s*\$?")
+_LEADING_OPTION = re.compile(r"\s*(?:\*\*)?\(?[A-J]\)(?:\*\*)?\s|\s*(?:\*\*)?[A-J][.:](?:\*\*)?\s")
 
 
-def equivalent(gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+def equivalent(
+    gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT, question: str | None = None
+) -> bool:
     """Whether a competition grader would accept ``answer`` for ``gold``.
 
     Both are answers (LaTeX or plain text, ``$``/``\\boxed`` allowed), not whole
     responses.  False on any input that cannot be parsed or decided within
-    ``timeout`` seconds.
+    ``timeout`` seconds.  ``question`` (optional) is only used to tell whether a
+    bare gold is a percentage ("What percent …?": ``0.25`` then answers ``25``).
     """
     if not isinstance(gold, str) or not isinstance(answer, str):
         return False
@@ -42,14 +47,22 @@ def equivalent(gold: str, answer: str, timeout: float = DEFAULT_TIMEOUT) -> bool
         return False
     if gold.strip() == answer.strip():
         return True
-    reply = POOL.run({"gold": gold, "answer": answer}, timeout)
+    request = {"gold": gold, "answer": answer}
+    if question:
+        request["question"] = question
+    reply = POOL.run(request, timeout)
     return bool(reply and reply.get("equivalent"))
 
 
 def _gold_answer(gold: str) -> str:
     """A gold answer is used as written unless it is a boxed solution."""
-    if boxes(gold):
-        return extract_final(split_reasoning(gold).answer) or gold
+    found = boxes(gold)
+    if found:
+        answer = extract_final(split_reasoning(gold).answer) or gold
+        # "$\\boxed{20}$ percent": the unit written after the box is the gold's
+        if re.match(r"\$*\s*(?:\\?%|\\text\{\s*percent|percent\b)", gold[found[-1][1] :]):
+            answer += "\\%"
+        return answer
     return gold
 
 
@@ -76,7 +89,9 @@ def _answer_of(text: str) -> str | None:
     return extract_final(final)
 
 
-def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+def grade(
+    gold: str, response: str, timeout: float = DEFAULT_TIMEOUT, question: str | None = None
+) -> bool:
     """Extract the final answer of ``response`` and compare it with ``gold``.
 
     A response that is already a bare answer (no box, no prose around its math)
@@ -86,6 +101,10 @@ def grade(gold: str, response: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
         return False
     answer = _answer_of(response)
     gold_answer = _gold_answer(gold)
+    if answer is not None and _OPTION.fullmatch(gold_answer.strip()):
+        final = split_reasoning(response).answer.strip()
+        if not boxes(final) and _LEADING_OPTION.match(final):
+            answer = final  # "(C) $\\frac{1}{2}$": the option, not its value
     if answer is None:
         return False
-    return equivalent(gold_answer, answer, timeout)
+    return equivalent(gold_answer, answer, timeout, question)

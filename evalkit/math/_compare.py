@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from functools import lru_cache
 
 import sympy as sp
 from latex2sympy2_extended import latex2sympy
 
-from evalkit.math._normalize import clean
+from evalkit.math._normalize import clean, has_percent
 from evalkit.math._parse import (
     Assign,
+    Clock,
     Equation,
     Items,
     Matrix,
@@ -34,6 +36,7 @@ from evalkit.math._parse import (
     Seq,
     Text,
     Union,
+    named,
     parse,
 )
 
@@ -45,7 +48,30 @@ _LATEX_MIXED = re.compile(r"(?<![\d.}^_{])(-?)(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d
 _MCQ = re.compile(r"\(?([A-J])\)?")
 
 
+# a letter or Greek/constant command with a subscript: M_{\oplus}, E_{\min}, k_B, \mu_0
+_SUBSCRIPTED = re.compile(
+    r"((?<![\\A-Za-z])[A-Za-z]|(?<!\\)\\(?:[a-z]*(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|"
+    r"kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|chi|psi|omega)|hbar|ell|Gamma|Delta|"
+    r"Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega))(?![a-zA-Z])\s*_\s*"
+    r"(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])"
+)
+
+
+def _symbol_name(m: re.Match[str]) -> str:
+    """One sympy symbol for a subscripted name, the same on both sides.
+
+    latex2sympy fails on ``M_{\\oplus}``, ``E_{\\min}``, ``E_0`` (physics golds of
+    OlympiadBench); a name derived from the written symbol (braces, spaces, ``\\text``
+    and case ignored, as latex2sympy lower-cases) parses everywhere.
+    """
+    written = re.sub(r"\\(?:text|mathrm|rm)\b|[{}\s]", "", m[1] + "_" + m[2]).lower()
+    # digits only: some letter runs are grammar keywords to latex2sympy; braces
+    # keep ``M_{a}(R+h)`` a product, not a function call
+    return f" {{q_{{{zlib.crc32(written.encode())}}}}} "
+
+
 def _prepare(latex: str) -> str:
+    latex = _SUBSCRIPTED.sub(_symbol_name, latex)
     # mixed numbers: 4 4/9 is 40/9, -4 4/9 is -(4 + 4/9) (PRM800K _normalize)
     s = _MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", latex)
     s = _LATEX_MIXED.sub(lambda m: f"{m[1]}({m[2]}+\\frac{{{m[3]}}}{{{m[4]}}})", s)
@@ -217,6 +243,16 @@ def _items_equal(gold: list[Node], answer: list[Node]) -> bool:
             return all(g.label in by_label and equal(g, by_label[g.label]) for g in named)
         if not any(isinstance(a, Assign) for a in answer):
             return all(equal(g, a) for g, a in zip(gold, answer, strict=True))
+    named_answer = [a for a in answer if isinstance(a, Assign)]
+    if (
+        len(gold) == 1
+        and isinstance(gold[0], Seq)
+        and gold[0].open == "("
+        and len(named_answer) == len(answer) == len(gold[0].items)
+        and len({a.label for a in named_answer}) == len(answer)
+    ):
+        # the point (1, 3) answered as a = 1, b = 3: the values in the given order
+        return all(equal(g, a) for g, a in zip(gold[0].items, answer, strict=True))
     # a set of solutions: order-free, a repeated solution counts once
     memo: dict[tuple[int, int], bool] = {}
 
@@ -235,7 +271,7 @@ def _as_set(node: Node) -> sp.Set | None:
     if (isinstance(node, Seq) and len(node.items) == 2) or isinstance(node, Union):
         latex = node.latex
     elif isinstance(node, Relation):
-        latex = node.latex
+        latex = _one_variable(node.latex)
     else:
         return None
     expr = _sym(latex)
@@ -260,6 +296,27 @@ def _as_set(node: Node) -> sp.Set | None:
         return result
 
     return solve(expr)
+
+
+def _one_variable(latex: str) -> str:
+    """``-1 \\le g(t) < 2``: the bounded quantity, a name, is the set's variable.
+
+    A function value or named quantity (``g(t)``, ``|z|``, ``E_{\\min}``) in the
+    middle of a chain is what the range describes (OlympiadBench writes ranges
+    of ``f(x)`` this way); ``2x`` is not a name and is left to solveset.
+    """
+    member = re.fullmatch(r"(.+?)\\in(?![a-zA-Z])(.+)", latex)
+    if member is not None and named(member[1]):
+        return member[2]  # g(t) \\in [-1, 2): the set itself
+    parts = {p.strip() for p in re.split(r"\\(?:le|ge|neq)(?![a-zA-Z])|[<>]", latex)}
+    names = {p for p in parts if named(p) and not re.fullmatch(r"[A-Za-z]", p)}
+    if len(names) != 1:
+        return latex
+    name = names.pop()
+    return " ".join(
+        " x " if p.strip() == name else p
+        for p in re.split(r"(\\(?:le|ge|neq)(?![a-zA-Z])|[<>])", latex)
+    )
 
 
 def _set_equal(g: Node, a: Node) -> bool:
@@ -295,6 +352,10 @@ def _same_label(x: str, y: str) -> bool:
 
 def equal(gold: Node, answer: Node) -> bool:
     """Whether ``answer`` is ``gold`` under the rules of this module."""
+    if isinstance(answer, Matrix) and isinstance(gold, Items):
+        line = _line_cells(answer)
+        if line is not None:
+            answer = Items(line)  # solutions 1, 2, 3 answered as one column
     g_items, a_items = _flat(gold), _flat(answer)
     if len(g_items) > 1 or len(a_items) > 1:
         return _items_equal(g_items, a_items)
@@ -317,6 +378,9 @@ def equal(gold: Node, answer: Node) -> bool:
         return equal(gold.value, answer)
     if isinstance(answer, Assign):
         return equal(gold, answer.value)
+    if isinstance(gold, Clock) or isinstance(answer, Clock):
+        # a clock value equals only the same clock value (never a ratio)
+        return isinstance(gold, Clock) and isinstance(answer, Clock) and gold == answer
     if isinstance(gold, Text) or isinstance(answer, Text):
         return _text_equal(gold, answer)
     if isinstance(gold, Seq) and isinstance(answer, Seq):
@@ -333,6 +397,16 @@ def equal(gold: Node, answer: Node) -> bool:
     if isinstance(gold, Scalar) and isinstance(answer, Scalar):
         return _scalar_equal(gold.latex, answer.latex)
     return False
+
+
+def _line_cells(node: Matrix) -> tuple[Node, ...] | None:
+    """The cells of a one-column or one-row matrix (MathArena ``ParseList`` reads a
+    list written as a vector), else None."""
+    if len(node.rows) == 1:
+        return node.rows[0]
+    if all(len(r) == 1 for r in node.rows):
+        return tuple(r[0] for r in node.rows)
+    return None
 
 
 def _text_equal(gold: Node, answer: Node) -> bool:
@@ -352,6 +426,11 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
         return None
 
     x, y = cells(gold), cells(answer)
+    if (x is None) != (y is None):
+        # an answer shredded into one-column cells, against a gold that is no
+        # matrix or vector (a gold vector is never read as one number)
+        if isinstance(answer, Matrix) and answer.joined:
+            return equal(gold, parse(answer.joined))
     if x is None or y is None:
         # a matrix expression such as A + B: evaluate both sides with sympy
         latex = [n.latex if isinstance(n, (Matrix, Scalar)) else None for n in (gold, answer)]
@@ -369,17 +448,83 @@ def _matrix_equal(gold: Node, answer: Node) -> bool:
     )
 
 
-def decide(gold: str, answer: str) -> bool:
-    """Whether ``answer`` is equivalent to ``gold`` (no time limit: run in a worker)."""
-    g, a = clean(gold), clean(answer)
-    if not g or not a:
-        return False
-    if g == a:
-        return True
-    letter = _MCQ.fullmatch(g)
+_ASKS_PERCENT = re.compile(r"\bper\s?cent(?:age)?s?\b|%", re.I)
+# an option letter at the start of an answer, before its explanation: "C", "(C)",
+# "C.", "C) 42", "**C** because A and B fail", "Option C, since …"
+_LEAD_LETTER = re.compile(
+    r"^\s*(?:\*\*|\\text(?:bf)?\{|\$|\\\(|\\boxed\{)*\s*(?:(?i:option|choice|answer)\s*:?\s*)?"
+    r"\(?([A-J])\)?(?=\s*$|[.,:;)}*$]|\\[)\]]|\s+(?i:because|since|as|is|was|the|-|–|—|\(|\\))",
+)
+
+
+_ANSWER_LETTER = re.compile(r"\b(?i:answer)\s*(?i:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])")
+_NAMED_LETTER = re.compile(
+    r"\b(?i:option|choice)\s*(?i:is\s*)?:?\s*(?:\*\*)?\(?([A-J])\)?(?![A-Za-z])"
+)
+
+
+def _option_letter(answer: str) -> str | None:
+    """The option letter an answer starts with; the rest may explain and name others.
+
+    Matched on the raw answer: clean-up would drop the letter of "C. Because A and
+    B are wrong" (its "are …" lead-in rule).  MMLU-Pro / GPQA practice (NeMo-Skills
+    ``StringExtractionConfig`` letters A-J; lighteval MCQ tests): the first letter.
+    """
+    m = _LEAD_LETTER.match(answer)
+    if m is None:
+        # "The correct option is B because A is impossible": the letter it names
+        m = _ANSWER_LETTER.search(answer) or _NAMED_LETTER.search(answer)
+    return m[1].upper() if m is not None else None
+
+
+def decide(gold: str, answer: str, question: str | None = None) -> bool:
+    """Whether ``answer`` is equivalent to ``gold`` (no time limit: run in a worker).
+
+    ``question``, when given, only decides whether a bare gold is a percentage.
+    """
+    letter = _MCQ.fullmatch(gold.strip().strip("$").strip())
+    if letter is None:
+        g0 = clean(gold)
+        letter = _MCQ.fullmatch(g0) if g0 else None
     if letter is not None:
         # a multiple-choice gold: the answer's option letter, "(C)", "C." or "C) 42"
-        m = re.match(r"\(?([A-J])\)?(?:[.:)]|\s|$)", a)
-        if m is not None:
-            return m[1] == letter[1]
-    return equal(parse(g), parse(a))
+        option = _option_letter(answer)
+        if option is not None:
+            return option == letter[1]
+    for g_mode, a_mode in _percent_readings(gold, answer, question):
+        g = clean(_as_percent(gold, question) if g_mode == "value" else gold, g_mode)
+        a = clean(answer, a_mode)
+        if not g or not a:
+            continue  # this reading does not exist (e.g. an unread percent)
+        if g == a or equal(parse(g), parse(a)):
+            return True
+    return False
+
+
+def _as_percent(gold: str, question: str | None) -> str:
+    """A bare numeric gold to a question asking for a percentage is that percentage."""
+    if question and not has_percent(gold) and _ASKS_PERCENT.search(question):
+        bare = clean(gold)
+        if re.fullmatch(r"-?\d+(?:\.\d+)?", bare):
+            return bare + "\\%"
+    return gold
+
+
+def _percent_readings(gold: str, answer: str, question: str | None) -> list[tuple[str, str]]:
+    """How ``N%`` is read on each side (decided rule, README "Math grading").
+
+    A percent sign means /100 (``0.4`` is ``40\\%``).  Where the gold is a
+    percentage (it carries ``%``, or ``question`` asks for a percentage) the answer
+    may also give the percentage bare: ``25`` or ``0.25`` for ``25\\%``
+    (MARIO_EVAL ``test_is_equiv.py`` "10\\% = 10" and "10\\% = 0.1"; OlympiadBench
+    ``judge`` tries x/100 for a percentage).  A bare gold is never rescaled:
+    ``0.25`` is not ``25`` (Qwen2.5-Math ``include_percentage``'s false
+    positives), and ``3\\frac13\\%`` is not ``\\frac{10}{3}``.
+    """
+    gold_pct = has_percent(gold) or bool(question and _ASKS_PERCENT.search(question))
+    answer_pct = has_percent(answer)
+    if answer_pct and not gold_pct:
+        return [("number", "value")]
+    if gold_pct and not answer_pct:
+        return [("number", "number"), ("value", "number")]
+    return [("number", "number")]

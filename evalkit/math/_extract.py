@@ -76,8 +76,14 @@ def _joins(between: str) -> bool:
     ("for part (a) and"); any other word or formula ends the answer.
     """
     rest = _SPACING.sub(" ", _TEXT.sub(r" \1 ", between))
-    rest = re.sub(r"\([a-z]\)|[,;&.]", " ", rest.lower())
+    rest = re.sub(r"\(?(?<![a-z])[a-h]\)|[,;&.*:]", " ", rest.lower())  # (a), b), **, :
     return set(rest.split()) <= _CONNECTORS
+
+
+# "u_2 = \\boxed{…}": the name a boxed part is the value of
+_BOX_LABEL = re.compile(
+    r"(?:^|(?<=[\s$(\[]))((?:\\[A-Za-z]+|[A-Za-z])(?:_\{[^{}]*\}|_\w)?'*(?:\([^()]*\))?)\s*=\s*$"
+)
 
 
 def _last_boxed(text: str) -> str | None:
@@ -85,11 +91,28 @@ def _last_boxed(text: str) -> str | None:
     if not found:
         return None
     parts = [found[-1]]
+    labels: list[str | None] = []
     for prev in reversed(found[-MAX_PARTS:-1]):
-        if not _joins(text[prev[1] : parts[-1][0]]):
+        between = text[prev[1] : parts[-1][0]]
+        label = _BOX_LABEL.search(between)
+        if label is not None:
+            between = between[: label.start()]
+        if not _joins(between):
             break
+        labels.append(label[1] if label else None)
         parts.append(prev)
-    return ", ".join(p[2].strip() for p in reversed(parts))
+    if len(parts) == 1:
+        return parts[0][2].strip()
+    # two-part answers "u_1 = \\boxed{2} and u_2 = \\boxed{3}" keep their names
+    # (OlympiadBench joins all boxes; names let a gold "u_1 = 2, u_2 = 3" match by name)
+    first = _BOX_LABEL.search(text[max(0, parts[-1][0] - 40) : parts[-1][0]])
+    labels.append(first[1] if first else None)
+    named = [lab for lab in labels if lab]
+    use = len(named) == len(labels) and len(set(named)) == len(named)
+    values = [p[2].strip() for p in parts]
+    if use:
+        values = [f"{lab} = {v}" for lab, v in zip(labels, values, strict=True)]
+    return ", ".join(reversed(values))
 
 
 def final_statement(text: str) -> tuple[int, str] | None:

@@ -37,7 +37,7 @@ def main() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            result = bool(decide(request["gold"], request["answer"]))
+            result = bool(decide(request["gold"], request["answer"], request.get("question")))
         except Exception:  # noqa: BLE001 - a grader never crashes: undecidable = not equal
             result = False
         out.write(json.dumps({"equivalent": result}) + "\n")

@@ -83,10 +83,12 @@ def test_plus_minus_is_both_solutions() -> None:
     check(r"3 \pm 2\sqrt{2}", r"3 + 2\sqrt{2}", False)
 
 
-def test_percent_is_a_unit_label_not_a_factor() -> None:
-    # the number in front of % is compared: 10% is 10, never 0.1 (MATH strip_string)
+def test_a_percentage_gold_accepts_its_number_and_its_value() -> None:
+    # decided rule (README "Math grading"): 10% may be answered 10 (MATH strip_string)
+    # or 0.1 (MARIO_EVAL test_is_equiv.py); tests/math/test_classes.py has the traps
     check(r"10\%", "10", True)
-    check(r"10\%", "0.1", False)
+    check(r"10\%", "0.1", True)
+    check(r"10\%", "0.01", False)
     check("28%", r"28\%", True)
 
 
