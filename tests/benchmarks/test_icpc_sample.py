@@ -30,8 +30,12 @@ def quiet() -> Console:
     return Console(file=open("/dev/null", "w"), width=120)
 
 
+TAGS = {".c": "c", ".cpp": "cpp", ".java": "java", ".kt": "kotlin", ".py": "python"}
+LANGUAGE = {".c": "c", ".cpp": "cpp", ".java": "java", ".kt": "kotlin", ".py": "pypy3"}
+
+
 def fenced(path: Path) -> str:
-    tag = "cpp" if path.suffix == ".cpp" else "python"
+    tag = TAGS[path.suffix]
     return (f"<think>first idea\n```{tag}\nbroken(\n```\n</think>"
             f"Final program:\n\n```{tag}\n{path.read_text()}\n```\n")
 
@@ -76,7 +80,8 @@ def test_every_solution_gets_the_verdict_of_its_folder(solutions_run):
     wrong = {rel: (want, judged[key].verdict, judged[key].details.get("failed_test"))
              for key, (rel, want) in expected.items() if judged[key].verdict != want}
     assert not wrong
-    assert {"AC", "WA", "TLE", "RTE", "MLE", "OLE", "CE"} <= {v for _, v in expected.values()}
+    # Kattis conventions: memory exhaustion is RTE, so there is no MLE label.
+    assert {"AC", "WA", "TLE", "RTE", "OLE", "CE"} <= {v for _, v in expected.values()}
 
 
 def test_no_judge_errors_and_languages_as_written(solutions_run):
@@ -84,8 +89,7 @@ def test_no_judge_errors_and_languages_as_written(solutions_run):
     for key, j in rd.judgements().items():
         assert j.judge_error is None, (expected[key], j.judge_error)
         if j.verdict != "CE":
-            want = "cpp" if expected[key][0].endswith(".cpp") else "pypy3"
-            assert j.details["language"] == want
+            assert j.details["language"] == LANGUAGE[Path(expected[key][0]).suffix]
 
 
 def test_first_failure_stops_judging(solutions_run):
