@@ -362,16 +362,24 @@ class IcpcBenchmark(Benchmark):
                          if not s.judge_error] for pid, subs in per.items()}
         pass1 = mean_pass_at_k(correct, 1) if all(correct.values()) else None
         solved = counts["solved@all"]
+        # A refused package is a problem of the benchmark not solved (and says why).
+        refused = {pid: why for pid, why in self.refused.items() if pid not in rows}
+        for pid, why in refused.items():
+            rows[pid] = {"generations": 0, "judged": 0, "judge_errors": 0,
+                         "first_accepted": None, "solved": False, "accepted": 0,
+                         "verdicts": {}, "refused": why}
         return {
             "benchmark": self.name,
             "score": solved,
-            "max_score": len(per),
+            "max_score": len(rows),
             "metrics": {
                 "score_rule": "ICPC: problems with an accepted submission (first failing test "
                               "decides each submission's verdict)",
                 **counts,
                 "ks": list(self.ks),
-                "min_generations": min((r["judged"] for r in rows.values()), default=0),
+                "min_generations": min((r["judged"] for p, r in rows.items()
+                                        if p not in refused), default=0),
+                "refused": refused,
                 "pass@1": pass1.to_json() if pass1 else None,
                 "judge_errors": sum(r["judge_errors"] for r in rows.values()),
                 "problems": rows,
@@ -387,7 +395,8 @@ class IcpcBenchmark(Benchmark):
         for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
             table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
         for pid, r in m["problems"].items():
-            verdicts = " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
+            verdicts = "refused" if r.get("refused") else \
+                " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
             table.add_row(pid, "yes" if r["solved"] else "no",
                           str(r["first_accepted"] or "-"), str(r["accepted"]),
                           str(r["generations"]), verdicts)
@@ -397,6 +406,8 @@ class IcpcBenchmark(Benchmark):
         lines: list[RenderableType] = [table, Text(
             f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
             f"generations per problem: {m['min_generations']})")]
+        for pid, why in (m.get("refused") or {}).items():
+            lines.append(Text(f"refused {pid}: {why}", style="bold red"))
         if m["judge_errors"]:
             lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
                               "re-run to retry them", style="bold red"))
