@@ -32,6 +32,7 @@ from evalkit.judging.kattis import timelimit as tlimit
 from evalkit.judging.kattis.languages import LANGUAGES, language
 from evalkit.judging.kattis.package import KattisProblem, content_hash, load_problem
 from evalkit.records import Generation, Judgement, Problem
+from evalkit.sandbox import job as sj
 from evalkit.scoring import icpc as scoring
 from evalkit.scoring.sampling import mean_pass_at_k
 from evalkit.statements import statement_text
@@ -79,6 +80,7 @@ class IcpcBenchmark(Benchmark):
         self.ks = tuple(int(k) for k in settings.get("solved_at", scoring.DEFAULT_KS))
         self.processes = int(settings.get("judge", {}).get("processes", 16))
         self._toolchains: dict[str, str | None] | None = None
+        self._broken: dict[str, str] | None = None  # problem -> its validator's build error
         self.judge_on = _judge_on(str(settings.get("judge_on", "secret")),
                                   f"{self.spec.spec_path}: field 'judge_on'")
         self.refused: dict[str, str] = {}  # problem -> why its package is not judged
@@ -257,6 +259,7 @@ class IcpcBenchmark(Benchmark):
                 kjudge.DEFAULT_VALIDATOR.read_bytes()).hexdigest(),
             "languages": {n: [lang.compile_argv, lang.run_argv] for n, lang in LANGUAGES.items()},
             "toolchains": self.toolchains(ctx),
+            "broken_validators": self.check_validators(ctx),
             "kattis_rules": kjudge.RULES_VERSION,
             "python": self.python.name,
             "judge_on": self.judge_on,
@@ -268,6 +271,28 @@ class IcpcBenchmark(Benchmark):
                             for n, p in self.packages().items()},
             "refused": dict(self.refused),
         }
+
+    def check_validators(self, ctx: JudgeContext) -> dict[str, str]:
+        """Build every custom output validator once, before any submission is judged.
+
+        A validator that does not compile makes every judgement of its problem
+        a judge error naming the validator (never a wrong answer), without
+        running the submissions; the other problems are judged as usual.
+        """
+        if ctx.pool is None or self._broken is not None:
+            return self._broken or {}
+        self._broken = {}
+        for name, p in self.packages().items():
+            if p.validator is None:
+                continue
+            build, _ = kjudge.validator_build(p, self._mirror(ctx, name, p))
+            res = ctx.pool.run(sj.Job(trusted_builds=[build]))
+            err = res.trusted_build_error or res.error
+            if err:
+                self._broken[name] = (f"{p.validator.root}: the output validator does not "
+                                      f"build: {' '.join(err.split())[:300]}")
+                log.warning(self._broken[name])
+        return self._broken
 
     def toolchains(self, ctx: JudgeContext) -> dict[str, str | None] | None:
         """Each language's toolchain version in the judge image (None: missing).
@@ -303,6 +328,10 @@ class IcpcBenchmark(Benchmark):
                 "no C, C++, Java, Kotlin or Python code block"
             return Judgement(**base, verdict=NO_CODE, score=0.0, details={"message": why})
         lang = self.python if found[0] == "python" else LANGUAGES[found[0]]
+        if self._broken and problem.id in self._broken:
+            return Judgement(**base, verdict=kjudge.JE, score=0.0,
+                             details={"language": lang.name},
+                             judge_error=self._broken[problem.id])
         if self._toolchains is not None and self._toolchains.get(lang.name) is None:
             return Judgement(**base, verdict=kjudge.JE, score=0.0,
                              details={"language": lang.name},

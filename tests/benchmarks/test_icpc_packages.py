@@ -139,3 +139,28 @@ def test_time_limit_derived_from_accepted_submissions_cached_and_recorded(
     monkeypatch.setattr(docker_mod, "SandboxPool", no_pool)
     again = load_benchmark("icpc_wf2025", data)
     assert again.packages()["hello"].time_limit == d["time_limit"]
+
+
+def test_a_validator_that_does_not_build_is_a_judge_error_before_any_submission(
+        tmp_path, docker_client):
+    data = tmp_path / "data"
+    for name in ("different", "hello"):
+        shutil.copytree(PROBLEMS / name, data / name)
+        (data / name / ".timelimit").write_text("1\n")
+    (data / "different" / "output_validators" / "different_validator" / "validate.cc"
+     ).write_text("int main() { this does not compile }\n")
+    gens = tmp_path / "gens.jsonl"
+    gens.write_text("".join(json.dumps({"problem_id": p, "sample": 0, "response": (
+        f"```cpp\n{(PROBLEMS / p / 'submissions' / 'accepted' / f'{p}.cpp').read_text()}```\n")})
+        + "\n" for p in ("different", "hello")))
+    summary = start(RunConfig(benchmark="icpc_wf2025", backend="replay", data=data,
+                              generations=gens, out=tmp_path / "run", workers=1), quiet())
+    rd = RunDir(tmp_path / "run")
+    bad, good = rd.judgements()[("different", 0)], rd.judgements()[("hello", 0)]
+    assert bad.verdict == "JE" and bad.judge_error
+    assert "different_validator: the output validator does not build" in bad.judge_error
+    assert "tests_run" not in bad.details  # the submission was never run
+    assert good.verdict == "AC"  # the other package is judged as usual
+    manifest = json.loads((rd.path / "manifest.json").read_text())
+    assert set(manifest["judge"]["broken_validators"]) == {"different"}
+    assert summary["metrics"]["judge_errors"] == 1
