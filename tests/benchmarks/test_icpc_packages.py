@@ -164,3 +164,26 @@ def test_a_validator_that_does_not_build_is_a_judge_error_before_any_submission(
     manifest = json.loads((rd.path / "manifest.json").read_text())
     assert set(manifest["judge"]["broken_validators"]) == {"different"}
     assert summary["metrics"]["judge_errors"] == 1
+
+
+JUMBLE = Path(__file__).with_name("kattis_packages") / "jumble"
+
+
+def test_domjudge_jumble_legacy_multi_pass(tmp_path, docker_client):
+    # DOMjudge's jumble data (legacy `validation: custom multi-pass`, 2 passes) with
+    # evalkit's own validator and submissions (kattis_packages/PROVENANCE.md).
+    shutil.copytree(JUMBLE, tmp_path / "data" / "jumble")
+    expected = json.loads((JUMBLE / "submissions" / "EXPECTED.json").read_text())
+    subs = {rel: ({".c": "c", ".py": "python"}[Path(rel).suffix], (JUMBLE / rel).read_text())
+            for rel in sorted(expected)}
+    rd = replay(tmp_path, tmp_path / "data", subs, "jumble")
+    got = {rel: rd.judgements()[("jumble", i)] for i, rel in enumerate(subs)}
+    assert {rel: j.verdict for rel, j in got.items()} == expected
+    assert all(j.judge_error is None for j in got.values())
+    # reverse fails in the first pass, on the first palindrome ("zaz"); forgets in
+    # the second.
+    reverse = got["submissions/wrong_answer/reverse.py"].details
+    assert reverse["failed_test"] == "secret/charinc/2"
+    forgets = got["submissions/wrong_answer/forgets.py"].details
+    assert forgets["failed_test"] == "sample/1"
+    assert forgets["tests"]["sample/1"]["message"].startswith("pass 2: unjumble: expected")
