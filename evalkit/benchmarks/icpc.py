@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -61,6 +63,7 @@ INTERACTIVE = (" (this problem is interactive: the judge answers your output; fl
                "standard output after every line)")
 NO_CODE = "NO_CODE"
 log = logging.getLogger(__name__)
+JUDGE_FACTS = "icpc_judge.json"  # in the run dir: toolchains, validator builds, time limits
 COMPILE_ROOM = 1536 * 1024**2  # /tmp of a judge container: sources, binaries, captures
 
 
@@ -251,6 +254,7 @@ class IcpcBenchmark(Benchmark):
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
         from evalkit.sandbox.docker import sandbox_fingerprint
 
+        self._record_judge_facts(ctx)
         return {
             "benchmark": self.name,
             "data_hash": self.data_hash(),
@@ -258,11 +262,19 @@ class IcpcBenchmark(Benchmark):
             "default_validator_sha256": hashlib.sha256(
                 kjudge.DEFAULT_VALIDATOR.read_bytes()).hexdigest(),
             "languages": {n: [lang.compile_argv, lang.run_argv] for n, lang in LANGUAGES.items()},
-            "toolchains": self.toolchains(ctx),
-            "broken_validators": self.check_validators(ctx),
             "kattis_rules": kjudge.RULES_VERSION,
             "python": self.python.name,
             "judge_on": self.judge_on,
+            "time_limits": {n: kjudge.effective_time_limit(p, self._settings(n))
+                            for n, p in self.packages().items()},
+            "refused": dict(self.refused),
+        }
+
+    def judge_facts(self) -> dict[str, Any]:
+        """What the judge found out: toolchain versions, validator builds, time limits."""
+        return {
+            "toolchains": self._toolchains,
+            "broken_validators": dict(self._broken or {}),
             "time_limits": {n: {"seconds": kjudge.effective_time_limit(p, self._settings(n)),
                                 "source": p.time_limit_source if p.time_limit is not None
                                 else "benchmark spec [time_limits]",
@@ -271,6 +283,22 @@ class IcpcBenchmark(Benchmark):
                             for n, p in self.packages().items()},
             "refused": dict(self.refused),
         }
+
+    def _record_judge_facts(self, ctx: JudgeContext) -> None:
+        """Probe the image (local pool only) and write :meth:`judge_facts` to the run dir.
+
+        Not part of the judge fingerprint: the image id already fixes the
+        toolchains, and a run judged on one executor (a Ray driver has no pool
+        to probe with) must resume on another under the same judge key.  The
+        facts go to ``RUN/icpc_judge.json`` and into the summary.
+        """
+        self.toolchains(ctx)
+        self.check_validators(ctx)
+        if ctx.run_dir is not None:
+            f = Path(ctx.run_dir) / JUDGE_FACTS
+            tmp = f.with_name(f.name + ".tmp")
+            tmp.write_text(json.dumps(self.judge_facts(), indent=1, sort_keys=True))
+            os.replace(tmp, f)
 
     def check_validators(self, ctx: JudgeContext) -> dict[str, str]:
         """Build every custom output validator once, before any submission is judged.
@@ -409,6 +437,7 @@ class IcpcBenchmark(Benchmark):
                 "min_generations": min((r["judged"] for p, r in rows.items()
                                         if p not in refused), default=0),
                 "refused": refused,
+                "judge": self.judge_facts() if self._problems is not None else None,
                 "pass@1": pass1.to_json() if pass1 else None,
                 "judge_errors": sum(r["judge_errors"] for r in rows.values()),
                 "problems": rows,

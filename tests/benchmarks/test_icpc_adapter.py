@@ -136,3 +136,18 @@ def test_summary_counts_solved_at_k_and_keeps_judge_errors_apart():
                              "value": 2.0, "max": 5.0, "problems": 5}
     assert s["problems"]["guess"] == {"value": 1.0, "max": 1.0}
     b.render(s)  # renders without error
+
+
+def test_a_language_without_toolchain_is_a_one_line_judge_error():
+    from evalkit.benchmarks.base import JudgeContext
+    from evalkit.records import Generation
+
+    b = load_benchmark("icpc_sample")
+    problem = next(p for p in b.problems() if p.id == "hello")
+    b._toolchains = {"c": "gcc 12", "cpp": "g++ 12", "java": None, "kotlin": None,
+                     "python3": "3.11", "pypy3": "3.9"}
+    gen = Generation(problem_id="hello", sample=0,
+                     response="```kotlin\nfun main() = println(\"Hello World!\")\n```\n")
+    j = b.judge(problem, gen, JudgeContext(), "k")  # no sandbox needed to refuse
+    assert j.verdict == "JE" and j.judge_error is not None
+    assert "no Kotlin (kotlinc 1.3) toolchain" in j.judge_error and "\n" not in j.judge_error

@@ -5,8 +5,8 @@
   submission is accepted only if that directory persists between passes and
   the validator's ``nextpass.in`` is each pass's input.
 - A time limit derived from the accepted submissions (problemtools' rule),
-  cached by package hash and recorded in the manifest with the toolchain
-  versions of the judge image.
+  cached by package hash, recorded (with the toolchain versions of the judge
+  image) in the run's ``icpc_judge.json`` and the summary.
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def test_time_limit_derived_from_accepted_submissions_cached_and_recorded(
     rd = replay(tmp_path, data, {"ac": ("python", "print('Hello World!')\n")}, "hello")
     (j,) = rd.judgements().values()
     assert j.verdict == "AC"
-    judge = json.loads((rd.path / "manifest.json").read_text())["judge"]
+    manifest = json.loads((rd.path / "manifest.json").read_text())["judge"]
+    judge = json.loads((rd.path / "icpc_judge.json").read_text())
+    assert manifest["time_limits"]["hello"] == judge["time_limits"]["hello"]["seconds"]
     tl = judge["time_limits"]["hello"]
     d = tl["derived"]
     assert d["slowest_submission"] == "slow.py" and d["multiplier"] == 5.0
@@ -161,8 +163,9 @@ def test_a_validator_that_does_not_build_is_a_judge_error_before_any_submission(
     assert "different_validator: the output validator does not build" in bad.judge_error
     assert "tests_run" not in bad.details  # the submission was never run
     assert good.verdict == "AC"  # the other package is judged as usual
-    manifest = json.loads((rd.path / "manifest.json").read_text())
-    assert set(manifest["judge"]["broken_validators"]) == {"different"}
+    facts = json.loads((rd.path / "icpc_judge.json").read_text())
+    assert set(facts["broken_validators"]) == {"different"}
+    assert set(summary["metrics"]["judge"]["broken_validators"]) == {"different"}
     assert summary["metrics"]["judge_errors"] == 1
 
 

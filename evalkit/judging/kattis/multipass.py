@@ -88,10 +88,9 @@ def judge(problem: KattisProblem, source: str, lang: Language, data_dir: str,
         job = sj.Job(
             trusted_builds=[build, *(b for _, b in going if b is not None)],
             compile=compile_job(lang, source),
-            tests=[dataclasses.replace(
-                kj.test_job(problem, t, data_dir, validator_argv, lang, tl, settings,
-                            pass_state=f"{{trusted}}/{b.key}" if b else None),
-                id=t.name) for t, b in going],
+            tests=[kj.test_job(problem, t, data_dir, validator_argv, lang, tl, settings,
+                               pass_state=f"{{trusted}}/{b.key}" if b else None)
+                   for t, b in going],
             stop_on=_stop(problem))
         result = run(job)
         failed = kj.compile_outcome(result)
