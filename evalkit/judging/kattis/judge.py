@@ -1,6 +1,9 @@
 """One submission to a Kattis problem as a sandbox job, and its verdict.
 
-Rules, with their sources:
+Rules, with their sources (Kattis/problemtools a185fe9741dd, DOMjudge/domjudge
+a023fd3ec375; the memory, output, compile-output, multi-pass and derived time
+limit rules are also checked against problemtools' own verdicts,
+``tests/judging/kattis/reference/problemtools_verdicts.json``):
 
 - Output validator interface (problem package format, "Output validators"):
   ``validator input answer feedback_dir [args] < team_output``; exit 42 is
