@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+TAGS = {".c": "c", ".cpp": "cpp", ".java": "java", ".kt": "kotlin", ".py": "python"}
 PROBLEMS = Path(__file__).resolve().parents[1] / "benchmarks" / "icpc_sample" / "problems"
 
 
@@ -23,7 +24,7 @@ def main(out: Path) -> None:
     for prob in sorted(p for p in PROBLEMS.iterdir() if p.is_dir()):
         exp = json.loads((prob / "submissions" / "EXPECTED.json").read_text())
         for sample, rel in enumerate(sorted(exp, key=lambda r: (exp[r] == "AC", r))):
-            tag = "cpp" if rel.endswith(".cpp") else "python"
+            tag = TAGS[Path(rel).suffix]
             code = (prob / rel).read_text()
             lines.append({"problem_id": prob.name, "sample": sample,
                           "response": f"```{tag}\n{code}\n```\n"})

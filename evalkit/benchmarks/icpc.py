@@ -9,7 +9,11 @@ first k submissions (:mod:`evalkit.scoring.icpc`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+import logging
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,21 +28,28 @@ from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_program
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.kattis import judge as kjudge
-from evalkit.judging.kattis.languages import CPP, LANGUAGES, language
+from evalkit.judging.kattis import languages as klang
+from evalkit.judging.kattis import multipass
+from evalkit.judging.kattis import timelimit as tlimit
+from evalkit.judging.kattis.languages import LANGUAGES, language
 from evalkit.judging.kattis.package import KattisProblem, content_hash, load_problem
 from evalkit.records import Generation, Judgement, Problem
+from evalkit.sandbox import job as sj
 from evalkit.scoring import icpc as scoring
 from evalkit.scoring.sampling import mean_pass_at_k
+from evalkit.statements import statement_text
 
 PROMPT = """\
 You are an expert competitive programmer taking part in the ICPC World Finals. \
 Solve the problem below.
 
 Reason about the problem, then write a complete, efficient program that reads \
-from standard input and writes to standard output{interactive}. Use C++ (GNU \
-C++23, compiled with -O2) or Python 3 ({python}).
+from standard input and writes to standard output{interactive}. Use C (gcc, \
+-std=gnu17 -O2), C++ (GNU C++23, compiled with -O2), Java (OpenJDK 17), Kotlin \
+(1.3) or Python 3 ({python}).
 
-Give your final program as a single fenced code block, ```cpp or ```python.
+Give your final program as a single fenced code block: ```c, ```cpp, ```java, \
+```kotlin or ```python.
 
 # Problem: {title}
 
@@ -51,6 +62,9 @@ Give your final program as a single fenced code block, ```cpp or ```python.
 INTERACTIVE = (" (this problem is interactive: the judge answers your output; flush "
                "standard output after every line)")
 NO_CODE = "NO_CODE"
+log = logging.getLogger(__name__)
+JUDGE_FACTS = "icpc_judge.json"  # in the run dir: toolchains, validator builds, time limits
+COMPILE_ROOM = 1536 * 1024**2  # /tmp of a judge container: sources, binaries, captures
 
 
 class IcpcBenchmark(Benchmark):
@@ -68,9 +82,37 @@ class IcpcBenchmark(Benchmark):
         self.time_limits = {str(k): float(v) for k, v in settings.get("time_limits", {}).items()}
         self.ks = tuple(int(k) for k in settings.get("solved_at", scoring.DEFAULT_KS))
         self.processes = int(settings.get("judge", {}).get("processes", 16))
+        self._toolchains: dict[str, str | None] | None = None
+        self._broken: dict[str, str] | None = None  # problem -> its validator's build error
+        self.judge_on = _judge_on(str(settings.get("judge_on", "secret")),
+                                  f"{self.spec.spec_path}: field 'judge_on'")
+        self.refused: dict[str, str] = {}  # problem -> why its package is not judged
+        self.derived: dict[str, tlimit.DerivedLimit] = {}
+
+    # -- run options (one place; a `--set key=value` style option) -----------
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Run option ``judge_on``: ``"secret"`` (default) or ``"samples"``.
+
+        ``samples`` judges a package that ships only ``data/sample`` (a
+        sample-data-only package is refused otherwise, saying so).  It can also
+        be set in the benchmark spec (``judge_on = "samples"``).
+        """
+        rest = {k: v for k, v in settings.items() if k != "judge_on"}
+        super().configure(rest)
+        if settings.get("judge_on") is not None:
+            self.judge_on = _judge_on(str(settings["judge_on"]), "judge_on")
+            self._problems = None
 
     # -- data ----------------------------------------------------------------
     def packages(self) -> dict[str, KattisProblem]:
+        """The packages evalkit judges; a refused one is in :attr:`refused` instead.
+
+        A package that cannot be judged (bad YAML, a typo, a scoring problem, no
+        time limit and nothing to derive it from, ...) is left out of the run
+        with its one-line reason (logged, and listed in the summary as refused
+        and unsolved), so one bad package never aborts the others.  A run where
+        every package is refused is an error.
+        """
         if self._problems is None:
             if self.data_dir is None or not Path(self.data_dir).is_dir():
                 raise EvalkitError(f"{self.name}: no data. {self.spec.data_help}")
@@ -83,10 +125,74 @@ class IcpcBenchmark(Benchmark):
                     f"{self.name}: {root} has no Kattis package for "
                     f"{', '.join(missing) or 'any problem'} (expected DIR/<problem>/problem.yaml). "
                     f"{self.spec.data_help}")
-            self._problems = {n: load_problem(root / n) for n in names}
-            for n, p in self._problems.items():
-                kjudge.effective_time_limit(p, self._settings(n))  # fail early, naming it
+            problems: dict[str, KattisProblem] = {}
+            self.refused = {}
+            for n in names:
+                try:
+                    p = self._usable(load_problem(root / n))
+                    for w in p.warnings:
+                        log.warning(w)
+                    problems[n] = p
+                except EvalkitError as e:
+                    self.refused[n] = str(e)
+                    log.warning("refused %s: %s", n, e)
+            self._derive_time_limits(problems)
+            if not problems:
+                raise EvalkitError(f"{self.name}: every package was refused; first: "
+                                   f"{next(iter(self.refused.values()))}")
+            self._problems = problems
         return self._problems
+
+    def _usable(self, p: KattisProblem) -> KattisProblem:
+        if p.samples_only and self.judge_on != "samples":
+            raise EvalkitError(f"{p.root / 'data' / 'secret'}: no test cases (X.in with X.ans); "
+                               "the package has sample data only: judge on it with "
+                               "judge_on=samples")
+        if self.judge_on == "samples":
+            samples = tuple(t for t in p.tests if t.is_sample)
+            if not samples:
+                raise EvalkitError(f"{p.root / 'data' / 'sample'}: no sample test cases to "
+                                   "judge on (judge_on=samples)")
+            p = dataclasses.replace(p, tests=samples)
+        return p
+
+    def _derive_time_limits(self, problems: dict[str, KattisProblem]) -> None:
+        """Time limits from accepted submissions where neither package nor spec has one."""
+        todo = [n for n, p in problems.items()
+                if p.time_limit is None and n not in self.time_limits]
+        if not todo:
+            return
+        from evalkit.sandbox.docker import SandboxConfig, SandboxPool, default_cache_dir
+
+        cache = default_cache_dir().parent / "kattis-time-limits"
+        pool: Any = None
+        try:
+            for n in todo:
+                p = problems[n]
+                try:
+                    found = tlimit.cached(p, cache)
+                    if found is None:
+                        tlimit.check_derivable(p)
+                        if pool is None:
+                            pool = SandboxPool(SandboxConfig(
+                                workers=1, memory=max(q.memory_mib for q in problems.values())
+                                * 1024**2, tmp_size=COMPILE_ROOM, memory_slack=COMPILE_ROOM))
+                        data_dir = pool.mirror("kattis-" + content_hash(p)[:24], p.files())
+                        found = tlimit.derive(p, pool.run, data_dir)
+                        tlimit.store(p, cache, found)
+                except EvalkitError as e:
+                    self.refused[n] = str(e)
+                    log.warning("refused %s: %s", n, e)
+                    del problems[n]
+                    continue
+                self.derived[n] = found
+                problems[n] = dataclasses.replace(
+                    p, time_limit=found.time_limit,
+                    time_limit_source=(f"derived: {found.slowest:.3f}s "
+                                       f"({found.slowest_submission}) x {found.multiplier:g}"))
+        finally:
+            if pool is not None:
+                pool.close()
 
     def _settings(self, name: str) -> kjudge.JudgeSettings:
         return kjudge.JudgeSettings(time_limit=self.time_limits.get(name),
@@ -98,6 +204,7 @@ class IcpcBenchmark(Benchmark):
             for name, p in self.packages().items():
                 h.update(name.encode() + b"\0" + content_hash(p).encode())
                 h.update(repr(self._settings(name).fingerprint()).encode())
+            h.update(repr(sorted(self.refused.items())).encode())
             self._hash = h.hexdigest()
         return self._hash
 
@@ -114,14 +221,23 @@ class IcpcBenchmark(Benchmark):
         return out
 
     def prompt(self, name: str, p: KattisProblem) -> str:
-        """The prompt: statement, limits, languages, answer format."""
+        """The prompt: statement, limits, languages, answer format.
+
+        The statement is Markdown/LaTeX as written or the text of a PDF
+        (DOMjudge ships ``problem.pdf`` only).  Judging never needs one: a
+        package without a statement still loads (replay, reference), its
+        prompt says so, and a warning is logged.
+        """
         if p.statement is None:
-            raise EvalkitError(f"{p.root}: no statement (statement/problem.en.md or "
-                               "problem_statement/problem.en.tex)")
+            log.warning("%s: no statement (statement/problem.en.md, problem_statement/"
+                        "problem.en.tex or problem.pdf); its prompt has none", p.root)
+            statement = "(This problem package has no statement.)"
+        else:
+            statement = statement_text(p.statement).strip()
         return PROMPT.format(
             interactive=INTERACTIVE if p.interactive else "",
             python="run with PyPy 3" if self.python.name == "pypy3" else "run with CPython",
-            title=p.name, statement=p.statement.read_text().strip(),
+            title=p.name, statement=statement,
             time_limit=kjudge.effective_time_limit(p, self._settings(name)),
             memory=p.memory_mib)
 
@@ -130,11 +246,15 @@ class IcpcBenchmark(Benchmark):
         from evalkit.sandbox.docker import SandboxConfig
 
         memory = max(p.memory_mib for p in self.packages().values()) * 1024**2
-        return SandboxConfig(workers=workers, memory=memory)
+        # problemtools caps no compiler output: room in /tmp (and the container's
+        # memory, which tmpfs counts against) for a binary with a large static array.
+        return SandboxConfig(workers=workers, memory=memory, tmp_size=COMPILE_ROOM,
+                             memory_slack=COMPILE_ROOM)
 
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
         from evalkit.sandbox.docker import sandbox_fingerprint
 
+        self._record_judge_facts(ctx)
         return {
             "benchmark": self.name,
             "data_hash": self.data_hash(),
@@ -142,8 +262,81 @@ class IcpcBenchmark(Benchmark):
             "default_validator_sha256": hashlib.sha256(
                 kjudge.DEFAULT_VALIDATOR.read_bytes()).hexdigest(),
             "languages": {n: [lang.compile_argv, lang.run_argv] for n, lang in LANGUAGES.items()},
+            "kattis_rules": kjudge.RULES_VERSION,
             "python": self.python.name,
+            "judge_on": self.judge_on,
+            "time_limits": {n: kjudge.effective_time_limit(p, self._settings(n))
+                            for n, p in self.packages().items()},
+            "refused": dict(self.refused),
         }
+
+    def judge_facts(self) -> dict[str, Any]:
+        """What the judge found out: toolchain versions, validator builds, time limits."""
+        return {
+            "toolchains": self._toolchains,
+            "broken_validators": dict(self._broken or {}),
+            "time_limits": {n: {"seconds": kjudge.effective_time_limit(p, self._settings(n)),
+                                "source": p.time_limit_source if p.time_limit is not None
+                                else "benchmark spec [time_limits]",
+                                **({"derived": self.derived[n].to_json()}
+                                   if n in self.derived else {})}
+                            for n, p in self.packages().items()},
+            "refused": dict(self.refused),
+        }
+
+    def _record_judge_facts(self, ctx: JudgeContext) -> None:
+        """Probe the image (local pool only) and write :meth:`judge_facts` to the run dir.
+
+        Not part of the judge fingerprint: the image id already fixes the
+        toolchains, and a run judged on one executor (a Ray driver has no pool
+        to probe with) must resume on another under the same judge key.  The
+        facts go to ``RUN/icpc_judge.json`` and into the summary.
+        """
+        self.toolchains(ctx)
+        self.check_validators(ctx)
+        if ctx.run_dir is not None:
+            f = Path(ctx.run_dir) / JUDGE_FACTS
+            tmp = f.with_name(f.name + ".tmp")
+            tmp.write_text(json.dumps(self.judge_facts(), indent=1, sort_keys=True))
+            os.replace(tmp, f)
+
+    def check_validators(self, ctx: JudgeContext) -> dict[str, str]:
+        """Build every custom output validator once, before any submission is judged.
+
+        A validator that does not compile makes every judgement of its problem
+        a judge error naming the validator (never a wrong answer), without
+        running the submissions; the other problems are judged as usual.
+        """
+        if ctx.pool is None or self._broken is not None:
+            return self._broken or {}
+        self._broken = {}
+        for name, p in self.packages().items():
+            if p.validator is None:
+                continue
+            build, _ = kjudge.validator_build(p, self._mirror(ctx, name, p))
+            res = ctx.pool.run(sj.Job(trusted_builds=[build]))
+            err = res.trusted_build_error or res.error
+            if err:
+                self._broken[name] = (f"{p.validator.root}: the output validator does not "
+                                      f"build: {' '.join(err.split())[:300]}")
+                log.warning(self._broken[name])
+        return self._broken
+
+    def toolchains(self, ctx: JudgeContext) -> dict[str, str | None] | None:
+        """Each language's toolchain version in the judge image (None: missing).
+
+        Probed once through the sandbox pool (a local executor); the versions go
+        into the manifest with the judge fingerprint.  Without a pool here
+        (Ray judges) they are not known and nothing is refused up front.
+        """
+        if self._toolchains is None and ctx.pool is not None:
+            res = ctx.pool.run(klang.version_probe())
+            text = res.compile.message if res.compile is not None else ""
+            self._toolchains = klang.parse_versions(text)
+            if not self._toolchains:
+                raise EvalkitError(f"{self.name}: could not probe the judge image's "
+                                   f"toolchains: {(res.error or text)[:200]}")
+        return self._toolchains
 
     def _mirror(self, ctx: JudgeContext, name: str, p: KattisProblem) -> str:
         assert ctx.pool is not None
@@ -157,16 +350,33 @@ class IcpcBenchmark(Benchmark):
         base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
                                 "judge_key": judge_key, "max_score": 1.0}
         split = split_reasoning(generation.response, generation.reasoning)
-        found = extract_program(split.answer, ("cpp", "python"))
+        found = extract_program(split.answer, klang.FENCES)
         if found is None:
-            why = "reasoning never ended" if split.unclosed else "no C++ or Python code block"
+            why = "reasoning never ended" if split.unclosed else \
+                "no C, C++, Java, Kotlin or Python code block"
             return Judgement(**base, verdict=NO_CODE, score=0.0, details={"message": why})
-        lang = CPP if found[0] == "cpp" else self.python
-        job = kjudge.build_job(p, found[1], lang, self._mirror(ctx, problem.id, p),
-                               self._settings(problem.id))
+        lang = self.python if found[0] == "python" else LANGUAGES[found[0]]
+        if self._broken and problem.id in self._broken:
+            return Judgement(**base, verdict=kjudge.JE, score=0.0,
+                             details={"language": lang.name},
+                             judge_error=self._broken[problem.id])
+        if self._toolchains is not None and self._toolchains.get(lang.name) is None:
+            return Judgement(**base, verdict=kjudge.JE, score=0.0,
+                             details={"language": lang.name},
+                             judge_error=f"the judge image has no {lang.title} toolchain "
+                                         f"({lang.version_argv[0]}); rebuild it (make image)")
+        settings = self._settings(problem.id)
+        data_dir = self._mirror(ctx, problem.id, p)
         assert ctx.pool is not None
-        out = kjudge.interpret(p, ctx.pool.run(job), self._settings(problem.id))
-        details = {
+        out = multipass.evaluate(p, found[1], lang, data_dir, settings, ctx.pool.run)
+        rejudged = 0
+        if kjudge.starved(out, kjudge.effective_time_limit(p, settings)):
+            # Killed by the wall clock with CPU to spare: the host's load, or a
+            # blocked program.  Judge again with a patient wall limit; final.
+            rejudged, first = 1, out.tests[-1]
+            patient = dataclasses.replace(settings, patient=True)
+            out = multipass.evaluate(p, found[1], lang, data_dir, patient, ctx.pool.run)
+        details: dict[str, Any] = {
             "language": lang.name,
             "failed_test": out.failed_test,
             "tests_run": len(out.tests),
@@ -174,7 +384,11 @@ class IcpcBenchmark(Benchmark):
             "max_time": max((t.time for t in out.tests), default=0.0),
             "compile_message": out.compile_message[:2000],
             "tests": {t.name: t.to_json() for t in out.tests[-3:]},  # the last ones matter
+            "rejudged_for_wall_timeouts": rejudged,
         }
+        if rejudged:
+            details["first_wall_timeout"] = {"test": first.name, "cpu": first.time,
+                                             "wall": first.wall_time}
         return Judgement(**base, verdict=out.verdict,
                          score=1.0 if out.verdict == kjudge.AC else 0.0,
                          details=details, judge_error=out.judge_error)
@@ -205,16 +419,25 @@ class IcpcBenchmark(Benchmark):
                          if not s.judge_error] for pid, subs in per.items()}
         pass1 = mean_pass_at_k(correct, 1) if all(correct.values()) else None
         solved = counts["solved@all"]
+        # A refused package is a problem of the benchmark not solved (and says why).
+        refused = {pid: why for pid, why in self.refused.items() if pid not in rows}
+        for pid, why in refused.items():
+            rows[pid] = {"generations": 0, "judged": 0, "judge_errors": 0,
+                         "first_accepted": None, "solved": False, "accepted": 0,
+                         "verdicts": {}, "refused": why}
         return {
             "benchmark": self.name,
             "score": solved,
-            "max_score": len(per),
+            "max_score": len(rows),
             "metrics": {
                 "score_rule": "ICPC: problems with an accepted submission (first failing test "
                               "decides each submission's verdict)",
                 **counts,
                 "ks": list(self.ks),
-                "min_generations": min((r["judged"] for r in rows.values()), default=0),
+                "min_generations": min((r["judged"] for p, r in rows.items()
+                                        if p not in refused), default=0),
+                "refused": refused,
+                "judge": self.judge_facts() if self._problems is not None else None,
                 "pass@1": pass1.to_json() if pass1 else None,
                 "judge_errors": sum(r["judge_errors"] for r in rows.values()),
                 "problems": rows,
@@ -230,7 +453,8 @@ class IcpcBenchmark(Benchmark):
         for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
             table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
         for pid, r in m["problems"].items():
-            verdicts = " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
+            verdicts = "refused" if r.get("refused") else \
+                " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
             table.add_row(pid, "yes" if r["solved"] else "no",
                           str(r["first_accepted"] or "-"), str(r["accepted"]),
                           str(r["generations"]), verdicts)
@@ -240,10 +464,18 @@ class IcpcBenchmark(Benchmark):
         lines: list[RenderableType] = [table, Text(
             f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
             f"generations per problem: {m['min_generations']})")]
+        for pid, why in (m.get("refused") or {}).items():
+            lines.append(Text(f"refused {pid}: {why}", style="bold red"))
         if m["judge_errors"]:
             lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
                               "re-run to retry them", style="bold red"))
         return Group(*lines)
+
+
+def _judge_on(value: str, where: str) -> str:
+    if value not in ("secret", "samples"):
+        raise EvalkitError(f"{where} must be 'secret' or 'samples', not {value!r}")
+    return value
 
 
 def _reference(p: KattisProblem) -> str | None:

@@ -17,6 +17,10 @@ _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n]*\n(.*?)^[ \t]*\1[
 LANGUAGE_TAGS = {
     "cpp": {"cpp", "c++", "cc", "cxx", "c", "cpp17", "cpp20", "c++17", "c++20"},
     "python": {"python", "py", "python3", "py3", "pypy", "pypy3"},
+    # ICPC (evalkit.judging.kattis.languages.FENCES) asks for "c" before "cpp".
+    "c": {"c", "c11", "c17", "gnu17"},
+    "java": {"java"},
+    "kotlin": {"kotlin", "kt"},
 }
 
 

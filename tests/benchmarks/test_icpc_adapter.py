@@ -21,9 +21,87 @@ def test_wf2025_without_data_says_to_pass_data():
 
 
 def test_data_without_time_limit_names_the_problem(tmp_path):
-    shutil.copytree(PROBLEMS / "hello", tmp_path / "hello")
-    with pytest.raises(EvalkitError, match=r"hello.*no time limit"):
+    shutil.copytree(PROBLEMS / "hello", tmp_path / "hello",
+                    ignore=shutil.ignore_patterns("submissions"))
+    with pytest.raises(EvalkitError, match=r"every package was refused.*hello.*no time limit"
+                       r".*no accepted submission to derive it from"):
         load_benchmark("icpc_wf2025", tmp_path).problems()
+
+
+def _two_packages(tmp: Path, bad_yaml: str) -> Path:
+    for name in ("hello", "fltcmp"):
+        shutil.copytree(PROBLEMS / name, tmp / name,
+                        ignore=shutil.ignore_patterns("submissions"))
+    (tmp / "hello" / ".timelimit").write_text("1\n")
+    (tmp / "fltcmp" / "problem.yaml").write_text(bad_yaml)
+    return tmp
+
+
+def test_a_bad_package_is_refused_and_the_others_go_on(tmp_path):
+    b = load_benchmark("icpc_wf2025", _two_packages(tmp_path, "name: F\nlimits:\n  mmory: 9\n"))
+    problems = b.problems()
+    assert [p.id for p in problems] == ["hello"]
+    assert "fltcmp" in b.refused and "did you mean 'limits.memory'" in b.refused["fltcmp"]
+    s = b.summarize(problems, {("hello", 0): judgement("hello", 0, "AC")})
+    assert s["score"] == 1 and s["max_score"] == 2  # refused counts as unsolved
+    assert s["metrics"]["refused"] == {"fltcmp": b.refused["fltcmp"]}
+    assert s["metrics"]["problems"]["fltcmp"]["solved"] is False
+    b.render(s)
+
+
+def test_scoring_problems_are_refused_with_the_reason(tmp_path):
+    b = load_benchmark("icpc_wf2025", _two_packages(tmp_path, "name: F\ntype: scoring\n"))
+    b.problems()
+    assert "scoring problem" in b.refused["fltcmp"] and "pass-fail" in b.refused["fltcmp"]
+
+
+def test_sample_only_package_is_refused_saying_so_unless_judged_on_samples(tmp_path):
+    shutil.copytree(PROBLEMS / "different", tmp_path / "different",
+                    ignore=shutil.ignore_patterns("submissions", "secret"))
+    (tmp_path / "different" / ".timelimit").write_text("1\n")
+    with pytest.raises(EvalkitError, match=r"data/secret: no test cases.*sample data only.*"
+                                           r"judge_on=samples"):
+        load_benchmark("icpc_wf2025", tmp_path).problems()
+    b = load_benchmark("icpc_wf2025", tmp_path)
+    b.configure({"judge_on": "samples", "timeout": None})
+    assert [p.id for p in b.problems()] == ["different"]
+    assert [t.name for t in b.packages()["different"].tests] == ["sample/1"]
+    with pytest.raises(EvalkitError, match="judge_on"):
+        b.configure({"judge_on": "everything"})
+
+
+def one_page_pdf(text: str) -> bytes:
+    """A minimal PDF with one line of Helvetica text (written by hand, offsets and all)."""
+    content = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_statement_is_the_prompt_and_no_statement_is_not_required(tmp_path):
+    pytest.importorskip("pypdf")
+    prob = tmp_path / "hello"
+    shutil.copytree(PROBLEMS / "hello", prob, ignore=shutil.ignore_patterns(
+        "submissions", "problem_statement", "statement"))
+    (prob / ".timelimit").write_text("1\n")
+    (p,) = load_benchmark("icpc_wf2025", tmp_path).problems()  # no statement: still loads
+    assert "no statement" in p.messages[0]["content"]
+    (prob / "problem.pdf").write_bytes(one_page_pdf("Print the words Hello World"))
+    (p,) = load_benchmark("icpc_wf2025", tmp_path).problems()
+    assert "Print the words Hello World" in p.messages[0]["content"]
 
 
 def test_prompts_carry_statement_limits_and_interaction():
@@ -58,3 +136,18 @@ def test_summary_counts_solved_at_k_and_keeps_judge_errors_apart():
                              "value": 2.0, "max": 5.0, "problems": 5}
     assert s["problems"]["guess"] == {"value": 1.0, "max": 1.0}
     b.render(s)  # renders without error
+
+
+def test_a_language_without_toolchain_is_a_one_line_judge_error():
+    from evalkit.benchmarks.base import JudgeContext
+    from evalkit.records import Generation
+
+    b = load_benchmark("icpc_sample")
+    problem = next(p for p in b.problems() if p.id == "hello")
+    b._toolchains = {"c": "gcc 12", "cpp": "g++ 12", "java": None, "kotlin": None,
+                     "python3": "3.11", "pypy3": "3.9"}
+    gen = Generation(problem_id="hello", sample=0,
+                     response="```kotlin\nfun main() = println(\"Hello World!\")\n```\n")
+    j = b.judge(problem, gen, JudgeContext(), "k")  # no sandbox needed to refuse
+    assert j.verdict == "JE" and j.judge_error is not None
+    assert "no Kotlin (kotlinc 1.3) toolchain" in j.judge_error and "\n" not in j.judge_error

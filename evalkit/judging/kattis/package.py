@@ -36,21 +36,39 @@ What is read, and the spec text it follows (icpc.io/problem-package-format,
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import math
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from evalkit.errors import EvalkitError
+from evalkit.judging.kattis.default_validator import ValidatorUsageError, parse_flags
 
 DEFAULT_MEMORY_MIB = 2048
 DEFAULT_OUTPUT_MIB = 8
 DEFAULT_VALIDATION_TIME = 60.0
 DEFAULT_VALIDATION_MEMORY_MIB = 2048
 CPP_SUFFIXES = (".cc", ".cpp", ".cxx", ".c++", ".C")
+# problem.yaml keys of every format version (legacy, legacy-icpc, 2023-07, 2025-09).
+# The spec: "Any unknown keys should be treated as an error."  A key close to a
+# known one is a typo and always an error; another unknown key is an error in
+# 2023-07 and later and a warning in legacy packages, which extend the format
+# in the wild (DOMjudge's legacy hangman sets limits.validation_passes).
+TOP_KEYS = frozenset({
+    "problem_format_version", "type", "name", "uuid", "version", "author", "credits",
+    "source", "source_url", "license", "rights_owner", "embargo_until", "limits",
+    "validation", "validator_flags", "grading", "keywords", "languages",
+    "allow_file_writing", "constants"})
+LIMIT_KEYS = frozenset({
+    "time_multiplier", "time_safety_margin", "time_multipliers", "time_limit",
+    "time_resolution", "memory", "output", "code", "compilation_time", "compilation_memory",
+    "validation_time", "validation_memory", "validation_output", "validation_passes"})
+DEFAULT_VALIDATION_PASSES = 2
 HEADER_SUFFIXES = (".h", ".hpp", ".hh")
 
 
@@ -93,6 +111,12 @@ class KattisProblem:
     validation_memory_mib: int
     tests: tuple[TestCase, ...]
     statement: Path | None
+    multi_pass: bool = False
+    validation_passes: int = DEFAULT_VALIDATION_PASSES
+    time_multiplier: float = 5.0  # ac_to_time_limit: legacy 5, 2023-07+ 2
+    time_resolution: float = 1.0
+    samples_only: bool = False  # data/secret has no cases: judged on the samples
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def files(self) -> dict[str, Path]:
         """Every file judging needs, by path relative to the package root."""
@@ -111,7 +135,8 @@ def content_hash(problem: KattisProblem) -> str:
     h = hashlib.sha256()
     for rel, path in sorted(problem.files().items()):
         h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    h.update(repr((problem.interactive, problem.validator_args, problem.time_limit,
+    h.update(repr((problem.interactive, problem.multi_pass, problem.validation_passes,
+                   problem.validator_args, problem.time_limit,
                    problem.memory_mib, problem.output_mib, problem.validation_time,
                    [t.validator_args for t in problem.tests])).encode())
     return h.hexdigest()
@@ -143,6 +168,38 @@ def _args(path: Path, field: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise EvalkitError(f"{path}: field '{field}' must be a string or a list of strings")
+
+
+def _check_keys(path: Path, where: str, cfg: dict[str, Any], known: frozenset[str],
+                strict: bool, warnings: list[str]) -> None:
+    """Unknown keys: a near miss of a known key is a typo (error); see TOP_KEYS."""
+    for key in cfg:
+        if key in known or str(key).startswith("x-"):
+            continue
+        # A top-level near miss of a limits key is a misplaced typo too.
+        candidates = {f"{where}{k}": k for k in known}
+        if not where:
+            candidates.update({f"limits.{k}": k for k in LIMIT_KEYS})
+        near = difflib.get_close_matches(str(key), sorted(set(candidates.values())), n=1,
+                                         cutoff=0.75)
+        field_name = f"{where}{key}"
+        if near:
+            full = next(f for f, k in sorted(candidates.items()) if k == near[0])
+            raise EvalkitError(f"{path}: unknown field '{field_name}' (did you mean "
+                               f"'{full}'?)")
+        if strict:
+            raise EvalkitError(f"{path}: unknown field '{field_name}' (the format treats "
+                               "unknown keys as an error)")
+        warnings.append(f"{path}: unknown field '{field_name}' ignored")
+
+
+def _check_default_flags(path: Path, field_name: str, args: tuple[str, ...]) -> None:
+    """Arguments of the default validator must parse (e.g. not ``float_tolerance abc``)."""
+    try:
+        parse_flags(list(args))
+    except ValidatorUsageError as e:
+        raise EvalkitError(f"{path}: field '{field_name}': {e} (default output validator)"
+                           ) from None
 
 
 def _kinds(path: Path, cfg: dict[str, Any], version: str) -> set[str]:
@@ -204,7 +261,8 @@ def _no_submission_args(path: Path, cfg: dict[str, Any]) -> None:
                            "supported")
 
 
-def _group_args(data: Path, directory: Path, inherited: tuple[str, ...]) -> tuple[str, ...]:
+def _group_args(data: Path, directory: Path, inherited: tuple[str, ...],
+                default: bool = False) -> tuple[str, ...]:
     for fname in ("test_group.yaml", "testdata.yaml"):
         f = directory / fname
         if f.is_file():
@@ -212,11 +270,15 @@ def _group_args(data: Path, directory: Path, inherited: tuple[str, ...]) -> tupl
             _no_submission_args(f, cfg)
             for key in ("output_validator_args", "output_validator_flags"):
                 if key in cfg:
-                    return _args(f, key, cfg[key])
+                    args = _args(f, key, cfg[key])
+                    if default:
+                        _check_default_flags(f, key, args)
+                    return args
     return inherited
 
 
-def _case_args(case_input: Path, version: str, group: tuple[str, ...]) -> tuple[str, ...]:
+def _case_args(case_input: Path, version: str, group: tuple[str, ...],
+               default: bool = False) -> tuple[str, ...]:
     """A 2025-09 test case's own validator arguments (``X.yaml``), else its group's."""
     f = case_input.with_suffix(".yaml")
     if version != "2025-09" or not f.is_file():
@@ -224,13 +286,16 @@ def _case_args(case_input: Path, version: str, group: tuple[str, ...]) -> tuple[
     cfg = _read_yaml(f)
     _no_submission_args(f, cfg)
     if "output_validator_args" in cfg:
-        return _args(f, "output_validator_args", cfg["output_validator_args"])
+        args = _args(f, "output_validator_args", cfg["output_validator_args"])
+        if default:
+            _check_default_flags(f, "output_validator_args", args)
+        return args
     return group
 
 
 def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase],
-          version: str = "legacy") -> None:
-    args = _group_args(data, directory, args)
+          version: str = "legacy", default: bool = False) -> None:
+    args = _group_args(data, directory, args, default)
     entries: dict[str, Path] = {}
     for p in directory.iterdir():
         if p.is_dir():
@@ -240,13 +305,41 @@ def _walk(data: Path, directory: Path, args: tuple[str, ...], out: list[TestCase
     for name in sorted(entries):
         p = entries[name]
         if p.is_dir():
-            _walk(data, p, args, out, version)
+            _walk(data, p, args, out, version, default)
             continue
         ans = p.with_suffix(".ans")
         if not ans.is_file():
             raise EvalkitError(f"{p}: test input without answer file {ans.name}")
         out.append(TestCase(p.relative_to(data).with_suffix("").as_posix(), p, ans,
-                            _case_args(p, version, args)))
+                            _case_args(p, version, args, default)))
+
+
+STATEMENTS = ("statement/problem.en.md", "problem_statement/problem.en.md",
+              "statement/problem.en.tex", "problem_statement/problem.en.tex",
+              "problem_statement/problem.tex", "statement/problem.en.pdf",
+              "problem_statement/problem.en.pdf", "problem.pdf", "problem.en.pdf")
+
+
+def _time_settings(yml: Path, version: str, limits: dict[str, Any]) -> tuple[float, float]:
+    """(ac_to_time_limit, time_resolution): how a time limit is derived (problemtools
+    ``verifyproblem.py`` ``_compute_time_limit``; ``metadata.py``: legacy
+    ``time_multiplier`` 5, 2023-07+ ``time_multipliers.ac_to_time_limit`` 2,
+    ``time_resolution`` 1.0)."""
+    if version == "legacy":
+        mult = _number(yml, "limits.time_multiplier", limits.get("time_multiplier", 5.0))
+    else:
+        tm = limits.get("time_multipliers") or {}
+        if not isinstance(tm, dict):
+            raise EvalkitError(f"{yml}: field 'limits.time_multipliers' must be a mapping")
+        mult = _number(yml, "limits.time_multipliers.ac_to_time_limit",
+                       tm.get("ac_to_time_limit", 2.0))
+    resolution = _number(yml, "limits.time_resolution", limits.get("time_resolution", 1.0))
+    return mult, resolution
+
+
+def derived_time_limit(slowest: float, multiplier: float, resolution: float) -> float:
+    """problemtools: ``max(1, ceil(slowest * multiplier / resolution)) * resolution``."""
+    return max(1, math.ceil(slowest * multiplier / resolution)) * resolution
 
 
 def load_problem(root: Path) -> KattisProblem:
@@ -257,21 +350,28 @@ def load_problem(root: Path) -> KattisProblem:
         raise EvalkitError(f"{root}: no problem.yaml (not a Kattis problem package)")
     cfg = _read_yaml(yml)
     version = str(cfg.get("problem_format_version", "legacy"))
+    warnings: list[str] = []
+    strict = version not in ("legacy", "legacy-icpc")
+    _check_keys(yml, "", cfg, TOP_KEYS, strict, warnings)
     kinds = _kinds(yml, cfg, version)
     if "scoring" in kinds:
-        raise EvalkitError(f"{yml}: scoring problems are not ICPC (pass-fail) problems")
-    if "multi-pass" in kinds:
-        raise EvalkitError(f"{yml}: multi-pass validation is not supported yet")
+        raise EvalkitError(f"{yml}: a scoring problem (test groups worth points); ICPC is "
+                           "pass-fail, so evalkit refuses it rather than judge it pass-fail")
     if "submit-answer" in kinds:
-        raise EvalkitError(f"{yml}: submit-answer problems are not supported")
+        raise EvalkitError(f"{yml}: submit-answer problems are not supported (a model's "
+                           "answer here is a program)")
     interactive = "interactive" in kinds
-    validator = _find_validator(root, version, custom="custom" in kinds or interactive)
-    if interactive and validator is None:
-        raise EvalkitError(f"{yml}: interactive problem without an output validator")
+    multi_pass = "multi-pass" in kinds
+    validator = _find_validator(root, version, custom="custom" in kinds or interactive
+                                or multi_pass)
+    if (interactive or multi_pass) and validator is None:
+        raise EvalkitError(f"{yml}: {'interactive' if interactive else 'multi-pass'} problem "
+                           "without an output validator")
 
     limits = cfg.get("limits") or {}
     if not isinstance(limits, dict):
         raise EvalkitError(f"{yml}: field 'limits' must be a mapping")
+    _check_keys(yml, "limits.", limits, LIMIT_KEYS, strict, warnings)
     time_limit: float | None = None
     source = "none in the package"
     if "time_limit" in limits:
@@ -284,26 +384,36 @@ def load_problem(root: Path) -> KattisProblem:
         except ValueError:
             raise EvalkitError(f"{root / '.timelimit'}: not a number: {text!r}") from None
         source = ".timelimit"
+    multiplier, resolution = _time_settings(yml, version, limits)
+    passes = int(_number(yml, "limits.validation_passes",
+                         limits.get("validation_passes", DEFAULT_VALIDATION_PASSES)))
+    if multi_pass and passes < 2:
+        raise EvalkitError(f"{yml}: field 'limits.validation_passes' must be at least 2")
 
     name = cfg.get("name", root.name)
     if isinstance(name, dict):
         name = name.get("en") or next(iter(name.values()), root.name)
+    problem_args = _args(yml, "validator_flags", cfg.get("validator_flags"))
+    default = validator is None
+    if default:
+        _check_default_flags(yml, "validator_flags", problem_args)
     data = root / "data"
     tests: list[TestCase] = []
+    top = _group_args(data, data, (), default) if data.is_dir() else ()
     for group in ("sample", "secret"):
         if (data / group).is_dir():
-            _walk(data, data / group, _group_args(data, data, ()), tests, version)
+            _walk(data, data / group, top, tests, version, default)
+    samples_only = False
     if not any(not t.is_sample for t in tests):
-        raise EvalkitError(f"{data}/secret: no test cases (X.in with X.ans)")
-    statement = next((p for pat in ("statement/problem.en.md", "problem_statement/problem.en.md",
-                                    "statement/problem.en.tex",
-                                    "problem_statement/problem.en.tex",
-                                    "problem_statement/problem.tex")
-                      for p in [root / pat] if p.is_file()), None)
+        if not tests:
+            raise EvalkitError(f"{data}: no test cases in data/secret or data/sample "
+                               "(X.in with X.ans)")
+        samples_only = True
+    statement = next((p for pat in STATEMENTS for p in [root / pat] if p.is_file()), None)
     return KattisProblem(
         root=root, short_name=root.name, name=str(name), format_version=version,
         interactive=interactive, validator=validator,
-        validator_args=_args(yml, "validator_flags", cfg.get("validator_flags")),
+        validator_args=problem_args,
         time_limit=time_limit, time_limit_source=source,
         memory_mib=int(_number(yml, "limits.memory", limits.get("memory", DEFAULT_MEMORY_MIB))),
         output_mib=int(_number(yml, "limits.output", limits.get("output", DEFAULT_OUTPUT_MIB))),
@@ -311,5 +421,7 @@ def load_problem(root: Path) -> KattisProblem:
                                 limits.get("validation_time", DEFAULT_VALIDATION_TIME)),
         validation_memory_mib=int(_number(yml, "limits.validation_memory", limits.get(
             "validation_memory", DEFAULT_VALIDATION_MEMORY_MIB))),
-        tests=tuple(tests), statement=statement,
+        tests=tuple(tests), statement=statement, multi_pass=multi_pass,
+        validation_passes=passes, time_multiplier=multiplier, time_resolution=resolution,
+        samples_only=samples_only, warnings=tuple(warnings),
     )

@@ -23,8 +23,9 @@ HELLO = load_problem(SAMPLE / "hello")
 
 
 def proc(verdict: str = sj.OK, code: int | None = 0, sig: int | None = None, order: int = 0,
-         cpu: float = 0.1) -> sj.ProcResult:
-    return sj.ProcResult(verdict, code, sig, cpu, cpu, 1000, exit_order=order)
+         cpu: float = 0.1, wall: float | None = None, stdout_size: int = 0) -> sj.ProcResult:
+    return sj.ProcResult(verdict, code, sig, cpu, cpu if wall is None else wall, 1000,
+                         stdout_size=stdout_size, exit_order=order)
 
 
 def interactive(user: sj.ProcResult, validator: sj.ProcResult) -> str:
@@ -52,9 +53,51 @@ def test_batch_run_failures_come_before_validation():
     assert batch(proc(sj.WALL, None, 9), None) == "TLE"
     assert batch(proc(sj.RE, 1), None) == "RTE"
     assert batch(proc(sj.SIG, None, 11), None) == "RTE"
-    assert batch(proc(sj.MLE, None, 9), None) == "MLE"
-    assert batch(proc(sj.OLE, None, 25), None) == "OLE"
     assert batch(proc(sj.XX, None), None) == "JE"
+
+
+def test_memory_exhaustion_is_a_run_time_error_with_the_reason_kept():
+    # problemtools: RLIMIT_AS, the allocation fails, the program crashes (RTE);
+    # DOMjudge has no memory verdict either.  The message says why.
+    res = sj.TestResult("secret/hello", {"user": proc(sj.MLE, None, 9)}, None)
+    tv = kj.interpret_test(HELLO, res, 1.0)
+    assert tv.verdict == "RTE" and "memory limit exceeded" in tv.message
+
+
+def test_output_flood_is_tle_and_finished_oversized_output_is_ole():
+    # Killed still writing at the flood cap: the reference judges let it run
+    # into the time limit.
+    res = sj.TestResult("secret/hello", {"user": proc(sj.OLE, None, 25)}, None)
+    tv = kj.interpret_test(HELLO, res, 1.0)
+    assert tv.verdict == "TLE" and "output flood" in tv.message
+    # Ended after writing more than limits.output: OLE before validation.
+    over = HELLO.output_mib * kj.MIB + 1
+    assert batch(proc(stdout_size=over), proc(code=42)) == "OLE"
+    assert batch(proc(stdout_size=over - 1), proc(code=42)) == "AC"
+
+
+def test_wall_kill_with_cpu_to_spare_is_judged_again():
+    starved = sj.TestResult("secret/hello", {"user": proc(sj.WALL, None, 9, cpu=0.4, wall=3.1)},
+                            None)
+    out = kj.Outcome("TLE", [kj.interpret_test(HELLO, starved, 1.0)])
+    assert out.tests[0].wall_timeout and kj.starved(out, 1.0)
+    slow = sj.TestResult("secret/hello", {"user": proc(sj.TLE, None, 9, cpu=1.01, wall=1.2)},
+                         None)
+    assert not kj.starved(kj.Outcome("TLE", [kj.interpret_test(HELLO, slow, 1.0)]), 1.0)
+    # The re-judge's wall limit is patient; its verdict is final.
+    assert kj.wall_limit(1.0, kj.JudgeSettings()) == 3.0
+    assert kj.wall_limit(1.0, kj.JudgeSettings(patient=True)) == 20.0
+
+
+def test_address_space_limited_except_for_the_jvm():
+    from evalkit.judging.kattis.languages import JAVA
+
+    s = kj.JudgeSettings(time_limit=1.0)
+    native = kj.build_job(HELLO, "int main(){}", CPP, "/d", s).tests[0].run[0].limits
+    assert native.address_space == HELLO.memory_mib * kj.MIB and native.stack == "unlimited"
+    jvm = kj.build_job(HELLO, "public class A {}", JAVA, "/d", s).tests[0].run[0]
+    assert jvm.limits.address_space is None
+    assert "-Xmx512m" in jvm.argv and jvm.argv[-1] == "A"
 
 
 def test_interactive_validator_reject_wins_only_when_it_ended_first():

@@ -96,6 +96,39 @@ def test_submission_arguments_are_refused_not_ignored(tmp_path, where):
         load_problem(root)
 
 
+def test_an_unknown_legacy_key_is_a_warning_not_an_error(tmp_path):
+    # Legacy packages extend the format in the wild (DOMjudge's own keys).
+    root = write(tmp_path / "p", {
+        "problem.yaml": "name: P\nlimits:\n  validation_passes: 3\ndomjudge_color: red\n",
+        "data/secret/1.in": "", "data/secret/1.ans": ""})
+    p = load_problem(root)
+    assert len(p.warnings) == 1 and "unknown field 'domjudge_color' ignored" in p.warnings[0]
+
+
+def test_sample_data_only_is_judged_on_the_samples_and_says_so(tmp_path):
+    root = write(tmp_path / "p", {"problem.yaml": "name: P\n",
+                                  "data/sample/1.in": "", "data/sample/1.ans": ""})
+    p = load_problem(root)
+    assert p.samples_only and [t.name for t in p.tests] == ["sample/1"]
+
+
+@pytest.mark.parametrize("yaml_text, multiplier, slowest, limit", [
+    ("name: P\n", 5.0, 0.31, 2.0),  # legacy: 5 x 0.31 = 1.55 -> 2
+    ("name: P\nlimits:\n  time_multiplier: 3\n", 3.0, 0.1, 1.0),  # at least 1
+    ("problem_format_version: 2023-07\nname: P\n", 2.0, 1.2, 3.0),  # 2 x 1.2 = 2.4 -> 3
+    ("problem_format_version: 2023-07\nname: P\nlimits:\n  time_resolution: 0.5\n",
+     2.0, 1.2, 2.5),
+])
+def test_time_limit_derivation_follows_problemtools(tmp_path, yaml_text, multiplier, slowest,
+                                                    limit):
+    from evalkit.judging.kattis.package import derived_time_limit
+
+    p = load_problem(write(tmp_path / "p", {"problem.yaml": yaml_text, "data/secret/1.in": "",
+                                            "data/secret/1.ans": ""}))
+    assert p.time_limit is None and p.time_multiplier == multiplier
+    assert derived_time_limit(slowest, p.time_multiplier, p.time_resolution) == limit
+
+
 def test_time_multipliers_do_not_set_a_time_limit(tmp_path):
     root = write(tmp_path / "p", {
         "problem.yaml": "name: P\nlimits:\n  time_multiplier: 5\n  time_safety_margin: 2\n",
@@ -107,11 +140,36 @@ def test_time_multipliers_do_not_set_a_time_limit(tmp_path):
     ({}, "no problem.yaml"),
     ({"problem.yaml": "name: [\n"}, "not valid YAML"),
     ({"problem.yaml": "name: P\n", "data/secret/1.in": ""}, "without answer file"),
-    ({"problem.yaml": "name: P\n"}, "no test cases"),
+    ({"problem.yaml": "name: P\n"}, "no test cases in data/secret or data/sample"),
     ({"problem.yaml": "name: P\nvalidation: custom\n", "data/secret/1.in": "",
       "data/secret/1.ans": ""}, "no output_validator"),
-    ({"problem.yaml": "name: P\ntype: scoring\n"}, "not ICPC"),
-    ({"problem.yaml": "name: P\nvalidation: custom multi-pass\n"}, "multi-pass"),
+    ({"problem.yaml": "name: P\ntype: scoring\n"}, "scoring problem .*ICPC is pass-fail"),
+    ({"problem.yaml": "problem_format_version: 2023-07\nname: P\ntype: scoring\n"},
+     "scoring problem"),
+    ({"problem.yaml": "name: P\nvalidation: custom multi-pass\n"}, "no output_validator"),
+    ({"problem.yaml": "problem_format_version: 2023-07\nname: P\ntype: multi-pass\n"},
+     "no output_validator"),
+    # Typos (issue 12): one line naming the file, the field and the near miss.
+    ({"problem.yaml": "name: P\ntme_limit: 2\n"},
+     r"problem.yaml: unknown field 'tme_limit' \(did you mean 'limits.time_limit'\?\)"),
+    ({"problem.yaml": "name: P\nlimits:\n  tiem_limit: 2\n"},
+     r"unknown field 'limits.tiem_limit' \(did you mean 'limits.time_limit'\?\)"),
+    ({"problem.yaml": "name: P\nlimits:\n  mmory: 512\n"},
+     r"unknown field 'limits.mmory' \(did you mean 'limits.memory'\?\)"),
+    ({"problem.yaml": "name: P\nvalidaton: custom\n"},
+     r"unknown field 'validaton' \(did you mean 'validation'\?\)"),
+    ({"problem.yaml": "problem_format_version: 2025-09\nname: P\nshoe_size: 3\n"},
+     r"unknown field 'shoe_size' \(the format treats unknown keys as an error\)"),
+    # Package checks at load: the default validator's arguments must parse.
+    ({"problem.yaml": "name: P\nvalidator_flags: float_tolerance abc\n",
+      "data/secret/1.in": "", "data/secret/1.ans": ""},
+     r"problem.yaml: field 'validator_flags': float_tolerance needs a number"),
+    ({"problem.yaml": "name: P\n", "data/secret/testdata.yaml":
+      "output_validator_flags: float_tolerance abc\n",
+      "data/secret/1.in": "", "data/secret/1.ans": ""},
+     r"testdata.yaml: field 'output_validator_flags': float_tolerance needs a number"),
+    ({"problem.yaml": "name: P\n", "data/secret/9-99.in": ""},
+     r"9-99.in: test input without answer file 9-99.ans"),
     ({"problem.yaml": "name: P\nlimits:\n  memory: -3\n", "data/secret/1.in": "",
       "data/secret/1.ans": ""}, "limits.memory"),
 ])

@@ -1,0 +1,4 @@
+fun main() {
+    val words = listOf("Hello", "World!")
+    println(words.joinToString(" "))
+}

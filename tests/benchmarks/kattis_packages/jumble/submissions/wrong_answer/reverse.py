@@ -1,0 +1,2 @@
+kind, word = input().split()
+print(word[::-1])
