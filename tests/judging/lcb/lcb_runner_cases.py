@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-TIMEOUT = 2  # seconds per test, for lcb_runner and evalkit alike (keeps the slow cases short)
+TIMEOUT = 1  # seconds per test, for lcb_runner and evalkit alike (keeps the slow cases short)
 
 SUM_IN = "3\n1 2 3\n"  # the stdin problem most cases use: n, then n numbers; print the sum
 SUM_IN_NO_EOL = "3\n1 2 3"
@@ -92,7 +92,8 @@ STDIN = {
     "read_n": "import sys\nfirst = sys.stdin.read(1)\nprint(int(first) * 2)",
     "read_n_then_rest": "import sys\nn = sys.stdin.read(2)\nrest = sys.stdin.read().split()\n"
                         "print(sum(map(int, rest)))",
-    "input_then_read": "import sys\nn = int(input())\nprint(sum(map(int, sys.stdin.read().split())))",
+    "input_then_read": "import sys\nn = int(input())\n"
+                       "print(sum(map(int, sys.stdin.read().split())))",
     "readline_then_read": "import sys\nn = int(sys.stdin.readline())\n"
                           "print(sum(map(int, sys.stdin.read().split())))",
     "readline_until_eof": "import sys\nt = 0\nwhile True:\n    l = sys.stdin.readline()\n"
@@ -189,10 +190,10 @@ CASES += [
       [("1", "true"), ("-1", "false")]),
     C("numpy/array_len2", "numpy", "import numpy as np\n" + sol("return np.array([a, b])"),
       "f", [("1\n2", "[1, 2]")]),
-    C("numpy/array_len1_vs_scalar", "numpy", "import numpy as np\n" + sol("return np.array([a + b])"),
-      "f", ADD),
-    C("numpy/array_len1_vs_list", "numpy", "import numpy as np\n" + sol("return np.array([a + b])"),
-      "f", [("1\n2", "[3]")]),
+    C("numpy/array_len1_vs_scalar", "numpy",
+      "import numpy as np\n" + sol("return np.array([a + b])"), "f", ADD),
+    C("numpy/array_len1_vs_list", "numpy",
+      "import numpy as np\n" + sol("return np.array([a + b])"), "f", [("1\n2", "[3]")]),
     C("numpy/tolist", "numpy", "import numpy as np\n" + sol("return np.array([a, b]).tolist()"),
       "f", [("1\n2", "[1, 2]")]),
     C("numpy/list_of_int64", "numpy", "import numpy as np\n"
@@ -317,7 +318,8 @@ CASES += [
       ADD),
     C("call/recursion_deep", "execution",
       "class Solution:\n    def f(self, a, b):\n        def r(k):\n"
-      "            return 0 if k == 0 else 1 + r(k - 1)\n        return r(10000) - 9997 + a + b - 3\n",
+      "            return 0 if k == 0 else 1 + r(k - 1)\n"
+      "        return r(10000) - 9997 + a + b - 3\n",
       "f", ADD),
     S("stdin/wrong_answer", "execution", "print(5)"),
     S("stdin/extra_line", "execution", "print(6)\nprint(6)"),

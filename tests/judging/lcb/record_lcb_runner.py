@@ -43,7 +43,6 @@ def main() -> int:
     from lcb_runner.evaluation.compute_code_generation_metrics import evaluate_generations
     from lcb_runner.lm_styles import LMStyle
     from lcb_runner.utils.extraction_utils import extract_code
-
     from lcb_runner_cases import CASES, TIMEOUT
 
     samples, gens, codes = [], [], []
