@@ -144,7 +144,10 @@ def many_small(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         timed("warm-up", rows[: args.workers * 2], judge, args.workers, console)
         for _ in range(args.repeat):
             secs, verdicts = timed("evalkit (small)", rows, judge, args.workers, console)
-            mismatches += sum(v != r["want"] for v, r in zip(verdicts, rows, strict=True))
+            for k, (v, r) in enumerate(zip(verdicts, rows, strict=True)):
+                if v != r["want"]:
+                    mismatches += 1
+                    console.print(f"mismatch: evalkit problem {k}: {v}, expected {r['want']}")
             best["evalkit"] = min(best["evalkit"], secs)
             secs, passed = lcb()
             mismatches += sum(p != (r["want"] == "AC") for p, r in zip(passed, rows,
@@ -281,7 +284,10 @@ def main() -> int:
                                     ("bare_per_test", per_test,
                                      samples[: args.per_test_samples])):
                 secs, verdicts = timed(name, items, fn, args.workers, console)
-                mismatches += sum(v != w for v, w in zip(verdicts, want, strict=False))
+                for k, (v, w) in enumerate(zip(verdicts, want, strict=False)):
+                    if v != w:
+                        mismatches += 1
+                        console.print(f"mismatch: {name} sample {k}: {v}, expected {w}")
                 rate = len(items) * args.tests / secs
                 best[name] = max(best.get(name, 0.0), rate)
         figures = {k: round(v, 1) for k, v in best.items()}
