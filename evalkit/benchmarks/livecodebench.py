@@ -11,7 +11,6 @@ unbiased pass@k, by difficulty and by contest month (:mod:`evalkit.scoring.sampl
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,10 +24,11 @@ from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
 from evalkit.errors import EvalkitError
-from evalkit.extract.code import extract_code
+from evalkit.extract.code import extract_code_lcb
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.lcb import dataset
 from evalkit.judging.lcb import harness as lcb
+from evalkit.judging.lcb import sample as lcb_sample
 from evalkit.records import Generation, Judgement, Message, Problem
 from evalkit.scoring.sampling import avg_at_k, mean_pass_at_k
 
@@ -85,12 +85,23 @@ class LiveCodeBench(Benchmark):
         self.hub_revision = s.get("hub_revision")
         self.k_list = [int(k) for k in s.get("pass_k", DEFAULT_K)]
         judge = s.get("judge", {})
+        # --- LiveCodeBench options (benchmark file [judge]); deliberate differences
+        # from lcb_runner are named, off by default, and listed in the README:
+        #   consistent_stdin (bool, false): stdin read as one file by every route
+        #     (iterable, read(n), readlines without a trailing empty line, input()
+        #     then read() reads the rest) instead of lcb_runner's mock.
+        consistent_stdin = judge.get("consistent_stdin", False)
+        if not isinstance(consistent_stdin, bool):
+            raise EvalkitError(f"{spec.spec_path}: judge.consistent_stdin must be true or "
+                               f"false, not {consistent_stdin!r}")
         self.limits = lcb.JudgeLimits(
             timeout=int(judge.get("timeout", 6)),
             memory=int(judge.get("memory_limit_mb", 4096)) * 1024**2,
             output=int(judge.get("output_limit_mb", 64)) * 1024**2,
             processes=int(judge.get("processes", 32)),
+            consistent_stdin=consistent_stdin,
         )
+        # --- end of LiveCodeBench options
         self._problems: dict[str, dataset.LcbProblem] | None = None
         self._hash: str | None = None
         self._lock = threading.Lock()
@@ -135,7 +146,9 @@ class LiveCodeBench(Benchmark):
                     reference=self.reference(qid),
                     meta={"difficulty": p.difficulty, "platform": p.platform,
                           "contest_date": p.contest_date.isoformat(), "month": p.month,
-                          "mode": p.mode})
+                          "mode": p.mode,
+                          "reference_hint": "LiveCodeBench rows carry no solutions; a data "
+                                            "folder may bundle solutions/<id>/reference.py"})
             for qid, p in self.lcb_problems().items()
         ]
 
@@ -153,6 +166,7 @@ class LiveCodeBench(Benchmark):
             "data_hash": self.data_hash(),
             **sandbox_fingerprint(ctx.image_id),
             "harness_sha256": hashlib.sha256(lcb.harness_path().read_bytes()).hexdigest(),
+            "lcb_runner_revision": lcb.LCB_RUNNER_REVISION,
             "limits": self.limits.fingerprint(),
         }
 
@@ -161,9 +175,7 @@ class LiveCodeBench(Benchmark):
         assert ctx.pool is not None
         with self._lock:
             if self._harness_file is None:
-                src = lcb.harness_path()
-                key = "lcb-harness-" + hashlib.sha256(src.read_bytes()).hexdigest()[:16]
-                self._harness_file = ctx.pool.mirror(key, {lcb.HARNESS: src}) + "/" + lcb.HARNESS
+                self._harness_file = lcb_sample.mirror_harness(ctx.pool)
             qid = p.question_id
             if qid in self._outputs:
                 self._outputs.move_to_end(qid)
@@ -171,16 +183,15 @@ class LiveCodeBench(Benchmark):
             tests = p.tests()
             if qid not in self._spec_files:
                 spec = lcb.spec_json(p.mode, p.fn_name, [t.input for t in tests],
-                                     self.limits.timeout)
-                with tempfile.TemporaryDirectory(prefix="evalkit-lcb-") as tmp:
-                    path = Path(tmp) / "spec.json"
-                    path.write_bytes(spec)
-                    folder = ctx.pool.mirror(lcb.spec_key(spec), {"spec.json": path})
-                self._spec_files[qid] = folder + "/spec.json"
+                                     self.limits.timeout, self.limits.consistent_stdin)
+                self._spec_files[qid] = lcb_sample.mirror_spec(ctx.pool, spec)
             self._outputs[qid] = [t.output for t in tests]
             while len(self._outputs) > OUTPUTS_CACHE:
                 self._outputs.popitem(last=False)
             return self._harness_file, self._spec_files[qid], self._outputs[qid]
+
+    def _inputs(self, p: dataset.LcbProblem) -> list[str]:
+        return [t.input for t in p.tests()]
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
@@ -188,15 +199,24 @@ class LiveCodeBench(Benchmark):
         base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
                                 "judge_key": judge_key, "max_score": 1.0}
         split = split_reasoning(generation.response, generation.reasoning)
-        code = extract_code(split.answer, "python")
-        if code is None:
+        code = extract_code_lcb(split.answer)
+        if code is None or not code.strip():
             why = ("reasoning never ended" if split.unclosed
-                   else "no Python code block in the answer")
-            return Judgement(**base, verdict=NO_CODE, score=0.0, details={"message": why})
-        harness_file, spec_file, outputs = self._prepare(ctx, p)
-        job = lcb.build_job(code, harness_file, spec_file, len(outputs), self.limits)
+                   else "no code block in the answer (lcb_runner: the text between the "
+                        "last two lines containing ```)")
+            # lcb_runner grades the empty program: "Error during testing", [-4].
+            return Judgement(**base, verdict=NO_CODE, score=0.0,
+                             details={"message": why, "lcb_results": [-4]})
+        try:
+            harness_file, spec_file, outputs = self._prepare(ctx, p)
+        except Exception as e:  # noqa: BLE001 - one bad row is its samples' judge error
+            return Judgement(**base, verdict=lcb.JE, score=0.0, details={},
+                             judge_error=f"preparing the tests failed: {type(e).__name__}: {e}")
         assert ctx.pool is not None
-        res = lcb.interpret(ctx.pool.run(job), p.mode, outputs)
+        # The inputs are decoded again only for a second run (comparison in the sandbox).
+        res = lcb_sample.judge_sample(ctx.pool, code, p.mode, p.fn_name,
+                                      lambda: self._inputs(p), outputs, self.limits,
+                                      harness_file, spec_file)
         return Judgement(**base, verdict=res.verdict, score=1.0 if res.ok else 0.0,
                          details=res.details(), judge_error=res.judge_error)
 

@@ -21,7 +21,11 @@ class ReferenceBackend(Backend):
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         for r in requests:
             if r.problem.reference is None:
+                # The benchmark says where its references live (problem.meta
+                # "reference_hint"); the CMS layout is the IOI default.
+                hint = r.problem.meta.get("reference_hint",
+                                          "for CMS packages: solutions/model_solution/*.cpp")
                 raise EvalkitError(f"problem {r.problem.id!r} has no reference solution "
-                                   "(for CMS packages: solutions/model_solution/*.cpp)")
+                                   f"({hint})")
             yield Generation(problem_id=r.problem.id, sample=r.sample,
                              response=r.problem.reference, finish_reason="stop", seed=r.seed)

@@ -131,6 +131,8 @@ def test_reference_solutions_pass_every_test(tmp_path, docker_client):
     assert summary["metrics"]["verdicts"] == {"AC": 5}
     manifest = RunDir(tmp_path / "run").read_manifest()
     assert "harness_sha256" in manifest["judge"]
+    # The lcb_runner revision the judge follows (tests/judging/lcb/lcb_runner_verdicts.json).
+    assert manifest["judge"]["lcb_runner_revision"] == "28fef95ea8c9f7a547c8329f2cd3d32b92c1fa24"
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +206,36 @@ def test_inputs_are_mirrored_once_and_outputs_stay_on_the_host(tmp_path, monkeyp
     secret = "[[-5, 1], [0, 1], [5, 2]]"
     assert secret in [t.output for t in b.tests()]
     assert secret.encode() not in shared
+
+
+def test_the_reference_backend_without_solutions_says_where_lcb_references_live(tmp_path):
+    from evalkit.model.base import GenerationRequest, SamplingParams
+    from evalkit.model.reference import ReferenceBackend
+
+    shutil.copytree(DATA, tmp_path / "d")
+    shutil.rmtree(tmp_path / "d" / "solutions")
+    p = load_benchmark("livecodebench_sample", tmp_path / "d").problems()[0]
+    req = GenerationRequest(problem=p, sample=0, messages=[], params=SamplingParams(), seed=0)
+    with pytest.raises(EvalkitError) as e:
+        list(ReferenceBackend().generate([req]))
+    assert "solutions/<id>/reference.py" in str(e.value) and "CMS" not in str(e.value)
+
+
+class BrokenPool:
+    """A pool whose runs fail: the sample's judge error, never an exception."""
+
+    def mirror(self, key, files):
+        return "/judge/x"
+
+    def run(self, job):
+        raise RuntimeError("the sandbox went away")
+
+
+def test_a_judging_failure_is_that_samples_judge_error():
+    from evalkit.benchmarks.base import JudgeContext
+
+    bench = load_benchmark("livecodebench_sample")
+    p = bench.problems()[0]
+    gen = Generation(problem_id=p.id, sample=0, response="```python\nprint(1)\n```")
+    j = bench.judge(p, gen, JudgeContext(pool=BrokenPool()), "k")  # type: ignore[arg-type]
+    assert j.verdict == "JE" and "the sandbox went away" in (j.judge_error or "")

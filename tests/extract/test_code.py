@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalkit.extract.code import extract_code, fenced_blocks
+from evalkit.extract.code import CodeBlock, extract_code, extract_code_lcb, fenced_blocks
 
 FIRST = "int main() { return 1; }\n"
 LAST = "int main() { return 2; }\n"
@@ -83,3 +83,64 @@ def test_an_unterminated_fence_is_not_a_program():
     """A response cut off inside its code block (max_tokens) has no program to judge."""
     assert fenced_blocks(f"Here it is:\n```cpp\n{LAST}") == []
     assert extract_code(f"Here it is:\n```cpp\n{LAST}") is None
+
+
+# ---------------------------------------------------------------------------
+# Cost: one pass over the text, whatever the fences (issue 12: the former regex
+# backtracked, 125 KB of unclosed fences took minutes).  Checked by counting the
+# characters the line matcher is given, not by timing.
+
+
+class CountingMatcher:
+    def __init__(self, pattern):
+        self.pattern, self.chars, self.calls = pattern, 0, 0
+
+    def match(self, line):
+        self.calls += 1
+        self.chars += len(line)
+        return self.pattern.match(line)
+
+
+@pytest.mark.parametrize("unit", ["```python\n", "```\n~~~\n", "````cpp x\n", "~~~~\n```py\n"])
+def test_unclosed_fences_cost_one_look_per_line(monkeypatch, unit):
+    from evalkit.extract import code as code_mod
+
+    counter = CountingMatcher(code_mod._OPENER)
+    monkeypatch.setattr(code_mod, "_OPENER", counter)
+    fence = "`" * 12  # a run no filler line closes
+    text = unit * (125_000 // len(unit)) + f"{fence}cpp\n{LAST}{fence}\n"
+    blocks = fenced_blocks(text)
+    lines = text.count("\n") + 1
+    assert counter.calls <= lines and counter.chars <= len(text)
+    # Behaviour is kept: the closed block at the end is found (and, where the
+    # filler's own fences pair up, those blocks too).
+    assert blocks[-1] == CodeBlock("cpp", LAST)
+    assert extract_code(text) == LAST
+
+
+def test_a_fence_run_pairs_only_with_the_same_run_even_when_many_are_open():
+    text = "```python\nA\n````\nB\n```\n"
+    assert fenced_blocks(text) == [CodeBlock("python", "A\n````\nB\n")]
+
+
+# ---------------------------------------------------------------------------
+# LiveCodeBench's rule (lcb_runner/utils/extraction_utils.py extract_code, 28fef95);
+# lcb_runner's own results on these shapes: tests/judging/lcb/lcb_runner_verdicts.json.
+
+
+@pytest.mark.parametrize("answer, code", [
+    ("```python\nprint(1)\n```", "print(1)"),
+    ("Here: ```python\nprint(1)\n``` done", "print(1)"),            # inline fences count
+    ("```python\nprint(1)\n```\n```text\n1\n```", "1"),              # whatever the tags
+    ("```python\ns = '```'\nprint(1)\n```", "print(1)"),             # backticks in code
+    ("~~~python\nprint(1)\n~~~", None),                               # only ``` counts
+    ("```python\nprint(1)\n", None),                                  # unclosed
+    ("```\n```", ""),
+])
+def test_lcb_rule_is_the_text_between_the_last_two_lines_with_backticks(answer, code):
+    assert extract_code_lcb(answer) == code
+
+
+def test_lcb_rule_is_linear():
+    text = "```python\n" * 20_000 + "x = 1\n```"
+    assert extract_code_lcb(text) == "x = 1"

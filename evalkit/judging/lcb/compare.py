@@ -14,8 +14,13 @@ Rules of lcb_runner/evaluation/testing_util.py (LiveCodeBench):
 
 The returned value arrives from the sandbox in the typed encoding of
 sandboxes/lcb/harness.py and is rebuilt here from builtins only; objects of
-other types never compare equal (LiveCodeBench would call their ``__eq__``,
-which is untrusted code we do not run on the host).
+other types arrive :class:`Opaque` and are compared in the sandbox, by their own
+``__eq__`` as lcb_runner does (untrusted code never runs on the host).
+
+Where lcb_runner's own comparison raises (a signalling NaN in a Decimal line, an
+expected output it cannot ``json.loads``, e.g. an integer over 50,000 digits),
+its ``run_test`` reports "Error during testing": :class:`LcbTestingError` here,
+a failed sample, never an exception out of the judge.
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ if 0 < sys.get_int_max_str_digits() < LCB_INT_DIGITS:
 
 class ValueFormatError(ValueError):
     """The sandbox sent something that is not the harness's value encoding."""
+
+
+class LcbTestingError(Exception):
+    """lcb_runner's grading itself raised here ("Error during testing": the sample fails)."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,9 @@ def compare_stdout(got: str, expected: str) -> tuple[bool, str]:
         dg, de = _decimals(g), _decimals(e)
         try:
             same = dg is not None and de is not None and dg == de
-        except InvalidOperation:  # signalling NaN: lcb_runner would crash, i.e. fail
-            same = False
+        except InvalidOperation:  # signalling NaN: raises out of lcb_runner's grade_stdio
+            raise LcbTestingError(f"Error during testing: signalling NaN in line {i}: "
+                                  f"{truncate(g)} vs {truncate(e)}") from None
         if same:
             continue
         return False, f"Wrong answer at line {i}: {truncate(g)} != {truncate(e)}"
@@ -121,12 +131,37 @@ def decode_value(v: Any) -> Any:
     raise ValueFormatError(f"unknown value tag {tag!r}")
 
 
-def compare_call(returned: Any, expected_json: str) -> tuple[bool, str]:
-    """Whether a call's returned value (already decoded) equals the expected JSON output."""
+def parse_expected(expected_json: str) -> Any:
+    """An expected call output, as grade_call_based loads it (``json.loads``)."""
     try:
-        expected = json.loads(expected_json)
-    except json.JSONDecodeError:
-        return False, "expected output is not JSON (lcb_runner: Error during testing)"
+        return json.loads(expected_json)
+    except ValueError as e:  # not JSON, or an integer over the 50,000-digit limit
+        raise LcbTestingError(f"Error during testing: expected output: {e}") from None
+    except RecursionError:
+        raise LcbTestingError("Error during testing: expected output nested too deeply") \
+            from None
+
+
+def str_fails(value: Any) -> bool:
+    """Whether ``str(value)`` raises (lcb_runner's truncatefn on a Wrong Answer)."""
+    try:
+        str(value)
+    except ValueError:  # an int over the 50,000-digit limit
+        return True
+    return False
+
+
+def safe_repr(value: Any) -> str:
+    """``repr`` that survives ints over the digit limit."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too long to print>"
+
+
+def compare_call(returned: Any, expected: Any) -> tuple[bool, str]:
+    """Whether a call's returned value (already decoded) equals the expected output
+    (already :func:`parse_expected`)."""
     value = list(returned) if isinstance(returned, tuple) else returned
     try:
         ok = bool(value == expected)
@@ -134,7 +169,8 @@ def compare_call(returned: Any, expected_json: str) -> tuple[bool, str]:
         ok = False
     if ok:
         return True, ""
-    return False, f"Wrong Answer: {truncate(repr(value))} != {truncate(expected_json)}"
+    return False, (f"Wrong Answer: {truncate(safe_repr(value))} != "
+                   f"{truncate(safe_repr(expected))}")
 
 
 def truncate(s: str, length: int = 300) -> str:

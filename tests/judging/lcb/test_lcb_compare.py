@@ -7,12 +7,19 @@ import math
 import pytest
 
 from evalkit.judging.lcb.compare import (
+    LcbTestingError,
     Opaque,
     ValueFormatError,
     compare_call,
     compare_stdout,
     decode_value,
+    parse_expected,
+    str_fails,
 )
+
+
+def call(value, expected_json: str):
+    return compare_call(value, parse_expected(expected_json))
 
 
 @pytest.mark.parametrize(("got", "expected"), [
@@ -51,32 +58,33 @@ def test_naive_float_tolerance_would_accept_what_lcb_rejects():
     assert not compare_stdout("0.10000001", "0.1")[0]
 
 
-def test_nan_tokens_never_match_and_snan_does_not_crash():
+def test_nan_tokens_never_match_and_snan_is_lcb_runners_error_during_testing():
     assert not compare_stdout("nan", "NaN ")[0]  # Decimal NaN equals nothing
-    assert not compare_stdout("sNaN", "sNaN1")[0]
+    with pytest.raises(LcbTestingError):  # Decimal raises on sNaN: lcb_runner's run_test fails
+        compare_stdout("sNaN", "sNaN1")
     assert compare_stdout("sNaN", "sNaN")[0]  # identical lines match before any Decimal
 
 
 def test_returned_tuple_becomes_a_list_at_the_top_level_only():
-    assert compare_call(decode_value({"tuple": [1, 2]}), "[1, 2]")[0]
+    assert call(decode_value({"tuple": [1, 2]}), "[1, 2]")[0]
     nested = decode_value({"list": [{"tuple": [1, 2]}]})
     assert nested == [(1, 2)]
-    assert not compare_call(nested, "[[1, 2]]")[0]
+    assert not call(nested, "[[1, 2]]")[0]
 
 
 def test_python_equality_of_numbers_and_bools():
-    assert compare_call(3.0, "3")[0]
-    assert compare_call(True, "1")[0]
-    assert not compare_call("3", "3")[0]  # the string "3" is not the number 3
-    assert not compare_call(0.30000000000000004, "0.3")[0]
+    assert call(3.0, "3")[0]
+    assert call(True, "1")[0]
+    assert not call("3", "3")[0]  # the string "3" is not the number 3
+    assert not call(0.30000000000000004, "0.3")[0]
 
 
 def test_big_ints_and_special_floats_round_trip():
     big = 7 ** 9000  # more than 4300 digits: past Python's default int/str limit
     assert decode_value({"int": hex(big)}) == big
-    assert compare_call(decode_value({"int": hex(big)}), str(big))[0]
+    assert call(decode_value({"int": hex(big)}), str(big))[0]
     assert math.isinf(decode_value({"float": "inf"}))
-    assert not compare_call(decode_value({"float": "nan"}), "NaN")[0]
+    assert not call(decode_value({"float": "nan"}), "NaN")[0]
 
 
 def test_containers_rebuild_exactly():
@@ -84,14 +92,14 @@ def test_containers_rebuild_exactly():
     assert v == {(1, "a"): {1, 2}}
     assert decode_value({"frozenset": [1]}) == frozenset({1})
     assert decode_value({"fraction": [1, 2]}) == 0.5
-    assert compare_call(decode_value({"decimal": "2.50"}), "2.5")[0]
+    assert call(decode_value({"decimal": "2.50"}), "2.5")[0]
 
 
 def test_objects_we_cannot_rebuild_equal_nothing():
     o = decode_value({"opaque": "AlwaysEqual", "repr": "<x>"})
     assert isinstance(o, Opaque)
-    assert not compare_call(o, "1")[0]
-    assert not compare_call([o], "[1]")[0]
+    assert not call(o, "1")[0]
+    assert not call([o], "[1]")[0]
 
 
 @pytest.mark.parametrize("bad", [{"weird": 1}, {"list": 5}, [1, 2], {"int": 5}])
@@ -101,4 +109,16 @@ def test_malformed_values_are_rejected(bad):
 
 
 def test_expected_output_that_is_not_json_fails_the_sample():
-    assert not compare_call(1, "not json")[0]
+    with pytest.raises(LcbTestingError):
+        call(1, "not json")
+
+
+def test_an_expected_integer_over_50000_digits_is_an_error_during_testing_not_a_crash():
+    with pytest.raises(LcbTestingError, match="Error during testing"):
+        parse_expected("9" * 60000)
+    assert parse_expected("9" * 40000) == 10 ** 40000 - 1
+
+
+def test_a_wrong_answer_over_the_digit_limit_is_reported_without_raising():
+    ok, why = compare_call(1 << 300000, 5)
+    assert not ok and "too long to print" in why and str_fails(1 << 300000)

@@ -19,10 +19,10 @@ from evalkit.sandbox import job as sj
 
 
 def run(tmp_path: Path, code: str, mode: str, inputs: list[str], fn: str | None = None,
-        timeout: int = 2) -> list[dict]:
+        timeout: int = 2, consistent_stdin: bool = False) -> list[dict]:
     sol = tmp_path / "solution.py"
     sol.write_text(code)
-    spec = H.spec_json(mode, fn, inputs, timeout)
+    spec = H.spec_json(mode, fn, inputs, timeout, consistent_stdin)
     out = subprocess.run([sys.executable, "-I", str(H.harness_path()), str(sol)], input=spec,
                          capture_output=True, timeout=60)
     assert out.returncode == 0, out.stderr.decode()
@@ -88,9 +88,29 @@ fd0 = open(0).read()
 print(repr(a), repr(b), repr(rest), repr(fd0))
 """
     recs = run(tmp_path, code, "stdin", ["x\ny\nz\n"])
-    # ``open`` is io.open from the prelude's ``from io import *``, so lcb_runner's patched
+    # lcb_runner's mock: read() is the whole input whatever was read before.  ``open`` is
+    # io.open from the prelude's ``from io import *``, so lcb_runner's patched
     # builtins.open never reaches the program, and fd 0 is /dev/null: open(0) reads nothing.
+    assert results(recs)[0]["stdout"] == "'x' 'y\\n' 'x\\ny\\nz\\n' ''\n"
+    # With the consistent_stdin option, one file read by every route.
+    recs = run(tmp_path, code, "stdin", ["x\ny\nz\n"], consistent_stdin=True)
     assert results(recs)[0]["stdout"] == "'x' 'y\\n' 'z\\n' ''\n"
+
+
+STDIN_ROUTES = """
+import sys
+from sys import stdin
+first = stdin.readline()
+lines = [l for l in sys.stdin]
+print(repr(first), len(lines), repr(sys.stdin.read(3)))
+"""
+
+
+def test_consistent_stdin_is_iterable_and_shares_one_position(tmp_path):
+    recs = run(tmp_path, STDIN_ROUTES, "stdin", ["a\nb\nc\n"], consistent_stdin=True)
+    assert results(recs)[0]["stdout"] == "'a\\n' 2 ''\n"
+    recs = run(tmp_path, STDIN_ROUTES, "stdin", ["a\nb\nc\n"])  # lcb_runner: not iterable
+    assert results(recs)[0]["status"] == "error" and "not iterable" in results(recs)[0]["error"]
 
 
 def test_main_guard_is_unwrapped_and_sys_exit_ends_the_test_normally(tmp_path):
@@ -195,5 +215,8 @@ def test_the_job_carries_inputs_only():
     payload = json.dumps(job.to_json([1000]))
     assert "spec.json" in payload and "print(1)" in payload
     (test,) = job.tests
-    assert test.run[0].limits.wall == (6 + 1) * 3 + 5  # lcb_runner's global timeout
+    # lcb_runner's global timeout, enforced by the harness on effective time; the sandbox
+    # backs it up as CPU time and, far above, wall time (a starved run may stretch).
+    assert test.run[0].limits.cpu == (6 + 1) * 3 + 5
+    assert test.run[0].limits.wall == ((6 + 1) * 3 + 5) * H.STRETCH + 10
     assert test.check is None  # no expected output, no checker in the sandbox

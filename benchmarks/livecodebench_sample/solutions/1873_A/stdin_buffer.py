@@ -1,4 +1,5 @@
-# lcb_runner replaces sys.stdin with a StringIO, which has no .buffer: a runtime error there.
+# lcb_runner (since 16de2a1, 2025-05-23) gives its mock sys.stdin a .buffer holding the whole
+# input: this passes there (it was a runtime error with the earlier StringIO).
 import sys
 data = sys.stdin.buffer.read().split()
 for s in data[1:]:
