@@ -98,6 +98,11 @@ def run(
              "(needs --executor ray)")] = 1,
     replica_gpus: Annotated[float, typer.Option(
         help="GPUs per replica (the engine's tensor-parallel size)")] = 0.0,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="show engine logs live (default: <run>/engine.log)")] = False,
+    model_name: Annotated[Optional[str], typer.Option(
+        help="readable model name for tables and reports (default: the checkpoint "
+             "folder's name; the manifest keeps --model)")] = None,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
     if predictions is not None:
@@ -132,6 +137,6 @@ def run(
                                     seed=seed or 0),
             attempts=judge_attempts),
         executor=executor, ray_address=ray_address, replicas=replicas,
-        replica_gpus=replica_gpus,
+        replica_gpus=replica_gpus, verbose=verbose, model_name=model_name,
     )
     start(cfg, console, out_console)
