@@ -23,6 +23,7 @@ settings are shared and come from the preset and the command line.
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -32,6 +33,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from evalkit._resources import benchmarks_dir
 from evalkit.errors import EvalkitError
 from evalkit.model.base import SamplingParams
 from evalkit.model.naming import model_label
@@ -97,6 +99,11 @@ def _options(raw: dict[str, Any], where: str, base: Path) -> tuple[Path | None, 
     if samples is not None and (not isinstance(samples, int) or samples < 1):
         raise EvalkitError(f"{where}: 'samples' must be a positive integer")
     sampling = {k: raw[k] for k in SAMPLING_KEYS if k in raw}
+    if data is not None:
+        data = os.path.expandvars(data)
+        if "$" in data:
+            raise EvalkitError(f"{where}: data {raw['data']!r} names an unset environment "
+                               "variable (set it to the folder holding the data)")
     path = (base / Path(data).expanduser()) if data else None
     return path, samples, sampling
 
@@ -140,7 +147,11 @@ def load_suite(path: Path) -> Suite:
 def suite_of(benchmarks: Sequence[str]) -> Suite:
     """The suite named on the command line: one .toml file, or benchmark names."""
     if len(benchmarks) == 1 and benchmarks[0].endswith(".toml"):
-        return load_suite(Path(benchmarks[0]))
+        path = Path(benchmarks[0])
+        bundled = benchmarks_dir() / "suites" / path.name
+        if not path.exists() and path.parent == Path(".") and bundled.is_file():
+            path = bundled  # `evalkit run demo.toml` finds the bundled suites
+        return load_suite(path)
     if any(b.endswith(".toml") for b in benchmarks):
         raise EvalkitError("give either one suite file or benchmark names, not both")
     if len(set(benchmarks)) != len(benchmarks):

