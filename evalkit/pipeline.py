@@ -296,6 +296,13 @@ def uses_engine(backend: Backend, judge_model: JudgeModel | None = None) -> bool
     return bool(names & ENGINE_BACKENDS)
 
 
+def attach_engine_log(backend: Backend, log: Path | None, verbose: bool) -> None:
+    """Point a managed server's output at the run's engine log (or live, with --verbose)."""
+    if hasattr(backend, "engine_log"):  # the serve backend
+        backend.engine_log = log
+        setattr(backend, "live_log", verbose)  # noqa: B010 - not on every Backend
+
+
 def consoles(console: Console, out: Console | None) -> list[Console]:
     """The consoles evalkit writes to (kept on the terminal while engine output is logged)."""
     return [console] + ([out] if out is not None and out is not console else [])
@@ -309,6 +316,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         with engine_output(run.rd.path / ENGINE_LOG, consoles(console, out),
                            verbose=not quiet) as log:
             try:
+                attach_engine_log(run.backend, log, cfg.verbose)
                 if log is not None:
                     console.print(f"engine log: {log}")
                 generate_run(run, console)

@@ -42,6 +42,7 @@ from evalkit.pipeline import (
     ENGINE_BACKENDS,
     PreparedRun,
     RunConfig,
+    attach_engine_log,
     consoles,
     generate_run,
     judge_run,
@@ -212,6 +213,8 @@ def run_suite(suite: Suite, cfg: RunConfig, console: Console,
         try:
             for c in cfgs:  # all first: bad data or a missing statement fails before engines
                 runs.append(prepare(c, console, runs[0].backend if runs else None))
+            if runs:
+                attach_engine_log(runs[0].backend, log, cfg.verbose)
             if log is not None:
                 console.print(f"engine log: {log}")
             for run in runs:
