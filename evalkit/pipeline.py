@@ -462,12 +462,17 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         judge_model = make_judge_model(
             bench, JudgeSettings.from_json(stored) if stored else None)
         started = time.monotonic()
-        try:
-            summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out,
-                            judge_model=judge_model, executor=executor)
-        finally:
-            if judge_model is not None:
-                judge_model.close()
+        quiet = judge_model is not None and judge_model.settings.backend in ENGINE_BACKENDS
+        with engine_output(rd.path / ENGINE_LOG, consoles(console, out),
+                           verbose=not quiet) as log:
+            if log is not None:
+                console.print(f"engine log: {log}")
+            try:
+                summary = judge(rd, bench, bench.problems(), workers, console, force=force,
+                                out=out, judge_model=judge_model, executor=executor)
+            finally:
+                if judge_model is not None:
+                    judge_model.close()
         console.print(f"judged in {time.monotonic() - started:.1f}s")
         return summary
     finally:
