@@ -198,7 +198,6 @@ def build_leaderboard(runs: Sequence[RunResult], level: float = 0.95,
             medal = r.metrics.get("medal")
             records.append({
                 "row": labels[i], "benchmark": bench, "run_id": r.run_id, "model": r.model,
-                "model_id": r.model_id,
                 "name": r.headline.name, "unit": r.headline.unit,
                 "aggregate": r.headline.aggregate, "value": r.headline.value,
                 "ci_low": ci.low, "ci_high": ci.high, "max": r.headline.max,
