@@ -24,7 +24,7 @@ SWE = "SWE-bench"
 
 def run(
     benchmarks: Annotated[list[str], typer.Argument(
-        metavar="BENCHMARK...",
+        metavar="BENCHMARK",
         help="benchmark name (see `evalkit benchmarks`); several, or a suite .toml file, "
              "run as one suite sharing one engine")],
     model: Annotated[str, typer.Option(
