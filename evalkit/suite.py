@@ -182,7 +182,8 @@ def suite_folder(suite: Suite, cfg: RunConfig) -> Path:
 def _record(folder: Path, suite: Suite, cfg: RunConfig) -> None:
     """Write suite.json, or check that a resumed suite is the same suite."""
     path = folder / SUITE_JSON
-    want = {**suite.to_json(), "model": cfg.model, "backend": cfg.backend}
+    # As the pipeline names it: no --model is the backend's name (reference, replay).
+    want = {**suite.to_json(), "model": cfg.model or cfg.backend, "backend": cfg.backend}
     if path.exists():
         have = read_json(path)
         if {k: have.get(k) for k in want} != want:
