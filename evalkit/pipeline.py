@@ -47,11 +47,16 @@ from evalkit.model import (
     make_backend,
     request_seed,
 )
-from evalkit.model.config import resolve
+from evalkit.model.config import EngineSettings, resolve
+from evalkit.model.naming import model_label
+from evalkit.model.quiet import ENGINE_LOG, engine_output
 from evalkit.model.replay import ReplayBackend
 from evalkit.model.stats import DEFAULT_THRESHOLD, generation_stats
 from evalkit.records import Generation, Problem
 from evalkit.rundir import RunDir
+
+# Backends that run a local engine whose output goes to the run's engine.log.
+ENGINE_BACKENDS = frozenset({"vllm", "serve"})
 
 # Manifest fields that must match when a run is resumed.
 IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples", "shard")
@@ -82,6 +87,8 @@ class RunConfig:
     ray_address: str | None = None
     replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
     replica_gpus: float = 0.0  # GPUs per replica (the engine's tensor-parallel size)
+    verbose: bool = False  # engine logs live on the terminal, not in <run>/engine.log
+    model_name: str | None = None  # readable name in tables and reports (default: derived)
 
 
 def now() -> str:
@@ -109,9 +116,12 @@ def slug(text: str) -> str:
 
 
 def progress(console: Console) -> Progress:
+    # No stdout/stderr redirection: what engines print must reach their log file
+    # (see model/quiet.py), not the console through rich's proxy.
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=console, transient=False)
+                    console=console, transient=False, redirect_stdout=False,
+                    redirect_stderr=False)
 
 
 def require_prompts(bench: Benchmark, problems: Sequence[Problem]) -> None:
@@ -160,22 +170,56 @@ def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) 
     return {p.id: 1 for p in problems}
 
 
-def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
-    """Run the whole pipeline for ``cfg``; return the summary."""
-    bench = load_benchmark(cfg.benchmark, cfg.data)
-    bench.configure(cfg.judge_settings)
-    problems = bench.problems()
+@dataclass
+class PreparedRun:
+    """One benchmark's run, ready to generate: its run directory is created and locked."""
+
+    bench: Benchmark
+    problems: list[Problem]
+    params: SamplingParams
+    backend: Backend
+    judge_model: JudgeModel | None
+    rd: RunDir
+    pairs: list[tuple[Problem, int]]
+
+
+def resolve_settings(cfg: RunConfig, bench: Benchmark) -> tuple[SamplingParams, EngineSettings]:
+    """Sampling and engine settings: preset < the spec's [generation] < the command line."""
     spec_gen = bench.spec.settings.get("generation")
     if spec_gen is not None and not isinstance(spec_gen, dict):
         raise EvalkitError(f"{bench.spec.spec_path}: [generation] must be a table")
     base = cfg.sampling.to_json() if cfg.sampling else {}
-    params, engine = resolve(cfg.preset, spec_gen, {**base, **cfg.overrides},
-                             spec_where=f"{bench.spec.spec_path} [generation]")
-    model = cfg.model or engine.model or cfg.backend
+    return resolve(cfg.preset, spec_gen, {**base, **cfg.overrides},
+                   spec_where=f"{bench.spec.spec_path} [generation]")
+
+
+def build_backend(cfg: RunConfig, engine: EngineSettings) -> Backend:
+    """The generation backend of ``cfg`` (engines start on first request)."""
     backend = make_backend(cfg.backend, generations=cfg.generations, engine=engine,
                            client=cfg.client, served_model=cfg.served_model)
+    return replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
+
+
+def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) -> PreparedRun:
+    """Load the benchmark, open (or resume) its run directory and lock it.
+
+    ``backend``: an engine shared with other runs (a suite); its engine settings
+    must be those this benchmark resolves to.  Without one, a backend is built.
+    """
+    bench = load_benchmark(cfg.benchmark, cfg.data)
+    bench.configure(cfg.judge_settings)
+    problems = bench.problems()
+    params, engine = resolve_settings(cfg, bench)
+    if backend is None:
+        backend = build_backend(cfg, engine)
+    else:
+        shared = backend.info().get("engine")
+        if shared is not None and shared != engine.to_json():
+            raise EvalkitError(f"{bench.name}: its engine settings differ from the shared "
+                               "engine's (a [generation] engine setting in its spec); run it "
+                               "on its own")
+    model = cfg.model or engine.model or cfg.backend
     judge_model = make_judge_model(bench, cfg.judge)
-    backend = replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
         require_prompts(bench, problems)
@@ -189,8 +233,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         "shard": list(cfg.shard) if cfg.shard else None,
     }
     shard_tag = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
-    run_id = "--".join([bench.name, slug(model), backend.name, *shard_tag,
-                        hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
+    run_id = "--".join([bench.name, slug(model_label(model, cfg.model_name)), backend.name,
+                        *shard_tag, hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
                         .hexdigest()[:8]])
     rd = RunDir(cfg.out or cfg.results_root / run_id)
     rd.lock()
@@ -206,6 +250,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         else:
             rd.write_manifest({
                 **identity,
+                "model_name": model_label(model, cfg.model_name),
                 "run_id": rd.path.name,
                 "data_dir": str(bench.data_dir) if bench.data_dir else None,
                 "evalkit_version": evalkit.__version__,
@@ -218,20 +263,70 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
             })
             console.print(f"[bold]run[/] {rd.path}")
         rd.update_manifest(judge_settings=cfg.judge_settings)  # `evalkit judge` reuses them
-        pairs = shard_pairs(problems, samples, cfg.shard)
-        generate(rd, pairs, backend, params, console)
-        rd.update_manifest(generated_at=now(), environment=backend.environment())
-        if judge_model is not None:
-            rd.update_manifest(judge_model=judge_model.settings.to_json())
-        summary = judge(rd, bench, problems, cfg.workers, console, out=out,
-                        judge_model=judge_model, warn_threshold=cfg.warn_threshold,
-                        executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
-        return summary
-    finally:
-        backend.close()
+    except BaseException:
+        rd.unlock()
         if judge_model is not None:
             judge_model.close()
-        rd.unlock()
+        raise
+    return PreparedRun(bench, list(problems), params, backend, judge_model, rd,
+                       shard_pairs(problems, samples, cfg.shard))
+
+
+def generate_run(run: PreparedRun, console: Console) -> None:
+    """The generation stage of a prepared run (what is not in generations.jsonl yet)."""
+    generate(run.rd, run.pairs, run.backend, run.params, console)
+    run.rd.update_manifest(generated_at=now(), environment=run.backend.environment())
+    if run.judge_model is not None:
+        run.rd.update_manifest(judge_model=run.judge_model.settings.to_json())
+
+
+def judge_run(run: PreparedRun, cfg: RunConfig, console: Console,
+              out: Console | None = None) -> dict[str, Any]:
+    """The judge and aggregate stages of a prepared, generated run."""
+    return judge(run.rd, run.bench, run.problems, cfg.workers, console, out=out,
+                 judge_model=run.judge_model, warn_threshold=cfg.warn_threshold,
+                 executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
+
+
+def uses_engine(backend: Backend, judge_model: JudgeModel | None = None) -> bool:
+    """Whether a local engine (vLLM in process or its server) runs for this backend or judge."""
+    names = {backend.name}
+    if judge_model is not None:
+        names.add(judge_model.settings.backend)
+    return bool(names & ENGINE_BACKENDS)
+
+
+def attach_engine_log(backend: Backend, log: Path | None, verbose: bool) -> None:
+    """Point a managed server's output at the run's engine log (or live, with --verbose)."""
+    if hasattr(backend, "engine_log"):  # the serve backend
+        backend.engine_log = log
+        setattr(backend, "live_log", verbose)  # noqa: B010 - not on every Backend
+
+
+def consoles(console: Console, out: Console | None) -> list[Console]:
+    """The consoles evalkit writes to (kept on the terminal while engine output is logged)."""
+    return [console] + ([out] if out is not None and out is not console else [])
+
+
+def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
+    """Run the whole pipeline for ``cfg``; return the summary."""
+    run = prepare(cfg, console)
+    try:
+        quiet = not cfg.verbose and uses_engine(run.backend, run.judge_model)
+        with engine_output(run.rd.path / ENGINE_LOG, consoles(console, out),
+                           verbose=not quiet) as log:
+            try:
+                attach_engine_log(run.backend, log, cfg.verbose)
+                if log is not None:
+                    console.print(f"engine log: {log}")
+                generate_run(run, console)
+                return judge_run(run, cfg, console, out)
+            finally:
+                run.backend.close()
+                if run.judge_model is not None:
+                    run.judge_model.close()
+    finally:
+        run.rd.unlock()
 
 
 def make_judge_model(bench: Benchmark, settings: JudgeSettings | None) -> JudgeModel | None:
@@ -367,12 +462,17 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
         judge_model = make_judge_model(
             bench, JudgeSettings.from_json(stored) if stored else None)
         started = time.monotonic()
-        try:
-            summary = judge(rd, bench, bench.problems(), workers, console, force=force, out=out,
-                            judge_model=judge_model, executor=executor)
-        finally:
-            if judge_model is not None:
-                judge_model.close()
+        quiet = judge_model is not None and judge_model.settings.backend in ENGINE_BACKENDS
+        with engine_output(rd.path / ENGINE_LOG, consoles(console, out),
+                           verbose=not quiet) as log:
+            if log is not None:
+                console.print(f"engine log: {log}")
+            try:
+                summary = judge(rd, bench, bench.problems(), workers, console, force=force,
+                                out=out, judge_model=judge_model, executor=executor)
+            finally:
+                if judge_model is not None:
+                    judge_model.close()
         console.print(f"judged in {time.monotonic() - started:.1f}s")
         return summary
     finally:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.errors import EvalkitError
+from evalkit.model.naming import model_label
 from evalkit.rundir import RunDir
 
 AGGREGATES = ("sum", "mean")
@@ -84,6 +85,13 @@ class RunResult:
 
     @property
     def model(self) -> str:
+        """The readable model name (``--model-name``, else the checkpoint folder's name)."""
+        name = self.manifest.get("model_name")
+        return str(name) if name else model_label(self.model_id)
+
+    @property
+    def model_id(self) -> str:
+        """The model as given to the run: a directory path, hub id or served name."""
         return str(self.manifest.get("model") or "unknown")
 
     @property

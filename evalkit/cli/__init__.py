@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "report"),
     "gate": ("gate", "gate"),
     "merge": ("merge", "merge"),
+    "runs": ("runs", "runs"),
 }
 
 

@@ -23,7 +23,10 @@ SWE = "SWE-bench"
 
 
 def run(
-    benchmark: Annotated[str, typer.Argument(help="benchmark name (see `evalkit benchmarks`)")],
+    benchmarks: Annotated[list[str], typer.Argument(
+        metavar="BENCHMARK",
+        help="benchmark name (see `evalkit benchmarks`); several, or a suite .toml file, "
+             "run as one suite sharing one engine")],
     model: Annotated[str, typer.Option(
         help="model directory or hub id (vllm/serve), served model name or directory (openai); "
              "recorded in the manifest")] = "",
@@ -98,8 +101,17 @@ def run(
              "(needs --executor ray)")] = 1,
     replica_gpus: Annotated[float, typer.Option(
         help="GPUs per replica (the engine's tensor-parallel size)")] = 0.0,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="show engine logs live (default: <run>/engine.log)")] = False,
+    model_name: Annotated[Optional[str], typer.Option(
+        help="readable model name for tables and reports (default: the checkpoint "
+             "folder's name; the manifest keeps --model)")] = None,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
+    from evalkit.suite import is_suite_request
+
+    suite = benchmarks if is_suite_request(benchmarks) else None
+    benchmark = benchmarks[0]
     if predictions is not None:
         from evalkit.benchmarks import load_benchmark
         from evalkit.swebench.predictions import predictions_to_replay
@@ -132,6 +144,11 @@ def run(
                                     seed=seed or 0),
             attempts=judge_attempts),
         executor=executor, ray_address=ray_address, replicas=replicas,
-        replica_gpus=replica_gpus,
+        replica_gpus=replica_gpus, verbose=verbose, model_name=model_name,
     )
+    if suite is not None:
+        from evalkit.suite import run_suite, suite_of
+
+        run_suite(suite_of(suite), cfg, console, out_console)
+        return
     start(cfg, console, out_console)

@@ -7,8 +7,9 @@ port, in its own process group.  evalkit waits for ``/health``, generates with
 the ``openai`` backend, and always stops the server: on success, on errors, on
 Ctrl-C (``close`` runs in the pipeline's ``finally``), and on ``kill -9`` of
 evalkit (the server gets SIGTERM from the kernel when its parent dies,
-``PR_SET_PDEATHSIG``).  The server's output goes to ``server.log`` in a temp
-folder, named in any start-up error.
+``PR_SET_PDEATHSIG``).  The server's output goes to the run's ``engine.log``
+(the pipeline sets ``engine_log``; ``--verbose``: live on the terminal), else to
+``server.log`` in a temp folder; the file is named in any start-up error.
 """
 
 from __future__ import annotations
@@ -76,12 +77,14 @@ def _die_with_parent() -> None:
 class VllmServer:
     """One vLLM OpenAI server subprocess; a context manager that always stops it."""
 
-    def __init__(self, settings: EngineSettings, startup_timeout: float = 1800.0):
+    def __init__(self, settings: EngineSettings, startup_timeout: float = 1800.0,
+                 log_path: Path | None = None, live: bool = False):
         self.settings = settings
         self.startup_timeout = startup_timeout
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self.log_path = Path(tempfile.mkdtemp(prefix="evalkit-serve-")) / "server.log"
+        self.log_path = log_path or Path(tempfile.mkdtemp(prefix="evalkit-serve-")) / "server.log"
+        self.live = live  # output to this process's stdout/stderr instead of the log
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -89,10 +92,14 @@ class VllmServer:
         import httpx
 
         cmd = server_command(self.settings, self.port)
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL,
+        if self.live:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                          preexec_fn=_die_with_parent)
+        else:
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL,
+                                             preexec_fn=_die_with_parent)
         deadline = time.monotonic() + self.startup_timeout
         health = f"http://127.0.0.1:{self.port}/health"
         while True:
@@ -153,6 +160,9 @@ class ServeBackend(Backend):
         self.client = client
         self.tokenizer = load_tokenizer(settings)
         self.server: VllmServer | None = None
+        # Set by the pipeline: the run's engine.log, or live output (--verbose).
+        self.engine_log: Path | None = None
+        self.live_log = False
 
     def info(self) -> dict[str, Any]:
         return {"backend": self.name, "engine": self.settings.to_json(),
@@ -166,7 +176,8 @@ class ServeBackend(Backend):
         from dataclasses import replace
 
         if self.server is None:
-            self.server = VllmServer(self.settings)
+            self.server = VllmServer(self.settings, log_path=self.engine_log,
+                                     live=self.live_log)
             try:
                 self.server.start()
             except BaseException:

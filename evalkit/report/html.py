@@ -28,7 +28,8 @@ MAX_TEST_LINES = 8
 
 PAGE_CSS = CSS + """
 h1{font-size:1.5rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-.figures{display:flex;flex-wrap:wrap;gap:1.2rem}.figures figure{margin:0}
+.figures{display:flex;flex-wrap:wrap;gap:1.2rem}
+.figures figure{margin:0;max-width:100%;overflow-x:auto}
 svg.plot{background:#fff;border:1px solid #d0d7de;border-radius:6px}
 details{margin:.3rem 0}details>summary{cursor:pointer}
 details.problem>summary{font-weight:600}

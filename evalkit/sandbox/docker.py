@@ -403,7 +403,9 @@ class SandboxPool:
 def cleanup_stale(client: Any) -> int:
     """Remove judge containers left by evalkit processes that no longer exist."""
     removed = 0
-    for c in client.containers.list(all=True, filters={"label": LABEL}):
+    # ignore_removed: another process's pool may remove a container between the list and
+    # its inspect (docker SDK), which raised NotFound and failed this pool's start.
+    for c in client.containers.list(all=True, filters={"label": LABEL}, ignore_removed=True):
         pid = int(c.labels.get(f"{LABEL}.pid", "0") or 0)
         if pid and _alive(pid):
             continue

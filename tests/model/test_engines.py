@@ -87,6 +87,20 @@ def engine_args(model: Path, *extra: str) -> list[str]:
             "--workers", "1", "--seed", "1", *extra]
 
 
+# What vLLM prints (main process, EngineCore, workers, server) and Triton/torch warnings.
+ENGINE_LINES = ("(EngineCore", "(MainProcess", "(APIServer", " INFO ", " WARNING ", "Triton",
+                "[shutdown]")
+
+
+def check_quiet(terminal: str, run: Path) -> None:
+    """No engine line reached the terminal; they are in the run's engine.log, named once."""
+    leaked = [x for x in terminal.splitlines() if any(m in x for m in ENGINE_LINES)]
+    assert not leaked, leaked[:5]
+    assert "engine log: " in terminal and "engine.log" in terminal
+    log = (run / "engine.log").read_text(errors="replace")
+    assert " INFO " in log and "vllm" in log.lower()
+
+
 def check_records(records: list[dict[str, Any]], model: Path, samples: int,
                   max_tokens: int) -> None:
     lengths = prompt_lengths(model)
@@ -104,7 +118,8 @@ def check_records(records: list[dict[str, Any]], model: Path, samples: int,
 def test_vllm_backend_records_seeds_and_resume_after_kill_9(tiny_model, engine_env, tmp_path):
     args = engine_args(tiny_model, "--backend", "vllm", "--samples", "6", "--max-tokens", "160")
     clean = tmp_path / "clean"
-    finish(evalkit(engine_env, *args, "--out", str(clean)))
+    terminal = finish(evalkit(engine_env, *args, "--out", str(clean)))
+    check_quiet(terminal, clean)
     records = gens(clean)
     check_records(records, tiny_model, samples=6, max_tokens=160)
     # The template opened <think>: text without </think> is all reasoning, no answer.
@@ -169,7 +184,7 @@ def test_serve_backend_stops_its_server_on_ctrl_c_and_resumes(tiny_model, engine
     partial = gens(run)
     assert 1 <= len(partial) < 12
 
-    finish(evalkit(engine_env, *args))
+    check_quiet(finish(evalkit(engine_env, *args)), run)  # the server's output included
     records = gens(run)
     assert records[: len(partial)] == partial
     got = by_key(records)

@@ -76,3 +76,30 @@ def test_screenshot_shows_the_page(report, tmp_path):
     assert console == []
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # not a blank page
+
+
+# Appended to a copy of the page: each figure's SVG box and its title's text box, in pixels.
+MEASURE = """<script>window.addEventListener('load', () => {
+  const rows = [...document.querySelectorAll('figure')].map(f => {
+    const svg = f.querySelector('svg'), title = svg.querySelector('text');
+    const s = svg.getBoundingClientRect(), t = title.getBoundingClientRect();
+    return [f.dataset.kind, s.left, s.right, t.left, t.right].join(',');
+  });
+  const pre = document.createElement('pre');
+  pre.id = 'measure'; pre.textContent = rows.join(';'); document.body.appendChild(pre);
+});</script>"""
+
+
+@pytest.mark.parametrize("width", [1024, 1300, 1440, 1920])
+def test_plot_titles_fit_inside_their_cards_at_common_widths(report, tmp_path, width):
+    page = tmp_path / "measure.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"),
+                    encoding="utf-8")
+    dom, console = load(page, "--dump-dom", f"--window-size={width},900")
+    assert console == []
+    text = dom.split('<pre id="measure">', 1)[1].split("</pre>", 1)[0]
+    rows = [r.split(",") for r in text.split(";")]
+    assert {r[0] for r in rows} >= {"scores", "subtasks"}
+    for kind, s_left, s_right, t_left, t_right in rows:
+        assert float(s_left) <= float(t_left) and float(t_right) <= float(s_right), \
+            f"{kind} title clipped at {width}px: text ends at {t_right}, card at {s_right}"
