@@ -82,6 +82,7 @@ class RunConfig:
     ray_address: str | None = None
     replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
     replica_gpus: float = 0.0  # GPUs per replica (the engine's tensor-parallel size)
+    strict_ids: bool = False  # replay: problem ids not in the benchmark are an error
 
 
 def now() -> str:
@@ -160,6 +161,28 @@ def plan_samples(cfg: RunConfig, backend: Backend, problems: Sequence[Problem]) 
     return {p.id: 1 for p in problems}
 
 
+def check_replay_ids(backend: Backend, problems: Sequence[Problem], strict: bool,
+                     console: Console) -> None:
+    """Say how many generations name problems the benchmark does not have (never judged);
+    with ``strict`` that is a one-line error."""
+    if not isinstance(backend, ReplayBackend):
+        return
+    known = {p.id for p in problems}
+    unknown: dict[str, int] = {}
+    for pid, _sample in backend.records:
+        if pid not in known:
+            unknown[pid] = unknown.get(pid, 0) + 1
+    if not unknown:
+        return
+    shown = ", ".join(repr(p) for p in sorted(unknown)[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    text = (f"{backend.path}: {sum(unknown.values())} generation(s) of {len(unknown)} "
+            f"problem id(s) not in the benchmark ({shown}{more})")
+    if strict:
+        raise EvalkitError(text + "; remove them or run without --strict-ids")
+    console.print(f"[yellow]warning[/] {text}: ignored", highlight=False)
+
+
 def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
     """Run the whole pipeline for ``cfg``; return the summary."""
     bench = load_benchmark(cfg.benchmark, cfg.data)
@@ -176,6 +199,7 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                            client=cfg.client, served_model=cfg.served_model)
     judge_model = make_judge_model(bench, cfg.judge)
     backend = replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
+    check_replay_ids(backend, problems, cfg.strict_ids, console)
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
         require_prompts(bench, problems)
