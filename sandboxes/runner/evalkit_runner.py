@@ -363,7 +363,32 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 #define WATCH_MS 10 /* the runner's WATCHDOG_INTERVAL */
 
 static int sfd = -1; /* signalfd for SIGCHLD */
-static int ns_flags = 0; /* "--ns": CLONE_NEWIPC|CLONE_NEWNET for every untrusted process */
+static int ns_on = 0; /* "--ns": namespaces of their own for untrusted processes */
+static int child_netfd = -1; /* the network namespace the next child enters */
+
+/* A network namespace per uid, made once (a new one per process costs ~6-12 ms
+ * of kernel work, a new IPC namespace almost nothing): its loopback is down, so
+ * only Unix sockets work there, and they go with the processes of the test,
+ * which are all dead before the next one starts.  Kept alive by the fd. */
+#define MAXNS 16
+static uid_t ns_uid[MAXNS];
+static int ns_fd[MAXNS], n_ns = 0;
+
+static int netns_for(uid_t uid) {
+    for (int i = 0; i < n_ns; i++)
+        if (ns_uid[i] == uid) return ns_fd[i];
+    if (n_ns == MAXNS) return -1;
+    int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self < 0) return -1;
+    if (unshare(CLONE_NEWNET) != 0) { close(self); return -1; }
+    int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (setns(self, CLONE_NEWNET) != 0) _exit(1);  /* never stay in it */
+    close(self);
+    if (fd < 0) return -1;
+    ns_uid[n_ns] = uid;
+    ns_fd[n_ns++] = fd;
+    return fd;
+}
 
 static char msg[1 << 17];
 static const char *tag = "";
@@ -424,6 +449,7 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
         close(fd);
     }
     if (chdir(f[8]) != 0) fail("chdir");
+    if (child_netfd >= 0 && setns(child_netfd, CLONE_NEWNET) != 0) fail("setns");
     lim(RLIMIT_CORE, "0", "0");
     if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
     if (set(f[4])) lim(RLIMIT_FSIZE, f[4], f[4]);
@@ -500,7 +526,18 @@ static void spawn(ssize_t len, int *fds, int nfds) {
     struct start_args a = {f, argv, envp, fds};
     /* vfork-like (as glibc's posix_spawn): no page tables copied, and this
      * process sleeps until the child has exec'd or failed, so one stack will do */
-    int ns = strcmp(f[1], "0") != 0 ? ns_flags : 0;  /* untrusted: IPC and network of its own */
+    /* untrusted: a new IPC namespace (nothing of an earlier test is there) and
+     * its uid's network namespace (no other user process of the test is there) */
+    int ns = 0;
+    child_netfd = -1;
+    if (ns_on && strcmp(f[1], "0") != 0) {
+        ns = CLONE_NEWIPC;
+        if ((child_netfd = netns_for((uid_t)strtoul(f[1], NULL, 10))) < 0) {
+            snprintf(buf, sizeof buf, "E%s netns: %s", tag, strerror(errno)); reply(buf);
+            snprintf(buf, sizeof buf, watched ? "W%s -1 0 0 0 0 0 -" : "P%s -1", tag); reply(buf);
+            return;
+        }
+    }
     pid_t pid = clone(start, child_stack + sizeof child_stack,
                       CLONE_VM | CLONE_VFORK | SIGCHLD | ns, &a);
     if (pid < 0) {
@@ -722,7 +759,7 @@ static void reap(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "--ns") == 0) ns_flags = CLONE_NEWIPC | CLONE_NEWNET;
+    if (argc > 1 && strcmp(argv[1], "--ns") == 0) ns_on = 1;
     /* orphans of a submission come here, not to the container's init, which
      * would reap them (and their CPU time) unseen */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return 1;
@@ -790,18 +827,40 @@ class _Namespaces:
     """Whether each untrusted process gets an IPC and a network namespace of its own.
 
     SysV shared memory, message queues, semaphores and POSIX message queues
-    live in the IPC namespace and abstract Unix sockets and 127.0.0.1 in the
-    network one: with their own, the processes of a Communication task cannot
-    talk to each other, and nothing of one test survives into the next (the
-    namespace goes with its last process), as each isolate box has its own.
-    It needs CAP_SYS_ADMIN (the container has it; the process does not).
+    live in the IPC namespace: each untrusted process gets a new one, so
+    nothing of one test survives into the next (it goes with its last
+    process).  Abstract Unix sockets and 127.0.0.1 live in the network one:
+    each uid (each user process of a Communication task) has its own, made once
+    (a new one per process costs 6-12 ms of kernel work; its loopback is down,
+    so only Unix sockets exist there, and they die with the test's processes).
+    So the processes of a Communication task cannot talk to each other except
+    through the judge, as in isolate, where each box has its own.  It needs
+    CAP_SYS_ADMIN (the container has it; the untrusted process does not).
     """
 
     on = False
     probed = False
+    net: dict = {}  # uid -> fd of its network namespace (see netns_for)
 
 
 NAMESPACES = _Namespaces()
+
+
+def netns_for(uid: int) -> int:
+    """The launcher's netns_for: one network namespace per uid, kept by an open fd."""
+    fd = NAMESPACES.net.get(uid)
+    if fd is None:
+        me = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            if _libc.unshare(CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET)")
+            fd = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+            if _libc.setns(me, CLONE_NEWNET) != 0:  # never stay in it
+                os._exit(1)
+        finally:
+            os.close(me)
+        NAMESPACES.net[uid] = fd
+    return fd
 
 
 def probe_namespaces() -> bool:
@@ -1135,6 +1194,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
         elif fd is None:
             fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         fds.append(fd)
+    netns = netns_for(proc.uid) if NAMESPACES.on and not proc.trusted else -1
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     proc.start = time.monotonic()
     pid = os.fork()
@@ -1154,8 +1214,11 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
                     f.write("1000")
             os.chdir(proc.cwd())
             set_limits(proc)
-            if not proc.trusted and NAMESPACES.on and _libc.unshare(NS_FLAGS) != 0:
-                raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWIPC|CLONE_NEWNET)")
+            if not proc.trusted and NAMESPACES.on:
+                if _libc.unshare(CLONE_NEWIPC) != 0:
+                    raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWIPC)")
+                if _libc.setns(netns, CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), "setns(CLONE_NEWNET)")
             if not proc.trusted:
                 os.setgroups([])
                 os.setresgid(proc.uid, proc.uid, proc.uid)

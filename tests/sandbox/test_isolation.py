@@ -134,7 +134,8 @@ def echo_check() -> sj.Process:
 
 
 @PATHS
-@pytest.mark.parametrize("name,out", [("fill_box.cpp", "full 1\n"), ("deep_dirs.cpp", "made 5000\n")])
+@pytest.mark.parametrize("name,out", [("fill_box.cpp", "full 1\n"),
+                                      ("deep_dirs.cpp", "made 5000\n")])
 def test_what_a_submission_leaves_in_its_box_is_its_own_business(pool, launcher, name, out):
     limits = sj.Limits(cpu=10, wall=30, memory=256 * MIB, output=8 * MIB, processes=1)
     tests = [sj.Test(id=f"t{i}", run=[user(["{bin}/prog"], limits)], check=echo_check())
