@@ -1127,6 +1127,9 @@ def tree_end(p) -> None:
     p.max_rss_kb = max(p.max_rss_kb, p.peak_rss // 1024)
 
 
+FORKED: set = set()  # pids the runner forked for a test and has not reaped yet
+
+
 def reap_zombies() -> None:
     """Reap the runner's zombie children (orphans it adopted as subreaper), not the launcher."""
     try:
@@ -1135,7 +1138,7 @@ def reap_zombies() -> None:
         kids = []
     for kid in kids:
         pid = int(kid)
-        if pid == LAUNCHER.pid:
+        if pid == LAUNCHER.pid or pid in FORKED:  # a test's own process: reap() waits for it
             continue
         try:
             with open("/proc/%d/stat" % pid) as f:
@@ -1243,6 +1246,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
         if fd >= 0:
             os.close(fd)
     proc.pid = pid
+    FORKED.add(pid)
     proc.pidfd = os.pidfd_open(pid)
     proc._err_r = err_r  # type: ignore[attr-defined]
 
@@ -1470,6 +1474,7 @@ def reap(p: Proc) -> None:
         reap_launched(p)
     else:
         _, status, ru = os.wait4(p.pid, 0)
+        FORKED.discard(p.pid)
         p.end = time.monotonic()
         p.status = status
         p.cpu_time = ru.ru_utime + ru.ru_stime
@@ -1655,6 +1660,8 @@ class Runner:
             except OSError:  # not empty, or not a directory any more
                 wipe(d)
         self.test_dirs = []
+        if LAUNCHER.sock is None:
+            reap_zombies()  # orphans the runner adopted (the launcher reaps its own)
         if self.known_files is not None:
             # Only untrusted processes ran, and they cannot write to WORK_DIR or
             # /dev/shm (root's, 0700/0755): what is there is what the runner made.
