@@ -32,9 +32,11 @@ int main(int argc, char **argv) {
     int x; if (scanf("%d", &x) != 1) return 1;
     int ok = 1;
     for (int i = 0; i < 2; i++) {
-        FILE *to = fopen(argv[2 * i + 2], "w"), *from = fopen(argv[2 * i + 1], "r");
-        if (!to || !from) return 2;
+        FILE *to = fopen(argv[2 * i + 2], "w");
+        if (!to) return 2;
         fprintf(to, "%d\n", x + i); fclose(to);
+        FILE *from = fopen(argv[2 * i + 1], "r");
+        if (!from) return 2;
         int y; if (fscanf(from, "%d", &y) != 1 || y != 2 * (x + i)) ok = 0;
         fclose(from);
     }
