@@ -364,20 +364,64 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 
 static int sfd = -1; /* signalfd for SIGCHLD */
 static int ns_on = 0; /* "--ns": namespaces of their own for untrusted processes */
-static int child_netfd = -1; /* the network namespace the next child enters */
+static int child_netfd = -1, child_ipcfd = -1; /* the namespaces the next child enters */
+#define MAXNS_ 16
+
+/* An IPC namespace per uid, replaced by a new one when the test before left a
+ * SysV object in it (a new one for every process cost ~0.05 ms in a quiet loop
+ * and ~3 ms per test in the benchmark under load: its teardown).  POSIX message
+ * queues cannot be made at all (RLIMIT_MSGQUEUE 0), so they never need looking for. */
+static uid_t ipc_uid[MAXNS_];
+static int ipc_fd[MAXNS_], n_ipc = 0, own_ipc = -1;
+
+static int ipc_dirty(int fd) {
+    static const char *lists[3] = {"/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem"};
+    if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return 1;
+    if (setns(fd, CLONE_NEWIPC) != 0) return 1;
+    int dirty = 0;
+    for (int i = 0; i < 3 && !dirty; i++) {  /* a header line, then one line per object */
+        char buf[512];
+        int lf = open(lists[i], O_RDONLY | O_CLOEXEC);
+        if (lf < 0) { dirty = 1; break; }
+        ssize_t n = read(lf, buf, sizeof buf);
+        close(lf);
+        int lines = 0;
+        for (ssize_t k = 0; k < n; k++) lines += buf[k] == '\n';
+        dirty = n < 0 || lines > 1 || n == (ssize_t)sizeof buf;
+    }
+    if (setns(own_ipc, CLONE_NEWIPC) != 0) _exit(1);  /* never stay in it */
+    return dirty;
+}
+
+static int ipcns_for(uid_t uid) {
+    int slot = -1;
+    for (int i = 0; i < n_ipc; i++)
+        if (ipc_uid[i] == uid) slot = i;
+    if (slot >= 0 && !ipc_dirty(ipc_fd[slot])) return ipc_fd[slot];
+    if (slot < 0 && n_ipc == MAXNS_) return -1;
+    if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return -1;
+    if (unshare(CLONE_NEWIPC) != 0) return -1;
+    int fd = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+    if (setns(own_ipc, CLONE_NEWIPC) != 0) _exit(1);
+    if (fd < 0) return -1;
+    if (slot < 0) slot = n_ipc++;
+    else close(ipc_fd[slot]);  /* the old one goes with its last reference */
+    ipc_uid[slot] = uid;
+    ipc_fd[slot] = fd;
+    return fd;
+}
 
 /* A network namespace per uid, made once (a new one per process costs ~6-12 ms
  * of kernel work, a new IPC namespace almost nothing): its loopback is down, so
  * only Unix sockets work there, and they go with the processes of the test,
  * which are all dead before the next one starts.  Kept alive by the fd. */
-#define MAXNS 16
-static uid_t ns_uid[MAXNS];
-static int ns_fd[MAXNS], n_ns = 0;
+static uid_t ns_uid[MAXNS_];
+static int ns_fd[MAXNS_], n_ns = 0;
 
 static int netns_for(uid_t uid) {
     for (int i = 0; i < n_ns; i++)
         if (ns_uid[i] == uid) return ns_fd[i];
-    if (n_ns == MAXNS) return -1;
+    if (n_ns == MAXNS_) return -1;
     int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     if (self < 0) return -1;
     if (unshare(CLONE_NEWNET) != 0) { close(self); return -1; }
@@ -450,6 +494,8 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
     }
     if (chdir(f[8]) != 0) fail("chdir");
     if (child_netfd >= 0 && setns(child_netfd, CLONE_NEWNET) != 0) fail("setns");
+    if (child_ipcfd >= 0 && setns(child_ipcfd, CLONE_NEWIPC) != 0) fail("setns");
+    if (child_ipcfd >= 0) lim(RLIMIT_MSGQUEUE, "0", "0");  /* no POSIX message queues */
     lim(RLIMIT_CORE, "0", "0");
     if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
     if (set(f[4])) lim(RLIMIT_FSIZE, f[4], f[4]);
@@ -526,20 +572,19 @@ static void spawn(ssize_t len, int *fds, int nfds) {
     struct start_args a = {f, argv, envp, fds};
     /* vfork-like (as glibc's posix_spawn): no page tables copied, and this
      * process sleeps until the child has exec'd or failed, so one stack will do */
-    /* untrusted: a new IPC namespace (nothing of an earlier test is there) and
-     * its uid's network namespace (no other user process of the test is there) */
-    int ns = 0;
-    child_netfd = -1;
+    /* untrusted: its uid's IPC namespace (holding nothing of an earlier test)
+     * and network namespace (no other user process of the test is there) */
+    child_netfd = child_ipcfd = -1;
     if (ns_on && strcmp(f[1], "0") != 0) {
-        ns = CLONE_NEWIPC;
-        if ((child_netfd = netns_for((uid_t)strtoul(f[1], NULL, 10))) < 0) {
+        uid_t u = (uid_t)strtoul(f[1], NULL, 10);
+        if ((child_netfd = netns_for(u)) < 0 || (child_ipcfd = ipcns_for(u)) < 0) {
             snprintf(buf, sizeof buf, "E%s netns: %s", tag, strerror(errno)); reply(buf);
             snprintf(buf, sizeof buf, watched ? "W%s -1 0 0 0 0 0 -" : "P%s -1", tag); reply(buf);
             return;
         }
     }
     pid_t pid = clone(start, child_stack + sizeof child_stack,
-                      CLONE_VM | CLONE_VFORK | SIGCHLD | ns, &a);
+                      CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
     if (pid < 0) {
         int err = errno;
         snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(err));
@@ -826,10 +871,12 @@ NS_FLAGS = CLONE_NEWIPC | CLONE_NEWNET
 class _Namespaces:
     """Whether each untrusted process gets an IPC and a network namespace of its own.
 
-    SysV shared memory, message queues, semaphores and POSIX message queues
-    live in the IPC namespace: each untrusted process gets a new one, so
-    nothing of one test survives into the next (it goes with its last
-    process).  Abstract Unix sockets and 127.0.0.1 live in the network one:
+    SysV shared memory, message queues and semaphores live in the IPC
+    namespace: each uid has its own, replaced by a new one before a process
+    starts in it if the test before left an object there (a new one per
+    process cost ~3 ms per test under load: its teardown), so nothing of one
+    test survives into the next; POSIX message queues (also there, but not
+    listed anywhere) cannot be made at all (RLIMIT_MSGQUEUE 0).  Abstract Unix sockets and 127.0.0.1 live in the network one:
     each uid (each user process of a Communication task) has its own, made once
     (a new one per process costs 6-12 ms of kernel work; its loopback is down,
     so only Unix sockets exist there, and they die with the test's processes).
@@ -841,6 +888,7 @@ class _Namespaces:
     on = False
     probed = False
     net: dict = {}  # uid -> fd of its network namespace (see netns_for)
+    ipc: dict = {}  # uid -> fd of its IPC namespace (see ipcns_for)
 
 
 NAMESPACES = _Namespaces()
@@ -861,6 +909,48 @@ def netns_for(uid: int) -> int:
             os.close(me)
         NAMESPACES.net[uid] = fd
     return fd
+
+
+SYSV_LISTS = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
+
+
+def ipc_dirty(fd: int) -> bool:
+    """The launcher's ipc_dirty: whether the namespace holds a SysV object."""
+    me = os.open("/proc/self/ns/ipc", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if _libc.setns(fd, CLONE_NEWIPC) != 0:
+            return True
+        try:
+            for path in SYSV_LISTS:  # a header line, then one line per object
+                with open(path, "rb") as f:
+                    if f.read(4096).count(b"\n") > 1:
+                        return True
+            return False
+        finally:
+            if _libc.setns(me, CLONE_NEWIPC) != 0:  # never stay in it
+                os._exit(1)
+    finally:
+        os.close(me)
+
+
+def ipcns_for(uid: int) -> int:
+    """The launcher's ipcns_for: the uid's IPC namespace, a new one if the last was used."""
+    fd = NAMESPACES.ipc.get(uid)
+    if fd is not None and not ipc_dirty(fd):
+        return fd
+    me = os.open("/proc/self/ns/ipc", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if _libc.unshare(CLONE_NEWIPC) != 0:
+            raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWIPC)")
+        new = os.open("/proc/self/ns/ipc", os.O_RDONLY | os.O_CLOEXEC)
+        if _libc.setns(me, CLONE_NEWIPC) != 0:
+            os._exit(1)
+    finally:
+        os.close(me)
+    if fd is not None:
+        os.close(fd)
+    NAMESPACES.ipc[uid] = new
+    return new
 
 
 def probe_namespaces() -> bool:
@@ -1198,6 +1288,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
             fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         fds.append(fd)
     netns = netns_for(proc.uid) if NAMESPACES.on and not proc.trusted else -1
+    ipcns = ipcns_for(proc.uid) if NAMESPACES.on and not proc.trusted else -1
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     proc.start = time.monotonic()
     pid = os.fork()
@@ -1218,10 +1309,11 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
             os.chdir(proc.cwd())
             set_limits(proc)
             if not proc.trusted and NAMESPACES.on:
-                if _libc.unshare(CLONE_NEWIPC) != 0:
-                    raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWIPC)")
+                if _libc.setns(ipcns, CLONE_NEWIPC) != 0:
+                    raise OSError(ctypes.get_errno(), "setns(CLONE_NEWIPC)")
                 if _libc.setns(netns, CLONE_NEWNET) != 0:
                     raise OSError(ctypes.get_errno(), "setns(CLONE_NEWNET)")
+                resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))  # no POSIX mqueues
             if not proc.trusted:
                 os.setgroups([])
                 os.setresgid(proc.uid, proc.uid, proc.uid)
