@@ -45,35 +45,66 @@ def _repair(path: Path) -> None:
         f.truncate(0)
 
 
-def parse_lines(lines: Iterable[str], name: Path | str) -> Iterator[tuple[int, Any]]:
+def decode_line(line: bytes | str, where: str) -> str:
+    """A line of an input file as text; bytes that are not UTF-8 are a one-line error.
+
+    Not skipped: a file that is not what it claims to be is fixed and the run
+    re-run (it resumes), rather than judged with rows silently missing.
+    """
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise EvalkitError(f"{where}: not valid UTF-8 (byte {e.start + 1} of the line)") from None
+
+
+def parse_lines(lines: Iterable[str | bytes], name: Path | str) -> Iterator[tuple[int, Any]]:
     """``(line number, value)`` per non-blank JSON line of an input file.
 
-    Bad JSON is a one-line error naming ``name:line``.
+    Bad JSON or bytes that are not UTF-8 are a one-line error naming ``name:line``
+    (pass the file opened in binary mode so that decoding happens here, per line).
     """
-    for n, line in enumerate(lines, start=1):
+    for n, raw in enumerate(lines, start=1):
+        where = f"{name}:{n}"
+        line = decode_line(raw, where)
         if not line.strip():
             continue
-        where = f"{name}:{n}"
         try:
             yield n, json.loads(line)
         except json.JSONDecodeError as e:
             raise EvalkitError(f"{where}: not valid JSON ({e.msg})") from None
+        except RecursionError:
+            raise EvalkitError(f"{where}: not valid JSON (nested too deeply)") from None
+
+
+def dumps_line(record: Any) -> str:
+    """One JSON line; text that cannot be UTF-8 (lone surrogates, e.g. ``"\\ud800"``
+    printed by a program) is written as ``\\u`` escapes, which read back unchanged."""
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record, ensure_ascii=True, sort_keys=True)
+    return line + "\n"
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Records of a JSONL file; a bad complete line is an error naming file and line."""
     if not path.exists():
         return
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.endswith("\n"):
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, start=1):
+            if not raw.endswith(b"\n"):
                 return  # torn last line: not a record
+            line = decode_line(raw, f"{path}:{n}")
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise EvalkitError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+            except (json.JSONDecodeError, RecursionError) as e:
+                msg = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+                raise EvalkitError(f"{path}:{n}: not valid JSON ({msg})") from None
             if not isinstance(rec, dict):
                 raise EvalkitError(f"{path}:{n}: expected a JSON object")
             yield rec
@@ -84,15 +115,21 @@ class JsonlLog:
 
     def __init__(self, path: Path):
         self.path = path
-        _repair(path)
+        try:
+            _repair(path)
+            self._f = open(path, "a", encoding="utf-8")
+        except OSError as e:  # e.g. a read-only run directory: nothing is lost
+            raise EvalkitError(f"{path}: cannot write ({e.strerror})") from None
         self._lock = threading.Lock()
-        self._f = open(path, "a", encoding="utf-8")
 
     def append(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        line = dumps_line(record)
         with self._lock:
-            self._f.write(line)
-            self._f.flush()
+            try:
+                self._f.write(line)
+                self._f.flush()
+            except OSError as e:  # a torn line is cut on the next open; nothing else is lost
+                raise EvalkitError(f"{self.path}: cannot write ({e.strerror})") from None
 
     def close(self) -> None:
         with self._lock:

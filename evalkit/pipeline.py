@@ -89,6 +89,7 @@ class RunConfig:
     replica_gpus: float = 0.0  # GPUs per replica (the engine's tensor-parallel size)
     verbose: bool = False  # engine logs live on the terminal, not in <run>/engine.log
     model_name: str | None = None  # readable name in tables and reports (default: derived)
+    strict_ids: bool = False  # replay: problem ids not in the benchmark are an error
 
 
 def now() -> str:
@@ -183,6 +184,28 @@ class PreparedRun:
     pairs: list[tuple[Problem, int]]
 
 
+def check_replay_ids(backend: Backend, problems: Sequence[Problem], strict: bool,
+                     console: Console) -> None:
+    """Say how many generations name problems the benchmark does not have (never judged);
+    with ``strict`` that is a one-line error."""
+    if not isinstance(backend, ReplayBackend):
+        return
+    known = {p.id for p in problems}
+    unknown: dict[str, int] = {}
+    for pid, _sample in backend.records:
+        if pid not in known:
+            unknown[pid] = unknown.get(pid, 0) + 1
+    if not unknown:
+        return
+    shown = ", ".join(repr(p) for p in sorted(unknown)[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    text = (f"{backend.path}: {sum(unknown.values())} generation(s) of {len(unknown)} "
+            f"problem id(s) not in the benchmark ({shown}{more})")
+    if strict:
+        raise EvalkitError(text + "; remove them or run without --strict-ids")
+    console.print(f"[yellow]warning[/] {text}: ignored", highlight=False)
+
+
 def resolve_settings(cfg: RunConfig, bench: Benchmark) -> tuple[SamplingParams, EngineSettings]:
     """Sampling and engine settings: preset < the spec's [generation] < the command line."""
     spec_gen = bench.spec.settings.get("generation")
@@ -220,6 +243,7 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
                                "on its own")
     model = cfg.model or engine.model or cfg.backend
     judge_model = make_judge_model(bench, cfg.judge)
+    check_replay_ids(backend, problems, cfg.strict_ids, console)
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
         require_prompts(bench, problems)

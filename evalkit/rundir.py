@@ -33,14 +33,25 @@ SUMMARY = "summary.json"
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so that readers see the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from untrusted text: \u escapes
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as e:  # e.g. a read-only run directory: the old file stays
+        raise EvalkitError(f"{path}: cannot write ({e.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
+            f.write(text + "\n")
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise EvalkitError(f"{path}: cannot write ({e.strerror})") from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -84,8 +95,12 @@ class RunDir:
     # -- locking -----------------------------------------------------------
     def lock(self) -> None:
         """Take the run's exclusive lock (released by the OS if we die)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:  # read-only or not ours: a one-line error, nothing lost
+            raise EvalkitError(f"{self.path}: cannot write the run directory "
+                               f"({e.strerror})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

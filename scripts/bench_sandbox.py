@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import platform
@@ -293,12 +294,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3,
                     help="interleaved rounds; the best of each is reported (default 3)")
     ap.add_argument("--seed", type=int, default=0, help="seed for the random inputs")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="processes a test may start (default 1, as IOI; ICPC allows 16: "
+                         "then CPU and memory are counted over all of them)")
     ap.add_argument("--runner", type=Path, default=None,
                     help="bind-mount this runner instead of the bundled one "
                          "(to measure a runner change before making it)")
     args = ap.parse_args(argv)
     if args.tests < 1 or args.batch < 1 or args.repeat < 1:
         ap.error("--tests, --batch and --repeat must be positive")
+    if args.processes != 1:
+        global RUN_LIMITS
+        RUN_LIMITS = dataclasses.replace(RUN_LIMITS, processes=args.processes)
     if args.runner is not None:
         runner = args.runner.resolve()
         sandbox_docker.runner_path = lambda: runner  # Worker.start looks it up per container

@@ -145,3 +145,37 @@ def test_concurrent_appends_from_threads_produce_whole_lines(tmp_path):
     assert all(r["pad"] == pad for r in records)
     for t in range(n_threads):
         assert [r["i"] for r in records if r["t"] == t] == list(range(per_thread))
+
+
+# Untrusted text (issue 12): program output and model responses may hold lone
+# surrogates; input files may hold bytes that are not UTF-8.
+
+def test_a_lone_surrogate_is_written_as_an_escape_and_read_back_unchanged(tmp_path):
+    path = tmp_path / "log.jsonl"
+    with JsonlLog(path) as log:
+        log.append({"stdout": "a\ud800b", "ok": "é"})
+        log.append({"ok": "é"})
+    raw = path.read_bytes()
+    raw.decode("utf-8")  # the file stays valid UTF-8
+    assert b"\\ud800" in raw and "é".encode() in raw  # escaped only where needed
+    assert [r for r in read_jsonl(path)] == [{"stdout": "a\ud800b", "ok": "é"}, {"ok": "é"}]
+
+
+def test_a_line_that_is_not_utf8_is_an_error_naming_file_and_line(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a": "\xff\xfe"}\n')
+    with pytest.raises(EvalkitError, match=r"log\.jsonl:2: not valid UTF-8"):
+        list(read_jsonl(path))
+
+
+def test_deeply_nested_json_is_an_error_not_a_recursion_crash(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_text("[" * 200_000 + "]" * 200_000 + "\n")
+    with pytest.raises(EvalkitError, match=r"log\.jsonl:1: not valid JSON"):
+        list(read_jsonl(path))
+
+
+def test_a_log_that_cannot_be_opened_is_a_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(EvalkitError, match=r"file/log\.jsonl: cannot write"):
+        JsonlLog(tmp_path / "file" / "log.jsonl")

@@ -171,3 +171,32 @@ def test_a_judgement_record_missing_fields_is_an_error_naming_the_file(tmp_path)
     with pytest.raises(EvalkitError) as info:
         rd.judgements()
     assert str(rd.judgements_path) in str(info.value)
+
+
+def test_a_run_directory_that_cannot_be_written_is_a_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(EvalkitError, match=r"cannot write the run directory"):
+        RunDir(tmp_path / "file" / "run").lock()
+    with pytest.raises(EvalkitError, match=r"summary\.json: cannot write"):
+        write_json_atomic(tmp_path / "file" / "summary.json", {})
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root writes read-only dirs")
+def test_a_read_only_run_directory_is_a_one_line_error_and_loses_nothing(tmp_path):
+    rd = RunDir(tmp_path / "run")
+    rd.lock()
+    rd.write_manifest({"a": 1})
+    rd.unlock()
+    (tmp_path / "run" / ".lock").unlink()
+    (tmp_path / "run").chmod(0o500)
+    try:
+        with pytest.raises(EvalkitError, match="cannot write"):
+            RunDir(tmp_path / "run").lock()
+    finally:
+        (tmp_path / "run").chmod(0o700)
+    assert RunDir(tmp_path / "run").read_manifest() == {"a": 1}
+
+
+def test_a_summary_with_a_lone_surrogate_is_written(tmp_path):
+    write_json_atomic(tmp_path / "s.json", {"msg": "x\udcff"})
+    assert read_json(tmp_path / "s.json") == {"msg": "x\udcff"}

@@ -36,6 +36,9 @@ def run(
     data: Annotated[Optional[Path], typer.Option(help="benchmark data folder")] = None,
     generations: Annotated[Optional[Path], typer.Option(
         help="JSONL of generations for --backend replay")] = None,
+    strict_ids: Annotated[bool, typer.Option(
+        help="replay: generations of problem ids not in the benchmark are an error "
+             "(default: a warning with counts)")] = False,
     samples: Annotated[Optional[int], typer.Option(help="generations per problem")] = None,
     shard: Annotated[Optional[str], typer.Option(
         help="generate only slice i of n (i/n); combine with `evalkit merge`")] = None,
@@ -135,7 +138,7 @@ def run(
         client=ClientSettings(base_url=base_url, concurrency=concurrency, timeout=timeout,
                               max_retries=max_retries),
         served_model=served_model, shard=parse_shard(shard) if shard else None,
-        warn_threshold=warn_threshold,
+        warn_threshold=warn_threshold, strict_ids=strict_ids,
         judge_settings={"timeout": eval_timeout, "clean_images": clean_images},
         judge=None if judge_backend is None else JudgeSettings(
             backend=judge_backend, model=judge_model, preset=judge_preset,

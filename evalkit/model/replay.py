@@ -4,6 +4,8 @@ Each line: ``{"problem_id": ..., "sample": i, "response": "raw model output"}``,
 optionally with ``reasoning``, ``finish_reason``, ``prompt_tokens`` and
 ``completion_tokens``.  Every requested (problem, sample) must be present, and
 no pair may appear twice; otherwise a one-line error names the file and line.
+So does a line that is not UTF-8 or not JSON, or a field of the wrong type (the
+file is refused rather than judged with rows skipped; fix it and re-run).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
     if not path.is_file():
         raise EvalkitError(f"{path}: generations file not found")
     out: dict[tuple[str, int], dict[str, Any]] = {}
-    with open(path, encoding="utf-8") as f:
+    with open(path, "rb") as f:  # decoded per line: bad bytes name their line
         for n, rec in parse_lines(f, path):
             where = f"{path}:{n}"
             if not isinstance(rec, dict):
@@ -39,6 +41,12 @@ def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
                 raise EvalkitError(f"{where}: field 'response' must be a string")
             if rec.get("reasoning") is not None and not isinstance(rec["reasoning"], str):
                 raise EvalkitError(f"{where}: field 'reasoning' must be a string")
+            if rec.get("finish_reason") is not None and not isinstance(rec["finish_reason"], str):
+                raise EvalkitError(f"{where}: field 'finish_reason' must be a string or null")
+            for key in ("prompt_tokens", "completion_tokens"):
+                v = rec.get(key)
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                    raise EvalkitError(f"{where}: field {key!r} must be an integer >= 0 or null")
             if (pid, sample) in out:
                 raise EvalkitError(f"{where}: duplicate problem_id {pid!r} sample {sample}")
             rec["_line"] = n

@@ -18,7 +18,7 @@ DEFAULT_THRESHOLD = 0.05
 
 def truncated(g: Generation) -> bool:
     """The engine stopped at max_tokens (or the context length)."""
-    return g.finish_reason == "length"
+    return g.finish_reason == "length"  # anything else (a number, null) is not "length"
 
 
 def unclosed_reasoning(g: Generation) -> bool:
@@ -65,7 +65,10 @@ def generation_stats(gens: Iterable[Generation],
                 if n and rates[f"{k}_rate"] > threshold]
 
     def tokens(attr: str) -> list[int]:
-        return [v for g in gs if (v := getattr(g, attr)) is not None]
+        # Counts as the engine reported them; a value that is not a count (a
+        # replayed "many", older run files) is left out, never a crash.
+        return [v for g in gs if isinstance(v := getattr(g, attr), int)
+                and not isinstance(v, bool)]
 
     return {
         "samples": n, **counts, **rates, "threshold": threshold, "warnings": warnings,

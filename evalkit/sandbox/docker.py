@@ -41,8 +41,10 @@ MOUNT = "/judge"
 DEFAULT_IMAGE = "evalkit-judge:latest"
 # Capabilities the runner (root in the container) needs: switch to the
 # untrusted uids, hand them their directories, read root-only task files,
-# and kill what they leave behind.  Everything else is dropped.
-RUNNER_CAPS = ["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL"]
+# and kill what they leave behind; SYS_ADMIN to start each untrusted process in
+# IPC and network namespaces of its own (the process itself has no capability).
+# Everything else is dropped.
+RUNNER_CAPS = ["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SYS_ADMIN"]
 
 
 class SandboxError(EvalkitError):
@@ -55,7 +57,8 @@ class SandboxConfig:
     workers: int = 1
     memory: int = 2 * 1024**3  # bytes: the largest per-process memory limit of the jobs
     memory_slack: int = 512 * 1024**2  # for the runner, checkers and /tmp (tmpfs counts)
-    tmp_size: int = 512 * 1024**2
+    tmp_size: int = 512 * 1024**2  # runner, captures, checkers, compiled programs
+    box_size: int = 256 * 1024**2  # what a submission may write (its box), a tmpfs of its own
     pids: int = 256
     cache_dir: Path = field(default_factory=lambda: default_cache_dir())
     job_deadline: float = 3600.0  # seconds for one job before the container is killed
@@ -127,6 +130,7 @@ class DataStore:
         for sub in ("", "data", "exchange"):
             (root / sub).mkdir(parents=True, exist_ok=True)
             os.chmod(root / sub, 0o700)
+        clean_exchange(root / "exchange")
 
     def mirror(self, key: str, files: dict[str, Path]) -> str:
         """Copy ``files`` (relative name -> host path) in once; return the container dir."""
@@ -157,12 +161,44 @@ class DataStore:
         return f"{MOUNT}/data/{key}"
 
     def write_job(self, payload: dict[str, Any]) -> tuple[Path, str]:
-        name = f"{uuid.uuid4().hex}.json"
+        # Named by the writing process, so a later start can tell (and remove) the
+        # files of one that was killed before it could (see clean_exchange).
+        name = f"{os.getpid()}-{uuid.uuid4().hex}.json"
         path = self.root / "exchange" / name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump(payload, f)
         return path, f"{MOUNT}/exchange/{name}"
+
+
+LEGACY_JOB_AGE = 24 * 3600.0  # seconds: job files named without a pid (older evalkit)
+
+
+def clean_exchange(exchange: Path) -> int:
+    """Remove job files (submission sources) left by evalkit processes that no longer exist.
+
+    Job files are removed after their job; only a ``kill -9`` leaves them.  Several
+    evalkit processes share this directory, so only files whose writer (the pid in
+    the name) is dead are removed; unnamed ones of older versions once a day old.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(exchange))
+    except OSError:
+        return 0
+    for entry in entries:
+        head, sep, _rest = entry.name.partition("-")
+        try:
+            if sep and head.isdigit():
+                stale = not _alive(int(head))
+            else:
+                stale = time.time() - entry.stat().st_mtime > LEGACY_JOB_AGE
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:  # gone already (another process cleaning too)
+            continue
+    return removed
 
 
 class Worker:
@@ -197,6 +233,7 @@ class Worker:
             network_mode="none",
             read_only=True,
             tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={cfg.tmp_size},mode=0755",
+                   "/box": f"rw,exec,nosuid,nodev,size={cfg.box_size},mode=0755",
                    "/dev/shm": "rw,noexec,nosuid,nodev,size=1m,mode=0755"},
             mem_limit=cfg.container_memory(),
             memswap_limit=cfg.container_memory(),

@@ -168,3 +168,26 @@ def test_info_identifies_the_file_by_hash(good_file):
     info = ReplayBackend(good_file).info()
     assert info["backend"] == "replay"
     assert info["generations_sha256"] == hashlib.sha256(good_file.read_bytes()).hexdigest()
+
+
+def test_a_line_that_is_not_utf8_is_a_one_line_error_naming_it(tmp_path):
+    path = tmp_path / "g.jsonl"
+    path.write_bytes(rec(problem_id="a", response="ok").encode() + b"\n"
+                     + b'{"problem_id": "b", "response": "\xc3\x28"}\n')
+    with pytest.raises(EvalkitError, match=r"g\.jsonl:2: not valid UTF-8"):
+        load_replay(path)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("completion_tokens", "many"), ("prompt_tokens", -1), ("completion_tokens", True),
+    ("finish_reason", 7),
+])
+def test_token_counts_and_finish_reason_of_the_wrong_type_are_refused(tmp_path, field, value):
+    path = write_lines(tmp_path / "g.jsonl", [rec(problem_id="a", response="x", **{field: value})])
+    with pytest.raises(EvalkitError, match=rf"g\.jsonl:1: field '{field}' must be"):
+        load_replay(path)
+
+
+def test_a_lone_surrogate_in_a_response_is_kept(tmp_path):
+    path = write_lines(tmp_path / "g.jsonl", [rec(problem_id="a", response="\ud800")])
+    assert load_replay(path)[("a", 0)]["response"] == "\ud800"

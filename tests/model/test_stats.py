@@ -43,3 +43,12 @@ def test_rates_and_loud_warnings_over_threshold():
 
 def test_empty_run_has_no_warnings():
     assert generation_stats([])["warnings"] == []
+
+
+def test_token_counts_that_are_not_counts_are_left_out_not_a_crash():
+    # Run files written before replay checked types may hold them (issue 12).
+    gs = [Generation(problem_id="p", sample=0, response="x", completion_tokens="many",  # type: ignore[arg-type]
+                     finish_reason=7),  # type: ignore[arg-type]
+          Generation(problem_id="p", sample=1, response="x", completion_tokens=4)]
+    s = generation_stats(gs)
+    assert s["mean_tokens"]["completion"] == 4 and s["truncated"] == 0
