@@ -11,8 +11,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from evalkit.benchmarks.options import BenchmarkOptions
+from evalkit.errors import EvalkitError
 from evalkit.records import Generation, Judgement, Problem
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ class BenchmarkSpec:
     spec_path: Path
     data: Path | None  # bundled data folder, if any
     data_help: str  # where to get the data when it is not bundled
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # with ``overrides`` applied
+    overrides: dict[str, Any] = field(default_factory=dict)  # --set options (dotted keys)
 
 
 @dataclass
@@ -49,10 +52,13 @@ class Benchmark(ABC):
 
     needs_sandbox = False
     needs_judge_model = False  # graded by a judge model (--judge-backend)
+    # The typed options of the spec file (and of --set); adapters declare their own.
+    Options: ClassVar[type[BenchmarkOptions]] = BenchmarkOptions
 
     def __init__(self, spec: BenchmarkSpec, data_dir: Path | None = None):
         self.spec = spec
         self.data_dir = data_dir or spec.data
+        self.options = self.Options.parse(spec.settings, str(spec.spec_path))
 
     @property
     def name(self) -> str:
@@ -66,13 +72,11 @@ class Benchmark(ABC):
     def data_hash(self) -> str:
         """A hash of everything the results depend on in the data."""
 
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply run options given on the command line (none by default)."""
-        unknown = {k for k, v in settings.items() if v not in (None, False)}
-        if unknown:
-            from evalkit.errors import EvalkitError
-
-            raise EvalkitError(f"{self.name} takes no option(s) {', '.join(sorted(unknown))}")
+    def import_predictions(self, path: Path, dest: Path) -> tuple[Path, str]:
+        """``--predictions``: outputs made elsewhere (an agent's) -> (replay JSONL under
+        ``dest``, model name).  Only benchmarks that define a predictions format take it."""
+        raise EvalkitError(f"{self.name} reads no --predictions; pass --backend replay "
+                           "--generations FILE")
 
     def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:  # noqa: B027
         """Write extra report files next to summary.json (nothing by default)."""

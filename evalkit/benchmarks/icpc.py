@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_program
 from evalkit.extract.reasoning import split_reasoning
@@ -53,8 +55,24 @@ INTERACTIVE = (" (this problem is interactive: the judge answers your output; fl
 NO_CODE = "NO_CODE"
 
 
+@dataclass(frozen=True)
+class IcpcJudgeOptions:
+    processes: int = 16
+
+
+@dataclass(frozen=True)
+class IcpcOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/icpc*.toml); ``--set`` overrides any of them."""
+
+    problems: list[str] = field(default_factory=list)  # empty: every package in the folder
+    python: str = "pypy3"  # python3 | pypy3
+    solved_at: list[int] = field(default_factory=lambda: list(scoring.DEFAULT_KS))
+    time_limits: dict[str, float] = field(default_factory=dict)  # seconds, per problem
+    judge: IcpcJudgeOptions = field(default_factory=IcpcJudgeOptions)
+
 class IcpcBenchmark(Benchmark):
     needs_sandbox = True
+    Options = IcpcOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)

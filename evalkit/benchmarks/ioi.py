@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.options import BenchmarkOptions, Medals
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
@@ -66,8 +67,24 @@ CE = "CE"
 WALL_RETRIES = 2
 
 
+@dataclass(frozen=True)
+class IoiJudgeOptions:
+    output_limit_mb: int = 64
+    processes: int = 1
+
+
+@dataclass(frozen=True)
+class IoiOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/ioi*.toml); ``--set`` overrides any of them."""
+
+    tasks: list[str] = field(default_factory=list)  # empty: every CMS package in the folder
+    max_submissions: int = scoring.MAX_SUBMISSIONS
+    medals: Medals | None = None
+    judge: IoiJudgeOptions = field(default_factory=IoiJudgeOptions)
+
 class IoiBenchmark(Benchmark):
     needs_sandbox = True
+    Options = IoiOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)

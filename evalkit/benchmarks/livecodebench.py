@@ -15,7 +15,8 @@ import tempfile
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
@@ -71,8 +73,30 @@ def _date(value: Any, field: str, where: Path) -> datetime | None:
         raise EvalkitError(f"{where}: {field} must be YYYY-MM-DD, not {value!r}") from None
 
 
+@dataclass(frozen=True)
+class LcbJudgeOptions:
+    timeout: int = 6  # seconds per test (lcb_runner --timeout default)
+    memory_limit_mb: int = 4096
+    output_limit_mb: int = 64
+    processes: int = 32
+
+
+@dataclass(frozen=True)
+class LcbOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/livecodebench*.toml); ``--set`` overrides any of them."""
+
+    release: str = "release_v6"
+    files: list[str] = field(default_factory=list)  # empty: the release's files
+    start_date: str | date | None = None  # inclusive contest-date window
+    end_date: str | date | None = None
+    hub_repo: str = dataset.HUB_REPO
+    hub_revision: str | None = None
+    pass_k: list[int] = field(default_factory=lambda: list(DEFAULT_K))
+    judge: LcbJudgeOptions = field(default_factory=LcbJudgeOptions)
+
 class LiveCodeBench(Benchmark):
     needs_sandbox = True
+    Options = LcbOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)

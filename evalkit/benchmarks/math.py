@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import JudgeContext, headline
-from evalkit.benchmarks.mathdata import MathDataBenchmark, MathItem
+from evalkit.benchmarks.mathdata import MathDataBenchmark, MathDataOptions, MathItem
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.records import Generation, Judgement, Problem
@@ -34,8 +35,16 @@ PROMPT = ("Solve the following math problem. Make sure to put the answer (and on
 CORRECT, WRONG, NO_ANSWER = "AC", "WA", "NO_ANSWER"
 
 
+@dataclass(frozen=True)
+class MathAnswerOptions(MathDataOptions):
+    """The spec's keys (aime2025, hmmt_feb2025, imo_answerbench); ``--set`` overrides."""
+
+    prompt: str = PROMPT  # must contain {problem}
+
 class MathAnswerBenchmark(MathDataBenchmark):
     """Problems with a short gold answer, graded symbolically."""
+
+    Options = MathAnswerOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)

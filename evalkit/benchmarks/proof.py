@@ -14,6 +14,7 @@ optional ``[medals]``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from rich.text import Text
 
 from evalkit.benchmarks.base import JudgeContext, headline
 from evalkit.benchmarks.math import grader_sha256
-from evalkit.benchmarks.mathdata import MathDataBenchmark
+from evalkit.benchmarks.mathdata import MathDataBenchmark, MathDataOptions
+from evalkit.benchmarks.options import Medals
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.proofs.prompt import SCALES, grading_prompt, prompt_version, proof_prompt
@@ -35,8 +37,17 @@ from evalkit.scoring.ioi import medal as medal_for
 GRADED, UNGRADED = "GRADED", "JE"
 
 
+@dataclass(frozen=True)
+class ProofOptions(MathDataOptions):
+    """The spec's keys (imo_proofbench, imo2025); ``--set`` overrides any of them."""
+
+    scale: str = "proofbench"  # proofbench (0/1/6/7) | imo (0-7)
+    headline: str = "percent"  # points | percent
+    medals: Medals | None = None
+
 class ProofBenchmark(MathDataBenchmark):
     needs_judge_model = True
+    Options = ProofOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)

@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.scoring.sampling import avg_at_k
@@ -40,8 +42,31 @@ tests. Your answer is the `git diff` of your changes.
 """
 
 
+@dataclass(frozen=True)
+class SweJudgeOptions:
+    timeout: float = 1800.0  # seconds per eval script (SB run_evaluation --timeout)
+    pull: bool = True  # pull instance images the engine lacks
+    retries: int = 2  # extra attempts after an infrastructure error
+    clean_images: bool = False  # remove each instance image after judging it
+
+
+@dataclass(frozen=True)
+class SweOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/swebench*.toml); ``--set`` overrides any of them."""
+
+    official_verdicts: str | None = None  # file of official runs' verdicts, in the data folder
+    judge: SweJudgeOptions = field(default_factory=SweJudgeOptions)
+
+    ALIASES: ClassVar[dict[str, str]] = {"eval-timeout": "judge.timeout",
+                                         "clean-images": "judge.clean_images"}
+
+    def check(self, where: str) -> None:
+        if self.judge.timeout <= 0:
+            raise EvalkitError(f"{where}: key 'judge.timeout' must be positive")
+
 class SwebenchBenchmark(Benchmark):
     needs_sandbox = False
+    Options = SweOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
@@ -53,14 +78,11 @@ class SwebenchBenchmark(Benchmark):
         self._instances: dict[str, Instance] | None = None
         self._hash: str | None = None
 
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Run options: ``timeout`` (seconds) and ``clean_images``."""
-        if settings.get("timeout") is not None:
-            if float(settings["timeout"]) <= 0:
-                raise EvalkitError("--eval-timeout must be positive")
-            self.timeout = float(settings["timeout"])
-        if settings.get("clean_images"):
-            self.clean_images = True
+    def import_predictions(self, path: Path, dest: Path) -> tuple[Path, str]:
+        """Official JSONL/JSON, OpenHands output.jsonl, mini-SWE-agent preds/trajectories."""
+        from evalkit.swebench.predictions import predictions_to_replay
+
+        return predictions_to_replay(path, [p.id for p in self.problems()], dest)
 
     # -- data ----------------------------------------------------------------
     def instances_file(self) -> Path:
