@@ -116,6 +116,9 @@ def _coerce(value: Any, tp: Any, where: str, key: str) -> Any:
         args = typing.get_args(tp)
         if value is None and type(None) in args:
             return None
+        real = [a for a in args if a is not type(None)]
+        if len(real) == 1:  # X | None: X's own error (it names the inner key)
+            return _coerce(value, real[0], where, key)
         for arg in args:
             if arg is type(None):
                 continue
