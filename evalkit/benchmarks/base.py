@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.records import Generation, Judgement, Problem
+from evalkit.run.summary import headline  # noqa: F401 - re-exported for adapters
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -117,37 +118,16 @@ class Benchmark(ABC):
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
         """The run's summary (see :func:`headline` for the keys every summary has).
 
+        Adapters delegate to their family's ``evalkit/scoring/<family>.py``.
+
         Every summary has ``benchmark``, ``score``, ``max_score``, ``metrics``
         (adapter-specific), ``headline`` and ``problems``; build the last two
         with :func:`headline` so tables and the regression gate can compare any
         two runs problem by problem without knowing the benchmark.
         """
 
-    @abstractmethod
     def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        """A rich table of the summary."""
+        """The console table of the summary (report/console.py, by adapter)."""
+        from evalkit.report.console import render_summary
 
-
-def headline(name: str, unit: str, aggregate: str, per_problem: Mapping[str, float],
-             per_problem_max: Mapping[str, float]) -> dict[str, Any]:
-    """The benchmark-independent part of a summary.
-
-    ``per_problem[p]`` is problem p's contribution to the headline number in
-    its unit; ``aggregate`` says how they combine: ``"sum"`` (IOI points, ICPC
-    problems solved, IMO points) or ``"mean"`` (accuracy, pass@1, resolved
-    rate, as fractions in [0, 1]).  Returns ``{"headline": ..., "problems": ...}``
-    to merge into the summary.
-    """
-    if aggregate not in ("sum", "mean"):
-        raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
-    vals = list(per_problem.values())
-    if aggregate == "sum":
-        value, top = sum(vals), sum(per_problem_max.values())
-    else:
-        value, top = (sum(vals) / len(vals) if vals else 0.0), 1.0
-    return {
-        "headline": {"name": name, "unit": unit, "aggregate": aggregate,
-                     "value": value, "max": top, "problems": len(vals)},
-        "problems": {p: {"value": v, "max": per_problem_max[p]}
-                     for p, v in per_problem.items()},
-    }
+        return render_summary(self.spec.adapter, summary)

@@ -10,17 +10,12 @@ first k submissions (:mod:`evalkit.scoring.icpc`).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_program
@@ -30,7 +25,6 @@ from evalkit.judging.kattis.languages import CPP, LANGUAGES, language
 from evalkit.judging.kattis.package import KattisProblem, content_hash, load_problem
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.scoring import icpc as scoring
-from evalkit.scoring.sampling import mean_pass_at_k
 
 PROMPT = """\
 You are an expert competitive programmer taking part in the ICPC World Finals. \
@@ -200,68 +194,8 @@ class IcpcBenchmark(Benchmark):
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        per: dict[str, list[scoring.Submission]] = {p.id: [] for p in problems}
-        verdicts: dict[str, Counter[str]] = {p.id: Counter() for p in problems}
-        for (pid, _), j in judgements.items():
-            if pid in per:
-                per[pid].append(scoring.Submission(j.sample, j.verdict, j.judge_error is not None))
-                verdicts[pid][j.verdict if j.judge_error is None else kjudge.JE] += 1
-        counts = scoring.solved_at(per, self.ks)
-        rows: dict[str, Any] = {}
-        for pid, subs in per.items():
-            first = scoring.first_accepted(subs)
-            rows[pid] = {
-                "generations": len(subs),
-                "judged": sum(1 for s in subs if not s.judge_error),
-                "judge_errors": sum(1 for s in subs if s.judge_error),
-                "first_accepted": first,
-                "solved": first is not None,
-                "accepted": sum(1 for s in subs if s.verdict == kjudge.AC and not s.judge_error),
-                "verdicts": dict(verdicts[pid]),
-            }
-        correct = {pid: [s.verdict == kjudge.AC for s in sorted(subs, key=lambda s: s.sample)
-                         if not s.judge_error] for pid, subs in per.items()}
-        pass1 = mean_pass_at_k(correct, 1) if all(correct.values()) else None
-        solved = counts["solved@all"]
-        return {
-            "benchmark": self.name,
-            "score": solved,
-            "max_score": len(per),
-            "metrics": {
-                "score_rule": "ICPC: problems with an accepted submission (first failing test "
-                              "decides each submission's verdict)",
-                **counts,
-                "ks": list(self.ks),
-                "min_generations": min((r["judged"] for r in rows.values()), default=0),
-                "pass@1": pass1.to_json() if pass1 else None,
-                "judge_errors": sum(r["judge_errors"] for r in rows.values()),
-                "problems": rows,
-            },
-            **headline("problems solved", "problems", "sum",
-                       {pid: 1.0 if r["solved"] else 0.0 for pid, r in rows.items()},
-                       {pid: 1.0 for pid in rows}),
-        }
+        return scoring.summarize(self.name, problems, judgements, self.ks)
 
-    def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        m = summary["metrics"]
-        table = Table(title=f"{summary['benchmark']} — ICPC scoring", title_justify="left")
-        for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
-            table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
-        for pid, r in m["problems"].items():
-            verdicts = " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
-            table.add_row(pid, "yes" if r["solved"] else "no",
-                          str(r["first_accepted"] or "-"), str(r["accepted"]),
-                          str(r["generations"]), verdicts)
-        table.add_section()
-        table.add_row("total", f"{summary['score']}/{summary['max_score']}", "", "", "", "")
-        at = ", ".join(f"@{k}: {m[f'solved@{k}']}" for k in m["ks"])
-        lines: list[RenderableType] = [table, Text(
-            f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
-            f"generations per problem: {m['min_generations']})")]
-        if m["judge_errors"]:
-            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
-                              "re-run to retry them", style="bold red"))
-        return Group(*lines)
 
 
 def _reference(p: KattisProblem) -> str | None:

@@ -114,3 +114,28 @@ class Summary:
     def to_json(self) -> dict[str, Any]:
         """The JSON object written to summary.json (the adapter's keys, contract checked)."""
         return {**self.raw, "format_version": FORMAT_VERSION}
+
+
+def headline(name: str, unit: str, aggregate: str, per_problem: Mapping[str, float],
+             per_problem_max: Mapping[str, float]) -> dict[str, Any]:
+    """The benchmark-independent part of a summary.
+
+    ``per_problem[p]`` is problem p's contribution to the headline number in
+    its unit; ``aggregate`` says how they combine: ``"sum"`` (IOI points, ICPC
+    problems solved, IMO points) or ``"mean"`` (accuracy, pass@1, resolved
+    rate, as fractions in [0, 1]).  Returns ``{"headline": ..., "problems": ...}``
+    to merge into the summary.
+    """
+    if aggregate not in ("sum", "mean"):
+        raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
+    vals = list(per_problem.values())
+    if aggregate == "sum":
+        value, top = sum(vals), sum(per_problem_max.values())
+    else:
+        value, top = (sum(vals) / len(vals) if vals else 0.0), 1.0
+    return {
+        "headline": {"name": name, "unit": unit, "aggregate": aggregate,
+                     "value": value, "max": top, "problems": len(vals)},
+        "problems": {p: {"value": v, "max": per_problem_max[p]}
+                     for p, v in per_problem.items()},
+    }
