@@ -59,6 +59,21 @@ def _keys(cls: type, prefix: str) -> list[str]:
     return out
 
 
+def describe(opts: Any, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(dotted key, type, current value) of every option of ``opts`` (for help)."""
+    out = []
+    hints = typing.get_type_hints(type(opts))
+    for f in dataclasses.fields(opts):
+        value = getattr(opts, f.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out += describe(value, f"{prefix}{f.name}.")
+        else:
+            text = repr(json_value(value))
+            out.append((prefix + f.name, _type_name(hints[f.name]),
+                        text if len(text) <= 80 else text[:77] + "..."))
+    return out
+
+
 def option_type(cls: type, key: str) -> Any:
     """The annotation of dotted option ``key`` of options class ``cls``."""
     tp: Any = cls

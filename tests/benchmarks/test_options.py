@@ -9,6 +9,7 @@ adapter, land in the manifest and are reused by ``evalkit judge``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -142,3 +143,11 @@ def test_options_land_in_the_manifest_and_judge_reuses_them(tmp_path):
                         "--workers", "1"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.jsonl", "run"]  # nothing in cwd
+
+
+def test_benchmarks_lists_a_benchmarks_options():
+    r = subprocess.run([sys.executable, "-m", "evalkit", "benchmarks", "--options",
+                        "swebench_sample"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    assert "judge.timeout" in r.stdout and "300.0" in r.stdout and "--eval-timeout" in r.stdout
