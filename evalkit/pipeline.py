@@ -221,7 +221,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
         data_dir=str(bench.data_dir) if bench.data_dir else None,
         evalkit_version=evalkit.__version__, git_sha=git_sha(),
         python=sys.version.split()[0], platform=platform.platform(), command=sys.argv,
-        started_at=now(), preset=cfg.preset, options=dict(bench.spec.overrides))
+        started_at=now(), preset=cfg.preset, options=dict(bench.spec.overrides),
+        benchmark_options=bench.options.to_json())
     identity = manifest.identity()
     tags = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
     if subset is not None:
@@ -240,7 +241,8 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                         f"{store.dir.manifest_path}: this run was made with a different {k!r}; "
                         "use another --out to start a new run")
             # `evalkit judge` reuses the options of the latest run command.
-            store.update(options=manifest.options)
+            store.update(options=manifest.options,
+                         benchmark_options=manifest.benchmark_options)
             console.print(f"[bold]resuming[/] {store.path}")
         else:
             store.write_manifest(manifest.with_(run_id=store.path.name))

@@ -44,6 +44,10 @@ class BenchmarkOptions:
         opts.check(where)
         return opts
 
+    def to_json(self) -> dict[str, Any]:
+        """Every option as JSON (nested tables as objects, dates as ISO strings)."""
+        return json_value(dataclasses.asdict(self))  # type: ignore[no-any-return]
+
     @classmethod
     def keys(cls) -> list[str]:
         """Every option's dotted name (for help and error messages)."""

@@ -80,6 +80,8 @@ class Manifest:
     preset: str | None = None
     # Benchmark options given with --set (typed values, dotted keys); `evalkit judge` reuses them.
     options: dict[str, Any] = field(default_factory=dict)
+    # Every option in effect (the spec's settings with --set applied), for audits.
+    benchmark_options: dict[str, Any] = field(default_factory=dict)
     # Judge: the adapter's fingerprint + judge_key, image, workers, executor (set when judging).
     judge: dict[str, Any] | None = None
     judge_model: dict[str, Any] | None = None  # JudgeSettings of a judge-model benchmark

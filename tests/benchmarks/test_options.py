@@ -138,6 +138,8 @@ def test_options_land_in_the_manifest_and_judge_reuses_them(tmp_path):
     assert r.returncode == 0, r.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"] == {"prompt": "Answer in a box. {problem}"}
+    assert manifest["benchmark_options"]["prompt"] == "Answer in a box. {problem}"
+    assert manifest["benchmark_options"]["parts"] == ["aime_2025_I", "aime_2025_II"]
     assert manifest["subset"]["problems"] == ["aime_2025_I-1"]
     r = subprocess.run([sys.executable, "-m", "evalkit", "judge", str(out), "--force",
                         "--workers", "1"], capture_output=True, text=True, timeout=300)
