@@ -64,6 +64,7 @@ class IcpcOptions(BenchmarkOptions):
     time_limits: dict[str, float] = field(default_factory=dict)  # seconds, per problem
     judge: IcpcJudgeOptions = field(default_factory=IcpcJudgeOptions)
 
+
 class IcpcBenchmark(Benchmark):
     needs_sandbox = True
     Options = IcpcOptions

@@ -77,6 +77,7 @@ class IoiOptions(BenchmarkOptions):
     medals: Medals | None = None
     judge: IoiJudgeOptions = field(default_factory=IoiJudgeOptions)
 
+
 class IoiBenchmark(Benchmark):
     needs_sandbox = True
     Options = IoiOptions

@@ -90,6 +90,7 @@ class LcbOptions(BenchmarkOptions):
     pass_k: list[int] = field(default_factory=lambda: list(DEFAULT_K))
     judge: LcbJudgeOptions = field(default_factory=LcbJudgeOptions)
 
+
 class LiveCodeBench(Benchmark):
     needs_sandbox = True
     Options = LcbOptions

@@ -36,6 +36,7 @@ class MathAnswerOptions(MathDataOptions):
 
     prompt: str = PROMPT  # must contain {problem}
 
+
 class MathAnswerBenchmark(MathDataBenchmark):
     """Problems with a short gold answer, graded symbolically."""
 

@@ -40,6 +40,7 @@ class ProofOptions(MathDataOptions):
     headline: str = "percent"  # points | percent
     medals: Medals | None = None
 
+
 class ProofBenchmark(MathDataBenchmark):
     needs_judge_model = True
     Options = ProofOptions

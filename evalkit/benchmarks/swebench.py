@@ -60,6 +60,7 @@ class SweOptions(BenchmarkOptions):
         if self.judge.timeout <= 0:
             raise EvalkitError(f"{where}: key 'judge.timeout' must be positive")
 
+
 class SwebenchBenchmark(Benchmark):
     needs_sandbox = False
     Options = SweOptions
