@@ -153,3 +153,21 @@ def test_benchmarks_lists_a_benchmarks_options():
                        env={**os.environ, "COLUMNS": "200"})
     assert r.returncode == 0, r.stderr
     assert "judge.timeout" in r.stdout and "300.0" in r.stdout and "--eval-timeout" in r.stdout
+
+
+def test_predictions_are_converted_under_the_run_never_into_the_cwd(tmp_path):
+    """--predictions used to write ./results/predictions; now under --out (or --results)."""
+    mixed = REPO / "benchmarks" / "swebench_sample" / "predictions" / "mixed.jsonl"
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    out = tmp_path / "run"
+    # The empty patch is graded without a container (the official rule).
+    cmd = [sys.executable, "-m", "evalkit", "run", "swebench_sample", "--predictions",
+           str(mixed), "--problems", "evalkit-samples__textkit-2", "--out", str(out),
+           "--workers", "1", "--eval-timeout", "60"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=cwd)
+    assert r.returncode == 0, r.stderr
+    assert list(cwd.iterdir()) == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert Path(manifest["backend"]["generations_file"]).parent == out / "predictions"
+    assert manifest["options"] == {"judge.timeout": 60}  # the alias, as an option
