@@ -159,13 +159,20 @@ class Manifest:
             data_hash=str(raw.get("data_hash") or ""),
             backend=dict(raw.get("backend") or {}),
             sampling=dict(raw.get("sampling") or {}),
-            samples={str(k): int(v) for k, v in (raw.get("samples") or {}).items()},
+            samples=_samples(raw.get("samples") or {}, where),
             options=dict(raw.get("options") or {}),
             subset=None if subset is None else Subset.from_json(subset, where),
             format_version=version,  # as read; RunStore writes FORMAT_VERSION
             command=list(raw.get("command") or []),
         )
         return cls(**kw, extra={k: v for k, v in raw.items() if k not in known})
+
+
+def _samples(d: Mapping[str, Any], where: str) -> dict[str, int]:
+    try:
+        return {str(k): int(v) for k, v in d.items()}
+    except (TypeError, ValueError):
+        raise EvalkitError(f"{where}: field 'samples' must map problem ids to counts") from None
 
 
 def _json(value: Any) -> Any:

@@ -43,6 +43,7 @@ def test_identity_of_a_full_run_has_the_format1_keys_only():
     ({**BASE, "format_version": "2"}, "format_version"),
     ({**BASE, "model": 3}, "field 'model'"),
     ({**BASE, "samples": [1]}, "field 'samples'"),
+    ({**BASE, "samples": {"p1": "many"}}, "field 'samples'"),
     ({**BASE, "subset": {"of": 3}}, "field 'subset'"),
     ([], "expected a JSON object"),
 ])
