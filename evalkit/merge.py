@@ -96,7 +96,8 @@ def merge_runs(dirs: Sequence[Path], out: Path, console: Console,
             raise EvalkitError(f"{runs[0][0].dir.manifest_path}: the benchmark data changed "
                                "since these shards ran; merge written, judge with --data")
         problems = subset_of(bench.problems(), first.subset)
-        dest.write_prompts(problems)
+        for rd, _ in runs:  # the prompts the shards generated from (format 1: none)
+            dest.add_prompts(rd.prompts().values())
         judged = dest.judgements(judge_key) if judge_key else {}
         if not judge_key or any(k not in judged or judged[k].judge_error for k in keys):
             console.print(f"merged {len(keys)} generations into {out}; some are not judged "

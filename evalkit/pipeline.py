@@ -395,8 +395,9 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
                                "run (data_hash differs); pass --data with the original data")
         judge_model = make_judge_model(
             bench, JudgeSettings.from_json(m.judge_model) if m.judge_model else None)
+        # Prompts are left as stored: judging does not read them, and a format-1 run's
+        # generation-time prompts are unknown (reports rebuild them from the benchmark).
         problems = subset_of(bench.problems(), m.subset)
-        rd.write_prompts(problems)  # a format-1 run gets its prompts; a changed prompt: error
         started = time.monotonic()
         try:
             summary = judge(rd, bench, problems, workers, console, force=force, out=out,

@@ -84,17 +84,22 @@ class RunStore:
         A resumed run whose benchmark now builds another prompt for a problem
         would mix two prompts in one run, so it is an error naming the problem.
         """
+        self.add_prompts(PromptRecord.of(p) for p in problems)
+
+    def add_prompts(self, records: Iterable[PromptRecord]) -> None:
+        """Store each record not stored yet; a different one for a stored problem is an error."""
         have = self.prompts()
         new = []
-        for p in problems:
-            rec = PromptRecord.of(p)
-            old = have.get(p.id)
+        for rec in records:
+            old = have.get(rec.problem_id)
             if old is None:
                 new.append(rec)
+                have[rec.problem_id] = rec
             elif old.messages != rec.messages:
-                raise EvalkitError(f"{self.prompts_path}: the prompt of {p.id!r} differs from "
-                                   "the one this run was made with (the benchmark or its "
-                                   "options changed); use another --out to start a new run")
+                raise EvalkitError(f"{self.prompts_path}: the prompt of {rec.problem_id!r} "
+                                   "differs from the one this run was made with (the benchmark "
+                                   "or its options changed); use another --out to start a new "
+                                   "run")
         if new:
             with JsonlLog(self.prompts_path) as log:
                 for rec in new:
