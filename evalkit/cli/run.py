@@ -17,7 +17,7 @@ from evalkit.model.config import list_presets
 from evalkit.model.stats import DEFAULT_THRESHOLD
 from evalkit.pipeline import RunConfig, parse_shard, start
 
-GEN = "Generation (override the preset and the benchmark's [generation])"
+GEN = "Generation (override the preset and the benchmark's \\[generation])"
 SERVER = "OpenAI-compatible server (--backend openai / serve)"
 JUDGE = "Judge model (benchmarks graded by a model, e.g. the proof benchmarks)"
 BENCH = "Benchmark options and subsets"
