@@ -77,6 +77,11 @@ def incomparabilities(base: RunResult, cand: RunResult) -> list[str]:
         out.append("different problems (only in baseline: "
                    f"{', '.join(only_b[:5]) or 'none'}; only in candidate: "
                    f"{', '.join(only_c[:5]) or 'none'})")
+    bs, cs = base.subset, cand.subset
+    if bs != cs and (bs is None or cs is None or set(bs.problems) != set(cs.problems)):
+        out.append("subset run (baseline: "
+                   f"{bs.describe() if bs else 'full'}; candidate: "
+                   f"{cs.describe() if cs else 'full'})")
     if base.manifest.get("data_hash") != cand.manifest.get("data_hash"):
         out.append("different data_hash")
     bj = {k: v for k, v in base.judge.items() if k not in _JUDGE_IGNORED}

@@ -53,13 +53,13 @@ from evalkit.model.quiet import ENGINE_LOG, engine_output
 from evalkit.model.replay import ReplayBackend
 from evalkit.model.stats import DEFAULT_THRESHOLD, generation_stats
 from evalkit.records import Generation, Problem
-from evalkit.rundir import RunDir
+from evalkit.run import Manifest, RunStore, Subset
+from evalkit.run.manifest import IDENTITY
 
 # Backends that run a local engine whose output goes to the run's engine.log.
 ENGINE_BACKENDS = frozenset({"vllm", "serve"})
 
-# Manifest fields that must match when a run is resumed.
-IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples", "shard")
+__all__ = ["IDENTITY", "RunConfig", "rejudge", "select_problems", "start"]
 
 
 @dataclass
@@ -82,7 +82,10 @@ class RunConfig:
     shard: tuple[int, int] | None = None  # (i, n): the i-th of n deterministic slices
     warn_threshold: float = DEFAULT_THRESHOLD
     judge: JudgeSettings | None = None  # the judge model, for benchmarks graded by one
-    judge_settings: dict[str, Any] = field(default_factory=dict)  # adapter run options
+    # Benchmark options (--set key=value, dotted keys): override the spec's settings.
+    options: dict[str, Any] = field(default_factory=dict)
+    limit: int | None = None  # --limit N: the first N problems (after --problems)
+    problems: list[str] | None = None  # --problems ID,ID: only these
     executor: str = "local"  # where judging runs: local | ray (evalkit.executor)
     ray_address: str | None = None
     replicas: int = 1  # data-parallel generation: engine replicas as Ray actors
@@ -180,7 +183,7 @@ class PreparedRun:
     params: SamplingParams
     backend: Backend
     judge_model: JudgeModel | None
-    rd: RunDir
+    rd: RunStore
     pairs: list[tuple[Problem, int]]
 
 
@@ -206,11 +209,44 @@ def check_replay_ids(backend: Backend, problems: Sequence[Problem], strict: bool
     console.print(f"[yellow]warning[/] {text}: ignored", highlight=False)
 
 
+def select_problems(problems: Sequence[Problem], limit: int | None,
+                    ids: Sequence[str] | None, where: str) -> tuple[list[Problem], Subset | None]:
+    """The problems a run covers: ``ids`` (in the benchmark's order), then the first
+    ``limit``; the subset record, or None for the whole benchmark."""
+    chosen = list(problems)
+    requested: tuple[str, ...] = ()
+    if ids is not None:
+        requested = tuple(dict.fromkeys(i for i in ids if i))
+        if not requested:
+            raise EvalkitError("--problems: no problem id given")
+        known = {p.id for p in problems}
+        unknown = [i for i in requested if i not in known]
+        if unknown:
+            sample = ", ".join(p.id for p in problems[:8])
+            raise EvalkitError(f"--problems: {where} has no problem {unknown[0]!r} "
+                               f"(its problems: {sample}{', …' if len(problems) > 8 else ''})")
+        chosen = [p for p in chosen if p.id in set(requested)]
+    if limit is not None:
+        if limit < 1:
+            raise EvalkitError("--limit must be at least 1")
+        chosen = chosen[:limit]
+    if len(chosen) == len(problems):
+        return chosen, None
+    return chosen, Subset(problems=tuple(p.id for p in chosen), of=len(problems),
+                          limit=limit, requested=requested)
+
+
+def subset_of(problems: Sequence[Problem], subset: Subset | None) -> list[Problem]:
+    """The problems of a stored run (all, or its subset's, in the benchmark's order)."""
+    if subset is None:
+        return list(problems)
+    wanted = set(subset.problems)
+    return [p for p in problems if p.id in wanted]
+
+
 def resolve_settings(cfg: RunConfig, bench: Benchmark) -> tuple[SamplingParams, EngineSettings]:
     """Sampling and engine settings: preset < the spec's [generation] < the command line."""
-    spec_gen = bench.spec.settings.get("generation")
-    if spec_gen is not None and not isinstance(spec_gen, dict):
-        raise EvalkitError(f"{bench.spec.spec_path}: [generation] must be a table")
+    spec_gen = bench.options.generation
     base = cfg.sampling.to_json() if cfg.sampling else {}
     return resolve(cfg.preset, spec_gen, {**base, **cfg.overrides},
                    spec_where=f"{bench.spec.spec_path} [generation]")
@@ -229,9 +265,8 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
     ``backend``: an engine shared with other runs (a suite); its engine settings
     must be those this benchmark resolves to.  Without one, a backend is built.
     """
-    bench = load_benchmark(cfg.benchmark, cfg.data)
-    bench.configure(cfg.judge_settings)
-    problems = bench.problems()
+    bench = load_benchmark(cfg.benchmark, cfg.data, cfg.options)
+    problems, subset = select_problems(bench.problems(), cfg.limit, cfg.problems, bench.name)
     params, engine = resolve_settings(cfg, bench)
     if backend is None:
         backend = build_backend(cfg, engine)
@@ -247,61 +282,55 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
         require_prompts(bench, problems)
-    identity = {
-        "benchmark": bench.name,
-        "data_hash": bench.data_hash(),
-        "model": model,
-        "backend": backend.info(),
-        "sampling": params.to_json(),
-        "samples": samples,
-        "shard": list(cfg.shard) if cfg.shard else None,
-    }
-    shard_tag = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
+    manifest = Manifest(
+        benchmark=bench.name, data_hash=bench.data_hash(), model=model,
+        backend=backend.info(), sampling=params.to_json(), samples=samples,
+        shard=list(cfg.shard) if cfg.shard else None, subset=subset,
+        data_dir=str(bench.data_dir) if bench.data_dir else None,
+        model_name=model_label(model, cfg.model_name),
+        evalkit_version=evalkit.__version__, git_sha=git_sha(),
+        python=sys.version.split()[0], platform=platform.platform(), command=sys.argv,
+        started_at=now(), preset=cfg.preset, options=dict(bench.spec.overrides),
+        benchmark_options=bench.options.to_json())
+    identity = manifest.identity()
+    tags = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
+    if subset is not None:
+        tags.append(f"subset{len(subset.problems)}")
     run_id = "--".join([bench.name, slug(model_label(model, cfg.model_name)), backend.name,
-                        *shard_tag, hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
+                        *tags, hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
                         .hexdigest()[:8]])
-    rd = RunDir(cfg.out or cfg.results_root / run_id)
-    rd.lock()
+    store = RunStore(cfg.out or cfg.results_root / run_id)
+    store.lock()
     try:
-        if rd.exists():
-            old = rd.read_manifest()
+        if store.exists():
+            old = store.manifest().identity()
             for k in IDENTITY:
-                if old.get(k) != identity[k]:
+                if old.get(k) != identity.get(k):
                     raise EvalkitError(
-                        f"{rd.manifest_path}: this run was made with a different {k!r}; "
+                        f"{store.dir.manifest_path}: this run was made with a different {k!r}; "
                         "use another --out to start a new run")
-            console.print(f"[bold]resuming[/] {rd.path}")
+            # `evalkit judge` reuses the options of the latest run command.
+            store.update(options=manifest.options,
+                         benchmark_options=manifest.benchmark_options)
+            console.print(f"[bold]resuming[/] {store.path}")
         else:
-            rd.write_manifest({
-                **identity,
-                "model_name": model_label(model, cfg.model_name),
-                "run_id": rd.path.name,
-                "data_dir": str(bench.data_dir) if bench.data_dir else None,
-                "evalkit_version": evalkit.__version__,
-                "git_sha": git_sha(),
-                "python": sys.version.split()[0],
-                "platform": platform.platform(),
-                "command": sys.argv,
-                "started_at": now(),
-                "preset": cfg.preset,
-            })
-            console.print(f"[bold]run[/] {rd.path}")
-        rd.update_manifest(judge_settings=cfg.judge_settings)  # `evalkit judge` reuses them
+            store.write_manifest(manifest.with_(run_id=store.path.name))
+            console.print(f"[bold]run[/] {store.path}")
+        store.write_prompts(problems)
     except BaseException:
-        rd.unlock()
+        store.unlock()
         if judge_model is not None:
             judge_model.close()
         raise
-    return PreparedRun(bench, list(problems), params, backend, judge_model, rd,
+    return PreparedRun(bench, list(problems), params, backend, judge_model, store,
                        shard_pairs(problems, samples, cfg.shard))
 
 
 def generate_run(run: PreparedRun, console: Console) -> None:
     """The generation stage of a prepared run (what is not in generations.jsonl yet)."""
     generate(run.rd, run.pairs, run.backend, run.params, console)
-    run.rd.update_manifest(generated_at=now(), environment=run.backend.environment())
-    if run.judge_model is not None:
-        run.rd.update_manifest(judge_model=run.judge_model.settings.to_json())
+    run.rd.update(generated_at=now(), environment=run.backend.environment(),
+                  judge_model=run.judge_model.settings.to_json() if run.judge_model else None)
 
 
 def judge_run(run: PreparedRun, cfg: RunConfig, console: Console,
@@ -363,7 +392,7 @@ def make_judge_model(bench: Benchmark, settings: JudgeSettings | None) -> JudgeM
     return JudgeModel(settings)
 
 
-def generate(rd: RunDir, pairs: Sequence[tuple[Problem, int]], backend: Backend,
+def generate(rd: RunStore, pairs: Sequence[tuple[Problem, int]], backend: Backend,
              params: SamplingParams, console: Console) -> None:
     """Generate every (problem, sample) of ``pairs`` not yet in generations.jsonl.
 
@@ -385,7 +414,7 @@ def generate(rd: RunDir, pairs: Sequence[tuple[Problem, int]], backend: Backend,
             bar.advance(task)
 
 
-def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: int,
+def judge(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], workers: int,
           console: Console, force: bool = False, out: Console | None = None,
           judge_model: JudgeModel | None = None,
           warn_threshold: float = DEFAULT_THRESHOLD,
@@ -407,9 +436,9 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
         judge_key = hashlib.sha256(
             json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
         sandbox_cfg = bench.sandbox_config(workers)
-        rd.update_manifest(judge={**fingerprint, "judge_key": judge_key,
-                                  "image": sandbox_cfg.image if sandbox_cfg else None,
-                                  "workers": workers, "executor": executor.info()})
+        rd.update(judge={**fingerprint, "judge_key": judge_key,
+                         "image": sandbox_cfg.image if sandbox_cfg else None,
+                         "workers": workers, "executor": executor.info()})
         by_id = {p.id: p for p in problems}
         gens = rd.generations()
         done = {} if force else rd.judgements(judge_key)
@@ -417,13 +446,13 @@ def judge(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], workers: in
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
             _judge_all(rd, bench, by_id, todo, ctx, judge_key, executor, console)
-        rd.update_manifest(judged_at=now())
+        rd.update(judged_at=now())
     finally:
         executor.close()
     return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)
 
 
-def summarize(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], judge_key: str,
+def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge_key: str,
               console: Console, out: Console | None = None,
               warn_threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """Aggregate the judgements under ``judge_key`` into summary.json and show it."""
@@ -437,6 +466,8 @@ def summarize(rd: RunDir, bench: Benchmark, problems: Sequence[Problem], judge_k
     summary["judged"] = len(judgements)
     summary["generation"] = generation_stats(
         (g for g in gens.values() if g.problem_id in by_id), warn_threshold)
+    if rd.manifest().subset is not None:
+        summary["subset"] = rd.manifest().subset.to_json()  # type: ignore[union-attr]
     rd.write_summary(summary)
     bench.finish(rd.path, summary)
     (out or console).print(bench.render(summary))
@@ -455,7 +486,7 @@ def warn_generation(stats: dict[str, Any], benchmark: str, console: Console) -> 
                             border_style="red"))
 
 
-def _judge_all(rd: RunDir, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],
+def _judge_all(rd: RunStore, bench: Benchmark, by_id: dict[str, Problem], todo: list[Generation],
                ctx: JudgeContext, judge_key: str, executor: Executor, console: Console) -> None:
     # This process is the only writer of the run directory, whichever executor runs.
     units = [(by_id[g.problem_id], g) for g in todo]
@@ -470,21 +501,22 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
             data: Path | None = None, out: Console | None = None,
             executor: Executor | None = None) -> dict[str, Any]:
     """``evalkit judge RUN``: judge a finished or interrupted run again."""
-    rd = RunDir(run_dir)
+    rd = RunStore(run_dir)
     if not rd.exists():
         raise EvalkitError(f"{run_dir}: not a run directory (no manifest.json)")
     rd.lock()
     try:
-        m = rd.read_manifest()
-        data_dir = data or (Path(m["data_dir"]) if m.get("data_dir") else None)
-        bench = load_benchmark(m["benchmark"], data_dir)
-        bench.configure(m.get("judge_settings") or {})
-        if bench.data_hash() != m.get("data_hash"):
-            raise EvalkitError(f"{rd.manifest_path}: the benchmark data changed since this run "
-                               f"(data_hash differs); pass --data with the original data")
-        stored = m.get("judge_model")
+        m = rd.manifest()
+        data_dir = data or (Path(m.data_dir) if m.data_dir else None)
+        bench = load_benchmark(m.benchmark, data_dir, m.options)
+        if bench.data_hash() != m.data_hash:
+            raise EvalkitError(f"{rd.dir.manifest_path}: the benchmark data changed since this "
+                               "run (data_hash differs); pass --data with the original data")
         judge_model = make_judge_model(
-            bench, JudgeSettings.from_json(stored) if stored else None)
+            bench, JudgeSettings.from_json(m.judge_model) if m.judge_model else None)
+        # Prompts are left as stored: judging does not read them, and a format-1 run's
+        # generation-time prompts are unknown (reports rebuild them from the benchmark).
+        problems = subset_of(bench.problems(), m.subset)
         started = time.monotonic()
         quiet = judge_model is not None and judge_model.settings.backend in ENGINE_BACKENDS
         with engine_output(rd.path / ENGINE_LOG, consoles(console, out),
@@ -492,7 +524,7 @@ def rejudge(run_dir: Path, workers: int, console: Console, force: bool = False,
             if log is not None:
                 console.print(f"engine log: {log}")
             try:
-                summary = judge(rd, bench, bench.problems(), workers, console, force=force,
+                summary = judge(rd, bench, problems, workers, console, force=force,
                                 out=out, judge_model=judge_model, executor=executor)
             finally:
                 if judge_model is not None:

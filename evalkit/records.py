@@ -3,6 +3,14 @@
 A run directory holds ``generations.jsonl`` (:class:`Generation`) and
 ``judgements.jsonl`` (:class:`Judgement`); both are keyed by
 ``(problem_id, sample)``.  Benchmark-specific detail lives in ``details``.
+
+A sample may be an *episode* of several steps (a conversation with the model and
+its environment: feedback, tool results).  Each step is one Generation with its
+``step`` number and the ``context`` turns added to the conversation before it;
+the conversation of step s is the problem's stored prompt (prompts.jsonl), then
+for each earlier step its ``context`` and its response as an assistant turn,
+then step s's ``context``.  Single-shot runs have one step, 0, with no context
+(docs/architecture.md, "The run record").
 """
 
 from __future__ import annotations
@@ -30,9 +38,16 @@ class _Record:
     problem_id: str
     sample: int
 
+    step: int
+
     @property
     def key(self) -> tuple[str, int]:
         return (self.problem_id, self.sample)
+
+    @property
+    def step_key(self) -> tuple[str, int, int]:
+        """(problem, sample, step): unique per record also within an episode."""
+        return (self.problem_id, self.sample, self.step)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
@@ -59,6 +74,17 @@ class Generation(_Record):
     # Of completion_tokens: how many were reasoning and how many the final answer.
     reasoning_tokens: int | None = None
     answer_tokens: int | None = None
+    # Episodes: this record's step, and the turns (feedback, tool output) added before it.
+    step: int = 0
+    context: list[Message] = field(default_factory=list)
+
+    def conversation(self, prompt: list[Message], earlier: list[Generation]) -> list[Message]:
+        """The messages this step was generated from: ``prompt``, then each ``earlier``
+        step's context and response (as an assistant turn), then this step's context."""
+        out = list(prompt)
+        for g in sorted(earlier, key=lambda g: g.step):
+            out += [*g.context, {"role": "assistant", "content": g.response}]
+        return out + list(self.context)
 
 
 @dataclass(frozen=True)
@@ -71,3 +97,4 @@ class Judgement(_Record):
     max_score: float
     details: dict[str, Any] = field(default_factory=dict)
     judge_error: str | None = None  # set: not a verdict; re-judged on the next run
+    step: int = 0  # the episode step of the generation judged (0: single-shot)

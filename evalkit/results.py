@@ -8,7 +8,6 @@ Nothing here knows a benchmark's rules.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,26 +18,14 @@ import pandas as pd
 
 from evalkit.errors import EvalkitError
 from evalkit.model.naming import model_label
-from evalkit.rundir import RunDir
+from evalkit.run import Headline, Manifest, RunStore, Subset, Summary
+from evalkit.run.summary import AGGREGATES
 
-AGGREGATES = ("sum", "mean")
+__all__ = ["AGGREGATES", "Headline", "ProblemResult", "RunResult", "find_runs", "load_run",
+           "load_runs", "parse_headline"]
+
 # A problem's value is "the mean of its samples" when they agree this closely.
 _MEAN_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The one number a benchmark reports: ``value`` out of ``max`` in ``unit``."""
-
-    name: str
-    unit: str
-    aggregate: str  # "sum" of per-problem values, or their "mean" (fractions in [0, 1])
-    value: float
-    max: float
-
-    @property
-    def is_fraction(self) -> bool:
-        return self.aggregate == "mean"
 
 
 @dataclass(frozen=True)
@@ -69,11 +56,21 @@ class RunResult:
     """A run directory, loaded: manifest, summary, per-problem values, judged samples."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: dict[str, Any]  # manifest.json as stored (the typed view: ``record``)
     summary: dict[str, Any]
     headline: Headline
     problems: dict[str, ProblemResult]
     judgements: pd.DataFrame = field(repr=False)  # problem_id, sample, score, max_score, verdict
+
+    @property
+    def record(self) -> Manifest:
+        """The manifest, typed (any format)."""
+        return Manifest.from_json(self.manifest, str(self.path / "manifest.json"))
+
+    @property
+    def subset(self) -> Subset | None:
+        """The problems this run covers when it is not the whole benchmark (else None)."""
+        return self.record.subset
 
     @property
     def run_id(self) -> str:
@@ -155,34 +152,12 @@ class RunResult:
         return np.array([self.problems[p].value for p in ids], dtype=float)
 
 
-def _field(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in obj:
-        raise EvalkitError(f"{where}: missing field '{key}'")
-    val = obj[key]
-    if isinstance(val, bool) or not isinstance(val, kind):
-        raise EvalkitError(f"{where}: field '{key}' has the wrong type ({type(val).__name__})")
-    return val
-
-
-def _number(obj: Mapping[str, Any], key: str, where: str) -> float:
-    val = float(_field(obj, key, (int, float), where))
-    if not math.isfinite(val):
-        raise EvalkitError(f"{where}: field '{key}' is not a finite number")
-    return val
-
-
 def parse_headline(summary: Mapping[str, Any], where: str) -> Headline:
     """The summary's ``headline``, validated; errors name the file and field."""
-    h = _field(summary, "headline", dict, where)
-    w = f"{where}: headline"
-    agg = _field(h, "aggregate", str, w)
-    if agg not in AGGREGATES:
-        raise EvalkitError(f"{w}: field 'aggregate' must be 'sum' or 'mean', not {agg!r}")
-    return Headline(name=_field(h, "name", str, w), unit=_field(h, "unit", str, w),
-                    aggregate=agg, value=_number(h, "value", w), max=_number(h, "max", w))
+    return Headline.from_json(summary, where)
 
 
-def _judgement_frame(rd: RunDir, judge_key: str | None) -> pd.DataFrame:
+def _judgement_frame(rd: RunStore, judge_key: str | None) -> pd.DataFrame:
     rows = [{"problem_id": j.problem_id, "sample": j.sample, "score": float(j.score),
              "max_score": float(j.max_score), "verdict": j.verdict,
              "judge_error": j.judge_error}
@@ -193,26 +168,16 @@ def _judgement_frame(rd: RunDir, judge_key: str | None) -> pd.DataFrame:
 
 
 def load_run(path: Path) -> RunResult:
-    """Load one run directory; a missing file or contract field is a one-line error."""
+    """Load one run directory (any format); a missing file or contract field is a one-line
+    error."""
     path = Path(path)
-    rd = RunDir(path)
+    rd = RunStore(path)
     if not rd.exists():
         raise EvalkitError(f"{path}: not a run directory (no manifest.json)")
-    manifest = rd.read_manifest()
-    where = str(rd.summary_path)
-    if not rd.summary_path.exists():
-        raise EvalkitError(f"{where}: missing (the run has not been scored yet: "
-                           f"run `evalkit judge {path}`)")
-    from evalkit.rundir import read_json
-
-    summary = read_json(rd.summary_path)
-    if not isinstance(summary, dict):
-        raise EvalkitError(f"{where}: expected a JSON object")
-    headline = parse_headline(summary, where)
-    raw = _field(summary, "problems", dict, where)
-    if not raw:
-        raise EvalkitError(f"{where}: field 'problems' is empty")
-    judge_key = summary.get("judge_key") or (manifest.get("judge") or {}).get("judge_key")
+    raw = rd.dir.read_manifest()
+    manifest = Manifest.from_json(raw, str(rd.dir.manifest_path))
+    summary: Summary = rd.summary()
+    judge_key = summary.judge_key or manifest.judge_key
     frame = _judgement_frame(rd, judge_key)
     valid = frame[frame["judge_error"].isna()]
     samples: dict[str, list[tuple[float, float]]] = {}
@@ -220,18 +185,12 @@ def load_run(path: Path) -> RunResult:
         samples.setdefault(str(row.problem_id), []).append(
             (float(row.score), float(row.max_score)))  # type: ignore[arg-type]
     problems: dict[str, ProblemResult] = {}
-    for pid in sorted(raw):
-        entry = raw[pid]
-        w = f"{where}: problems.{pid}"
-        if not isinstance(entry, dict):
-            raise EvalkitError(f"{w}: expected an object with 'value' and 'max'")
-        value, top = _number(entry, "value", w), _number(entry, "max", w)
+    for pid, entry in summary.problems.items():
+        top = entry.max
         scaled = tuple((s / m * top) if m else 0.0 for s, m in samples.get(pid, []))
-        date = entry.get("date")
-        problems[pid] = ProblemResult(pid, value, top, scaled,
-                                      str(date) if date is not None else None)
-    return RunResult(path=path, manifest=manifest, summary=summary, headline=headline,
-                     problems=problems, judgements=frame)
+        problems[pid] = ProblemResult(pid, entry.value, top, scaled, entry.date)
+    return RunResult(path=path, manifest=raw, summary=summary.raw,
+                     headline=summary.headline, problems=problems, judgements=frame)
 
 
 def find_runs(paths: Sequence[Path]) -> list[Path]:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import importlib
 import tomllib
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from evalkit._resources import benchmarks_dir
 from evalkit.benchmarks.base import Benchmark, BenchmarkSpec
+from evalkit.benchmarks.options import BenchmarkOptions, apply_overrides, json_value
 from evalkit.errors import EvalkitError
 
-__all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_spec"]
+__all__ = ["Benchmark", "BenchmarkSpec", "list_specs", "load_benchmark", "load_spec",
+           "options_class"]
 
 
 # adapter name (the spec's ``adapter`` field) -> "module:Class", imported on use so
@@ -51,13 +56,32 @@ def load_spec(path: Path) -> BenchmarkSpec:
     )
 
 
+def options_class(name: str) -> type[BenchmarkOptions]:
+    """The typed options class of benchmark ``name``'s adapter."""
+    return _adapter(_spec_path_of(name)).Options
+
+
+def _spec_path_of(name: str) -> str:
+    path = benchmarks_dir() / f"{name}.toml"
+    if not path.exists():
+        known = ", ".join(s.name for s in list_specs())
+        raise EvalkitError(f"unknown benchmark {name!r} (known: {known})")
+    return load_spec(path).adapter
+
+
 def list_specs() -> list[BenchmarkSpec]:
     """Every bundled benchmark spec, by name."""
     return sorted((load_spec(p) for p in benchmarks_dir().glob("*.toml")), key=lambda s: s.name)
 
 
-def load_benchmark(name: str, data_dir: Path | None = None) -> Benchmark:
-    """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data."""
+def load_benchmark(name: str, data_dir: Path | None = None,
+                   options: Mapping[str, Any] | None = None) -> Benchmark:
+    """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data.
+
+    The spec's settings are checked against the adapter's typed options (an unknown
+    or mistyped key is an error naming the file and key); ``options`` (dotted keys,
+    from ``--set``) override them.
+    """
     path = benchmarks_dir() / f"{name}.toml"
     if not path.exists():
         known = ", ".join(s.name for s in list_specs())
@@ -65,4 +89,8 @@ def load_benchmark(name: str, data_dir: Path | None = None) -> Benchmark:
     spec = load_spec(path)
     if data_dir is not None and not Path(data_dir).is_dir():
         raise EvalkitError(f"--data {data_dir}: not a directory")
-    return _adapter(spec.adapter)(spec, Path(data_dir).resolve() if data_dir else None)
+    cls = _adapter(spec.adapter)
+    if options:
+        spec = replace(spec, settings=apply_overrides(cls.Options, spec.settings, options, name),
+                       overrides={k: json_value(v) for k, v in options.items()})
+    return cls(spec, Path(data_dir).resolve() if data_dir else None)

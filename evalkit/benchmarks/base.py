@@ -11,9 +11,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from evalkit.benchmarks.options import BenchmarkOptions
+from evalkit.errors import EvalkitError
 from evalkit.records import Generation, Judgement, Problem
+from evalkit.run.summary import headline  # noqa: F401 - re-exported for adapters
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -30,7 +33,8 @@ class BenchmarkSpec:
     spec_path: Path
     data: Path | None  # bundled data folder, if any
     data_help: str  # where to get the data when it is not bundled
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # with ``overrides`` applied
+    overrides: dict[str, Any] = field(default_factory=dict)  # --set options (dotted keys)
 
 
 @dataclass
@@ -49,10 +53,13 @@ class Benchmark(ABC):
 
     needs_sandbox = False
     needs_judge_model = False  # graded by a judge model (--judge-backend)
+    # The typed options of the spec file (and of --set); adapters declare their own.
+    Options: ClassVar[type[BenchmarkOptions]] = BenchmarkOptions
 
     def __init__(self, spec: BenchmarkSpec, data_dir: Path | None = None):
         self.spec = spec
         self.data_dir = data_dir or spec.data
+        self.options = self.Options.parse(spec.settings, str(spec.spec_path))
 
     @property
     def name(self) -> str:
@@ -66,13 +73,11 @@ class Benchmark(ABC):
     def data_hash(self) -> str:
         """A hash of everything the results depend on in the data."""
 
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Apply run options given on the command line (none by default)."""
-        unknown = {k for k, v in settings.items() if v not in (None, False)}
-        if unknown:
-            from evalkit.errors import EvalkitError
-
-            raise EvalkitError(f"{self.name} takes no option(s) {', '.join(sorted(unknown))}")
+    def import_predictions(self, path: Path, dest: Path) -> tuple[Path, str]:
+        """``--predictions``: outputs made elsewhere (an agent's) -> (replay JSONL under
+        ``dest``, model name).  Only benchmarks that define a predictions format take it."""
+        raise EvalkitError(f"{self.name} reads no --predictions; pass --backend replay "
+                           "--generations FILE")
 
     def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:  # noqa: B027
         """Write extra report files next to summary.json (nothing by default)."""
@@ -113,37 +118,16 @@ class Benchmark(ABC):
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
         """The run's summary (see :func:`headline` for the keys every summary has).
 
+        Adapters delegate to their family's ``evalkit/scoring/<family>.py``.
+
         Every summary has ``benchmark``, ``score``, ``max_score``, ``metrics``
         (adapter-specific), ``headline`` and ``problems``; build the last two
         with :func:`headline` so tables and the regression gate can compare any
         two runs problem by problem without knowing the benchmark.
         """
 
-    @abstractmethod
     def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        """A rich table of the summary."""
+        """The console table of the summary (report/console.py, by adapter)."""
+        from evalkit.report.console import render_summary
 
-
-def headline(name: str, unit: str, aggregate: str, per_problem: Mapping[str, float],
-             per_problem_max: Mapping[str, float]) -> dict[str, Any]:
-    """The benchmark-independent part of a summary.
-
-    ``per_problem[p]`` is problem p's contribution to the headline number in
-    its unit; ``aggregate`` says how they combine: ``"sum"`` (IOI points, ICPC
-    problems solved, IMO points) or ``"mean"`` (accuracy, pass@1, resolved
-    rate, as fractions in [0, 1]).  Returns ``{"headline": ..., "problems": ...}``
-    to merge into the summary.
-    """
-    if aggregate not in ("sum", "mean"):
-        raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
-    vals = list(per_problem.values())
-    if aggregate == "sum":
-        value, top = sum(vals), sum(per_problem_max.values())
-    else:
-        value, top = (sum(vals) / len(vals) if vals else 0.0), 1.0
-    return {
-        "headline": {"name": name, "unit": unit, "aggregate": aggregate,
-                     "value": value, "max": top, "problems": len(vals)},
-        "problems": {p: {"value": v, "max": per_problem_max[p]}
-                     for p, v in per_problem.items()},
-    }
+        return render_summary(self.spec.adapter, summary)

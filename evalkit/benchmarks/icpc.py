@@ -14,16 +14,13 @@ import hashlib
 import json
 import logging
 import os
-from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import Benchmark, JudgeContext
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_program
 from evalkit.extract.reasoning import split_reasoning
@@ -36,7 +33,6 @@ from evalkit.judging.kattis.package import KattisProblem, content_hash, load_pro
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.sandbox import job as sj
 from evalkit.scoring import icpc as scoring
-from evalkit.scoring.sampling import mean_pass_at_k
 from evalkit.statements import statement_text
 
 PROMPT = """\
@@ -67,8 +63,27 @@ JUDGE_FACTS = "icpc_judge.json"  # in the run dir: toolchains, validator builds,
 COMPILE_ROOM = 1536 * 1024**2  # /tmp of a judge container: sources, binaries, captures
 
 
+@dataclass(frozen=True)
+class IcpcJudgeOptions:
+    processes: int = 16
+
+
+@dataclass(frozen=True)
+class IcpcOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/icpc*.toml); ``--set`` overrides any of them."""
+
+    problems: list[str] = field(default_factory=list)  # empty: every package in the folder
+    python: str = "pypy3"  # python3 | pypy3
+    solved_at: list[int] = field(default_factory=lambda: list(scoring.DEFAULT_KS))
+    time_limits: dict[str, float] = field(default_factory=dict)  # seconds, per problem
+    judge: IcpcJudgeOptions = field(default_factory=IcpcJudgeOptions)
+    # "secret" (default) or "samples": judge a package that ships only data/sample on it.
+    judge_on: str = "secret"
+
+
 class IcpcBenchmark(Benchmark):
     needs_sandbox = True
+    Options = IcpcOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
@@ -88,20 +103,6 @@ class IcpcBenchmark(Benchmark):
                                   f"{self.spec.spec_path}: field 'judge_on'")
         self.refused: dict[str, str] = {}  # problem -> why its package is not judged
         self.derived: dict[str, tlimit.DerivedLimit] = {}
-
-    # -- run options (one place; a `--set key=value` style option) -----------
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Run option ``judge_on``: ``"secret"`` (default) or ``"samples"``.
-
-        ``samples`` judges a package that ships only ``data/sample`` (a
-        sample-data-only package is refused otherwise, saying so).  It can also
-        be set in the benchmark spec (``judge_on = "samples"``).
-        """
-        rest = {k: v for k, v in settings.items() if k != "judge_on"}
-        super().configure(rest)
-        if settings.get("judge_on") is not None:
-            self.judge_on = _judge_on(str(settings["judge_on"]), "judge_on")
-            self._problems = None
 
     # -- data ----------------------------------------------------------------
     def packages(self) -> dict[str, KattisProblem]:
@@ -396,80 +397,10 @@ class IcpcBenchmark(Benchmark):
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        per: dict[str, list[scoring.Submission]] = {p.id: [] for p in problems}
-        verdicts: dict[str, Counter[str]] = {p.id: Counter() for p in problems}
-        for (pid, _), j in judgements.items():
-            if pid in per:
-                per[pid].append(scoring.Submission(j.sample, j.verdict, j.judge_error is not None))
-                verdicts[pid][j.verdict if j.judge_error is None else kjudge.JE] += 1
-        counts = scoring.solved_at(per, self.ks)
-        rows: dict[str, Any] = {}
-        for pid, subs in per.items():
-            first = scoring.first_accepted(subs)
-            rows[pid] = {
-                "generations": len(subs),
-                "judged": sum(1 for s in subs if not s.judge_error),
-                "judge_errors": sum(1 for s in subs if s.judge_error),
-                "first_accepted": first,
-                "solved": first is not None,
-                "accepted": sum(1 for s in subs if s.verdict == kjudge.AC and not s.judge_error),
-                "verdicts": dict(verdicts[pid]),
-            }
-        correct = {pid: [s.verdict == kjudge.AC for s in sorted(subs, key=lambda s: s.sample)
-                         if not s.judge_error] for pid, subs in per.items()}
-        pass1 = mean_pass_at_k(correct, 1) if all(correct.values()) else None
-        solved = counts["solved@all"]
-        # A refused package is a problem of the benchmark not solved (and says why).
-        refused = {pid: why for pid, why in self.refused.items() if pid not in rows}
-        for pid, why in refused.items():
-            rows[pid] = {"generations": 0, "judged": 0, "judge_errors": 0,
-                         "first_accepted": None, "solved": False, "accepted": 0,
-                         "verdicts": {}, "refused": why}
-        return {
-            "benchmark": self.name,
-            "score": solved,
-            "max_score": len(rows),
-            "metrics": {
-                "score_rule": "ICPC: problems with an accepted submission (first failing test "
-                              "decides each submission's verdict)",
-                **counts,
-                "ks": list(self.ks),
-                "min_generations": min((r["judged"] for p, r in rows.items()
-                                        if p not in refused), default=0),
-                "refused": refused,
-                "judge": self.judge_facts() if self._problems is not None else None,
-                "pass@1": pass1.to_json() if pass1 else None,
-                "judge_errors": sum(r["judge_errors"] for r in rows.values()),
-                "problems": rows,
-            },
-            **headline("problems solved", "problems", "sum",
-                       {pid: 1.0 if r["solved"] else 0.0 for pid, r in rows.items()},
-                       {pid: 1.0 for pid in rows}),
-        }
+        return scoring.summarize(
+            self.name, problems, judgements, self.ks, refused=self.refused,
+            judge_facts=self.judge_facts() if self._problems is not None else None)
 
-    def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        m = summary["metrics"]
-        table = Table(title=f"{summary['benchmark']} — ICPC scoring", title_justify="left")
-        for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
-            table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
-        for pid, r in m["problems"].items():
-            verdicts = "refused" if r.get("refused") else \
-                " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
-            table.add_row(pid, "yes" if r["solved"] else "no",
-                          str(r["first_accepted"] or "-"), str(r["accepted"]),
-                          str(r["generations"]), verdicts)
-        table.add_section()
-        table.add_row("total", f"{summary['score']}/{summary['max_score']}", "", "", "", "")
-        at = ", ".join(f"@{k}: {m[f'solved@{k}']}" for k in m["ks"])
-        lines: list[RenderableType] = [table, Text(
-            f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
-            f"generations per problem: {m['min_generations']})")]
-        for pid, why in (m.get("refused") or {}).items():
-            lines.append(Text(f"refused {pid}: {why}", style="bold red"))
-        if m["judge_errors"]:
-            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
-                              "re-run to retry them", style="bold red"))
-        return Group(*lines)
 
 
 def _judge_on(value: str, where: str) -> str:

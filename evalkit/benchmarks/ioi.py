@@ -9,17 +9,13 @@ and the 50-submission limit (:mod:`evalkit.scoring.ioi`).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import Benchmark, JudgeContext
+from evalkit.benchmarks.options import BenchmarkOptions, Medals
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
@@ -66,8 +62,25 @@ CE = "CE"
 WALL_RETRIES = 2
 
 
+@dataclass(frozen=True)
+class IoiJudgeOptions:
+    output_limit_mb: int = 64
+    processes: int = 1
+
+
+@dataclass(frozen=True)
+class IoiOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/ioi*.toml); ``--set`` overrides any of them."""
+
+    tasks: list[str] = field(default_factory=list)  # empty: every CMS package in the folder
+    max_submissions: int = scoring.MAX_SUBMISSIONS
+    medals: Medals | None = None
+    judge: IoiJudgeOptions = field(default_factory=IoiJudgeOptions)
+
+
 class IoiBenchmark(Benchmark):
     needs_sandbox = True
+    Options = IoiOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
@@ -203,88 +216,11 @@ class IoiBenchmark(Benchmark):
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        limit = int(self.spec.settings.get("max_submissions", scoring.MAX_SUBMISSIONS))
-        tasks_out: dict[str, Any] = {}
-        total = upper = max_total = 0.0
-        judge_errors = 0
-        for p in problems:
-            task = self.tasks()[p.id]
-            js = sorted((j for (pid, _), j in judgements.items() if pid == p.id),
-                        key=lambda j: j.sample)
-            judge_errors += sum(1 for j in js if j.judge_error)
-            valid = [j for j in js if not j.judge_error]
-            cands = [scoring.Candidate(j.sample, bool(j.details.get("compiled")),
-                                       bool(j.details.get("samples_passed")))
-                     for j in valid]
-            chosen = set(scoring.select_submissions(cands, limit))
-            by_sample = {j.sample: _subtask_scores_of(j) for j in valid}
-            n = len(task.subtasks)
-            score, best = scoring.task_score([by_sample[s] for s in sorted(chosen)], n,
-                                             task.score_precision)
-            ub, best_all = scoring.task_score(list(by_sample.values()), n, task.score_precision)
-            tasks_out[p.id] = {
-                "score": score, "upper_bound": ub, "max_score": task.max_score,
-                "generations": len(js), "submitted": sorted(chosen),
-                "compiled": sum(1 for c in cands if c.compiles),
-                "judge_errors": sum(1 for j in js if j.judge_error),
-                "subtasks": [{"name": st.name, "points": st.score, "best": best[i],
-                              "best_all": best_all[i]} for i, st in enumerate(task.subtasks)],
-                "verdicts": dict(Counter(j.verdict for j in js)),
-            }
-            total += score
-            upper += ub
-            max_total += task.max_score
-        medals = {k: float(v) for k, v in self.spec.settings.get("medals", {}).items()
-                  if k in ("gold", "silver", "bronze")}
-        return {
-            "benchmark": self.name,
-            "score": round(total, 2),
-            "max_score": max_total,
-            "metrics": {
-                "score_rule": f"IOI: best subtask scores over at most {limit} submissions "
-                              "per task, chosen without hidden-test feedback",
-                "upper_bound": round(upper, 2),
-                "upper_bound_rule": "best subtask scores over all generations (oracle, "
-                                    "not an IOI score)",
-                "medal": scoring.medal(total, medals) if medals else None,
-                "medal_cutoffs": medals,
-                "medal_source": self.spec.settings.get("medals", {}).get("source"),
-                "judge_errors": judge_errors,
-                "tasks": tasks_out,
-            },
-            **headline("IOI score", "points", "sum",
-                       {p: t["score"] for p, t in tasks_out.items()},
-                       {p: t["max_score"] for p, t in tasks_out.items()}),
-        }
+        return scoring.summarize(
+            self.name, self.tasks(), problems, judgements,
+            int(self.spec.settings.get("max_submissions", scoring.MAX_SUBMISSIONS)),
+            self.spec.settings.get("medals"))
 
-    def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        m = summary["metrics"]
-        table = Table(title=f"{summary['benchmark']} — IOI scoring", title_justify="left")
-        for col in ("task", "score", "max", "upper bound", "subtasks (best)", "gens",
-                    "submitted", "compiled", "verdicts"):
-            table.add_column(col, justify="right" if col not in ("task", "verdicts",
-                                                                   "subtasks (best)") else "left")
-        for name, t in m["tasks"].items():
-            subs = " ".join(f"{s['best']:g}/{s['points']:g}" for s in t["subtasks"]
-                            if s["points"] > 0)
-            verdicts = " ".join(f"{k}:{v}" for k, v in sorted(t["verdicts"].items()))
-            table.add_row(name, f"{t['score']:g}", f"{t['max_score']:g}",
-                          f"{t['upper_bound']:g}", subs, str(t["generations"]),
-                          str(len(t["submitted"])), str(t["compiled"]), verdicts)
-        table.add_section()
-        table.add_row("total", f"{summary['score']:g}", f"{summary['max_score']:g}",
-                      f"{m['upper_bound']:g}", "", "", "", "", "")
-        lines: list[RenderableType] = [table]
-        if m.get("medal_cutoffs"):
-            cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
-            lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "
-                              f"{m.get('medal_source') or ''})"))
-        lines.append(Text("upper bound = best over all generations; it is not an IOI score",
-                          style="dim"))
-        if m["judge_errors"]:
-            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; "
-                              "re-run to retry them", style="bold red"))
-        return Group(*lines)
 
 
 def build_prompt(task: CmsTask) -> str:
@@ -305,11 +241,6 @@ def build_prompt(task: CmsTask) -> str:
 
 def _subtask_specs(task: CmsTask) -> list[scoring.SubtaskSpec]:
     return [scoring.SubtaskSpec(s.name, s.score, s.testcases) for s in task.subtasks]
-
-
-def _subtask_scores_of(j: Judgement) -> list[scoring.SubtaskScore]:
-    return [scoring.SubtaskScore(s["name"], s["points"], s["fraction"], s["score"])
-            for s in j.details.get("subtasks", [])] if j.details.get("compiled") else []
 
 
 def _samples_passed(task: CmsTask, tests: Mapping[str, tasktypes.TestOutcome]) -> bool:

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import Benchmark, JudgeContext
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code_lcb
 from evalkit.extract.reasoning import split_reasoning
@@ -30,7 +28,7 @@ from evalkit.judging.lcb import dataset
 from evalkit.judging.lcb import harness as lcb
 from evalkit.judging.lcb import sample as lcb_sample
 from evalkit.records import Generation, Judgement, Message, Problem
-from evalkit.scoring.sampling import avg_at_k, mean_pass_at_k
+from evalkit.scoring import livecodebench as lcb_scoring
 
 # lcb_runner/prompts/code_generation.py, LMStyle.OpenAIChat (the chat-model prompt):
 # PromptConstants.SYSTEM_MESSAGE_GENERIC and get_generic_question_template_answer.
@@ -71,8 +69,32 @@ def _date(value: Any, field: str, where: Path) -> datetime | None:
         raise EvalkitError(f"{where}: {field} must be YYYY-MM-DD, not {value!r}") from None
 
 
+@dataclass(frozen=True)
+class LcbJudgeOptions:
+    timeout: int = 6  # seconds per test (lcb_runner --timeout default)
+    memory_limit_mb: int = 4096
+    output_limit_mb: int = 64
+    processes: int = 32
+    consistent_stdin: bool = False  # a deliberate difference from lcb_runner (README)
+
+
+@dataclass(frozen=True)
+class LcbOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/livecodebench*.toml); ``--set`` overrides any of them."""
+
+    release: str = "release_v6"
+    files: list[str] = field(default_factory=list)  # empty: the release's files
+    start_date: str | date | None = None  # inclusive contest-date window
+    end_date: str | date | None = None
+    hub_repo: str = dataset.HUB_REPO
+    hub_revision: str | None = None
+    pass_k: list[int] = field(default_factory=lambda: list(DEFAULT_K))
+    judge: LcbJudgeOptions = field(default_factory=LcbJudgeOptions)
+
+
 class LiveCodeBench(Benchmark):
     needs_sandbox = True
+    Options = LcbOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
@@ -223,100 +245,6 @@ class LiveCodeBench(Benchmark):
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        by_problem: dict[str, list[Judgement]] = defaultdict(list)
-        for (pid, _), j in sorted(judgements.items()):
-            by_problem[pid].append(j)
-        correct: dict[str, list[bool]] = {}
-        judge_errors = 0
-        per_problem: dict[str, Any] = {}
-        for p in problems:
-            js = by_problem.get(p.id, [])
-            judge_errors += sum(1 for j in js if j.judge_error)
-            valid = [j for j in js if not j.judge_error]
-            correct[p.id] = [j.verdict == lcb.AC for j in valid]
-            n, c = len(valid), sum(correct[p.id])
-            per_problem[p.id] = {
-                "n": n, "correct": c, "pass@1": c / n if n else 0.0,
-                "difficulty": p.meta.get("difficulty"), "month": p.meta.get("month"),
-                "verdicts": dict(Counter(j.verdict for j in js)),
-            }
-        scored = {pid: v for pid, v in correct.items() if v}
-        overall = avg_at_k({pid: [float(x) for x in v] for pid, v in scored.items()})
-        pass_k = {}
-        for k in self.k_list:
-            est = mean_pass_at_k(scored, k) if len(scored) == len(correct) else None
-            if est is not None:
-                pass_k[f"pass@{k}"] = est.to_json()
-        groups: dict[str, dict[str, list[str]]] = {"difficulty": defaultdict(list),
-                                                   "month": defaultdict(list)}
-        for pid, info in per_problem.items():
-            groups["difficulty"][str(info["difficulty"])].append(pid)
-            groups["month"][str(info["month"])].append(pid)
-        by = {
-            kind: {name: {"pass@1": sum(per_problem[q]["pass@1"] for q in ids) / len(ids),
-                          "problems": len(ids)}
-                   for name, ids in sorted(members.items())}
-            for kind, members in groups.items()
-        }
-        value = {pid: info["pass@1"] for pid, info in per_problem.items()}
-        mean = sum(value.values()) / len(value) if value else 0.0
-        contract = headline("pass@1", "fraction", "mean", value, {pid: 1.0 for pid in value})
-        for p in problems:  # contest dates let reports plot score by month
-            if p.id in contract["problems"] and p.meta.get("contest_date"):
-                contract["problems"][p.id]["date"] = p.meta["contest_date"]
-        return {
-            "benchmark": self.name,
-            "score": mean,
-            "max_score": 1.0,
-            "metrics": {
-                "score_rule": "pass@1: per problem, the fraction of its samples passing every "
-                              "test; averaged over problems (LiveCodeBench)",
-                "pass@1": overall.to_json(),
-                "pass@k": pass_k,
-                "by_difficulty": by["difficulty"],
-                "by_month": by["month"],
-                "window": {"start": self.start.date().isoformat() if self.start else None,
-                           "end": self.end.date().isoformat() if self.end else None},
-                "judge_errors": judge_errors,
-                "verdicts": dict(Counter(j.verdict for j in judgements.values())),
-                "problems": per_problem,
-            },
-            **contract,
-        }
+        return lcb_scoring.summarize(self.name, problems, judgements, self.k_list, self.start,
+                                     self.end)
 
-    def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        m = summary["metrics"]
-        win = m["window"]
-        table = Table(title=f"{summary['benchmark']} — LiveCodeBench "
-                            f"({win['start'] or 'any'} to {win['end'] or 'any'})",
-                      title_justify="left")
-        table.add_column("metric")
-        table.add_column("value", justify="right")
-        table.add_column("problems", justify="right")
-        p1 = m["pass@1"]
-        table.add_row("pass@1", f"{100 * p1['mean']:.2f}% ± {100 * p1['stderr']:.2f}",
-                      str(p1["n"]))
-        for name, est in m["pass@k"].items():
-            if name != "pass@1":
-                table.add_row(name, f"{100 * est['mean']:.2f}%", str(est["n"]))
-        table.add_section()
-        for kind, label in (("by_difficulty", "difficulty"), ("by_month", "month")):
-            for name, g in m[kind].items():
-                table.add_row(f"pass@1 {label} {name}", f"{100 * g['pass@1']:.2f}%",
-                              str(g["problems"]))
-            table.add_section()
-        verdicts = " ".join(f"{k}:{v}" for k, v in sorted(m["verdicts"].items()))
-        lines: list[RenderableType] = [table, Text(f"verdicts: {verdicts}")]
-        if len(m["problems"]) <= 30:
-            per = Table(title="per problem", title_justify="left")
-            for col in ("problem", "difficulty", "month", "pass@1", "samples", "verdicts"):
-                per.add_column(col)
-            for pid, info in m["problems"].items():
-                per.add_row(pid, str(info["difficulty"]), str(info["month"]),
-                            f"{info['pass@1']:.2f}", str(info["n"]),
-                            " ".join(f"{k}:{v}" for k, v in sorted(info["verdicts"].items())))
-            lines.insert(1, per)
-        if m["judge_errors"]:
-            lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; re-run to "
-                              "retry them", style="bold red"))
-        return Group(*lines)

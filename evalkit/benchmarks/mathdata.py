@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.benchmarks.base import Benchmark
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 
 
@@ -172,9 +173,19 @@ def load_items(root: Path, settings: dict[str, Any], where: str) -> tuple[list[M
     return items, files_hash(files, root)
 
 
+@dataclass(frozen=True)
+class MathDataOptions(BenchmarkOptions):
+    """Data keys shared by the math and proof specs."""
+
+    format: str = ""  # matharena | answerbench | proofbench | imo_jsonl
+    file: str | None = None  # answerbench, proofbench, imo_jsonl
+    parts: list[str] = field(default_factory=list)  # matharena: one folder per part
+
+
 class MathDataBenchmark(Benchmark):
     """A benchmark over :class:`MathItem` s loaded once from the spec's data settings."""
 
+    Options = MathDataOptions
     _items: dict[str, MathItem] | None = None
     _hash = ""
 

@@ -14,17 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
-from evalkit.benchmarks.base import Benchmark, JudgeContext, headline
+from evalkit.benchmarks.base import Benchmark, JudgeContext
+from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
 from evalkit.records import Generation, Judgement, Problem
-from evalkit.scoring.sampling import avg_at_k
+from evalkit.scoring import swebench as swe_scoring
 from evalkit.swebench import report as rep
 from evalkit.swebench.instances import Instance, find_instances_file, load_jsonl
 from evalkit.swebench.predictions import NOT_SUBMITTED, PATCH_IS_NONE
@@ -40,8 +38,32 @@ tests. Your answer is the `git diff` of your changes.
 """
 
 
+@dataclass(frozen=True)
+class SweJudgeOptions:
+    timeout: float = 1800.0  # seconds per eval script (SB run_evaluation --timeout)
+    pull: bool = True  # pull instance images the engine lacks
+    retries: int = 2  # extra attempts after an infrastructure error
+    clean_images: bool = False  # remove each instance image after judging it
+
+
+@dataclass(frozen=True)
+class SweOptions(BenchmarkOptions):
+    """The spec's keys (benchmarks/swebench*.toml); ``--set`` overrides any of them."""
+
+    official_verdicts: str | None = None  # file of official runs' verdicts, in the data folder
+    judge: SweJudgeOptions = field(default_factory=SweJudgeOptions)
+
+    ALIASES: ClassVar[dict[str, str]] = {"eval-timeout": "judge.timeout",
+                                         "clean-images": "judge.clean_images"}
+
+    def check(self, where: str) -> None:
+        if self.judge.timeout <= 0:
+            raise EvalkitError(f"{where}: key 'judge.timeout' must be positive")
+
+
 class SwebenchBenchmark(Benchmark):
     needs_sandbox = False
+    Options = SweOptions
 
     def __init__(self, spec: Any, data_dir: Path | None = None):
         super().__init__(spec, data_dir)
@@ -53,14 +75,11 @@ class SwebenchBenchmark(Benchmark):
         self._instances: dict[str, Instance] | None = None
         self._hash: str | None = None
 
-    def configure(self, settings: Mapping[str, Any]) -> None:
-        """Run options: ``timeout`` (seconds) and ``clean_images``."""
-        if settings.get("timeout") is not None:
-            if float(settings["timeout"]) <= 0:
-                raise EvalkitError("--eval-timeout must be positive")
-            self.timeout = float(settings["timeout"])
-        if settings.get("clean_images"):
-            self.clean_images = True
+    def import_predictions(self, path: Path, dest: Path) -> tuple[Path, str]:
+        """Official JSONL/JSON, OpenHands output.jsonl, mini-SWE-agent preds/trajectories."""
+        from evalkit.swebench.predictions import predictions_to_replay
+
+        return predictions_to_replay(path, [p.id for p in self.problems()], dest)
 
     # -- data ----------------------------------------------------------------
     def instances_file(self) -> Path:
@@ -196,8 +215,7 @@ class SwebenchBenchmark(Benchmark):
     @staticmethod
     def _compared(outcomes: list[rep.InstanceOutcome]) -> list[str]:
         """Instances with a verdict to set beside the official ones (not missing, not errors)."""
-        return [o.instance_id for o in outcomes
-                if o.outcome not in (rep.NOT_SUBMITTED, rep.INFRA_ERROR)]
+        return swe_scoring.compared(outcomes)
 
     def official_runs(self) -> dict[str, Any] | None:
         name = self.spec.settings.get("official_verdicts")
@@ -207,39 +225,8 @@ class SwebenchBenchmark(Benchmark):
 
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
-        per: dict[str, list[float]] = {p.id: [] for p in problems}
-        for (pid, _), j in sorted(judgements.items()):
-            if pid in per:
-                per[pid].append(j.score)
-        est = avg_at_k({k: v for k, v in per.items() if v})
-        outcomes = self.outcomes(problems, judgements)
-        resolved = {o.instance_id: o.outcome == rep.RESOLVED for o in outcomes}
-        comparison = None
-        runs = self.official_runs()
-        judged = {i: v for i, v in resolved.items() if i in set(self._compared(outcomes))}
-        if runs is not None and judged:
-            comparison = rep.compare_official(judged, runs)
-        n_resolved = sum(resolved.values())
-        value = {p.id: (sum(per[p.id]) / len(per[p.id]) if per[p.id] else 0.0)
-                 for p in problems}
-        return {
-            "benchmark": self.name,
-            "score": n_resolved,
-            "max_score": len(problems),
-            "metrics": {
-                "score_rule": "SWE-bench v5: resolved iff every FAIL_TO_PASS and "
-                              "PASS_TO_PASS test passes; rate = resolved / all instances",
-                "resolved_rate": n_resolved / len(problems) if problems else 0.0,
-                "avg_at_k": est.to_json(),
-                "samples": max((len(v) for v in per.values()), default=0),
-                "judge_errors": sum(1 for j in judgements.values() if j.judge_error),
-                **rep.breakdown(outcomes),
-                "run_report": rep.run_report(outcomes),
-                "official_comparison": comparison,
-            },
-            **headline("resolved rate", "fraction", "mean", value,
-                       {p.id: 1.0 for p in problems}),
-        }
+        return swe_scoring.summarize(self.name, problems, judgements,
+                                     self.outcomes(problems, judgements), self.official_runs())
 
     def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:
         """Write the official run report ``<model>.<judge_key>.json`` beside the summary."""
@@ -258,41 +245,3 @@ class SwebenchBenchmark(Benchmark):
                                         model=str(model))
             (run_dir / "official_comparison.json").write_text(json.dumps(rows, indent=2))
 
-    def render(self, summary: Mapping[str, Any]) -> RenderableType:
-        m = summary["metrics"]
-        total = summary["max_score"]
-        head = Text.assemble(
-            (f"{summary['benchmark']}: ", "bold"),
-            (f"resolved {summary['score']}/{total} = {100 * m['resolved_rate']:.1f}%",
-             "bold green"))
-        outcomes = Table(title="by outcome")
-        outcomes.add_column("outcome")
-        outcomes.add_column("instances", justify="right")
-        outcomes.add_column("%", justify="right")
-        for o in rep.OUTCOMES:
-            n = m["by_outcome"].get(o, 0)
-            if n or o in (rep.RESOLVED, rep.UNRESOLVED):
-                outcomes.add_row(rep.LABELS[o], str(n), f"{100 * n / total:.1f}" if total else "-")
-        repos = Table(title="by repository")
-        repos.add_column("repository")
-        repos.add_column("resolved", justify="right")
-        repos.add_column("total", justify="right")
-        repos.add_column("%", justify="right")
-        for name, r in m["by_repo"].items():
-            repos.add_row(name, str(r["resolved"]), str(r["total"]),
-                          f"{100 * r['resolved'] / r['total']:.1f}")
-        parts: list[RenderableType] = [head, outcomes, repos]
-        if m.get("judge_errors"):
-            parts.append(Text(f"{m['judge_errors']} infrastructure error(s): not counted as "
-                              "resolved; re-run the same command to retry them", style="red"))
-        if m.get("official_comparison"):
-            n = m["official_comparison"][0]["instances"]
-            cmp_ = Table(title=f"beside official leaderboard runs, on the {n} judged instances "
-                               "(closest 5 by agreement)")
-            for col in ("official run", "official resolved", "both resolved", "agreement"):
-                cmp_.add_column(col, justify="left" if col == "official run" else "right")
-            for row in m["official_comparison"][:5]:
-                cmp_.add_row(row["name"], str(row["official_resolved"]),
-                             str(row["both_resolved"]), f"{100 * row['agreement']:.1f}%")
-            parts.append(cmp_)
-        return Group(*parts)

@@ -42,7 +42,7 @@ def _register() -> None:
         if isinstance(obj, typer.Typer):
             app.add_typer(obj, name=name)
         else:
-            app.command(name)(obj)
+            app.command(name, context_settings=getattr(obj, "context_settings", None))(obj)
 
 
 _register()

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from evalkit.benchmarks.options import parse_sets
 from evalkit.cli import console
 from evalkit.cli import out as out_console
 from evalkit.judging.llm import JudgeSettings
@@ -16,13 +17,16 @@ from evalkit.model.config import list_presets
 from evalkit.model.stats import DEFAULT_THRESHOLD
 from evalkit.pipeline import RunConfig, parse_shard, start
 
-GEN = "Generation (override the preset and the benchmark's [generation])"
+GEN = "Generation (override the preset and the benchmark's \\[generation])"
 SERVER = "OpenAI-compatible server (--backend openai / serve)"
-JUDGE = "Judge model (proof benchmarks: imo_proofbench, imo2025)"
-SWE = "SWE-bench"
+JUDGE = "Judge model (benchmarks graded by a model, e.g. the proof benchmarks)"
+BENCH = "Benchmark options and subsets"
+# Extra --flags are a benchmark's own aliases of --set options (see BenchmarkOptions.ALIASES).
+CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def run(
+    ctx: typer.Context,
     benchmarks: Annotated[list[str], typer.Argument(
         metavar="BENCHMARK",
         help="benchmark name (see `evalkit benchmarks`); several, or a suite .toml file, "
@@ -40,6 +44,15 @@ def run(
         help="replay: generations of problem ids not in the benchmark are an error "
              "(default: a warning with counts)")] = False,
     samples: Annotated[Optional[int], typer.Option(help="generations per problem")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option(
+        "--set", help="benchmark option KEY=VALUE (repeatable; value read as TOML, e.g. "
+                      "judge.timeout=900); `evalkit benchmarks --options NAME` lists them",
+        rich_help_panel=BENCH)] = None,
+    limit: Annotated[Optional[int], typer.Option(
+        help="run only the first N problems (in the benchmark's order)",
+        rich_help_panel=BENCH)] = None,
+    problems: Annotated[Optional[str], typer.Option(
+        help="run only these problems: ID[,ID...]", rich_help_panel=BENCH)] = None,
     shard: Annotated[Optional[str], typer.Option(
         help="generate only slice i of n (i/n); combine with `evalkit merge`")] = None,
     workers: Annotated[int, typer.Option(help="parallel judges")] = os.cpu_count() or 1,
@@ -87,15 +100,9 @@ def run(
         help="times to ask the judge when its score cannot be parsed",
         rich_help_panel=JUDGE)] = 3,
     predictions: Annotated[Optional[Path], typer.Option(
-        help="SWE-bench predictions (official JSONL/JSON, OpenHands output.jsonl, "
-             "mini-SWE-agent preds.json or trajectories); implies --backend replay",
-        rich_help_panel=SWE)] = None,
-    eval_timeout: Annotated[Optional[float], typer.Option(
-        help="SWE-bench eval timeout per instance in seconds (default 1800)",
-        rich_help_panel=SWE)] = None,
-    clean_images: Annotated[bool, typer.Option(
-        "--clean-images", help="remove each instance image after judging it",
-        rich_help_panel=SWE)] = False,
+        help="outputs made elsewhere, in a format the benchmark reads (SWE-bench: official "
+             "JSONL/JSON, OpenHands output.jsonl, mini-SWE-agent preds.json or trajectories); "
+             "implies --backend replay", rich_help_panel=BENCH)] = None,
     executor: Annotated[str, typer.Option(help="where judging runs: local | ray")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(
         help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
@@ -111,16 +118,31 @@ def run(
              "folder's name; the manifest keeps --model)")] = None,
 ) -> None:
     """Generate, judge and score BENCHMARK; re-running the same command resumes."""
+    from evalkit.benchmarks import load_benchmark, options_class
+    from evalkit.errors import EvalkitError
     from evalkit.suite import is_suite_request
 
-    suite = benchmarks if is_suite_request(benchmarks) else None
-    benchmark = benchmarks[0]
+    # A benchmark's own flags (--eval-timeout 900) arrive after its name: the variadic
+    # argument keeps unknown options in order, so split them off at the first flag.
+    names, extra = _split_flags(benchmarks)
+    extra += list(ctx.args)
+    if not names:
+        raise EvalkitError("evalkit run: name a benchmark (see `evalkit benchmarks`)")
+    suite = names if is_suite_request(names) else None
+    benchmark = names[0]
+    if suite is not None:
+        if extra or set_ or predictions is not None:
+            raise EvalkitError("benchmark options (--set, a benchmark's own flags, "
+                               "--predictions) apply to one benchmark, not to a suite")
+        options: dict[str, Any] = {}
+    else:
+        options = {**parse_aliases(extra, options_class(benchmark), benchmark),
+                   **parse_sets(set_ or [])}
     if predictions is not None:
-        from evalkit.benchmarks import load_benchmark
-        from evalkit.swebench.predictions import predictions_to_replay
-
-        ids = [p.id for p in load_benchmark(benchmark, data).problems()]
-        generations, pred_model = predictions_to_replay(predictions, ids, results / "predictions")
+        # Converted next to the run (its directory, or --results), never into the cwd.
+        dest = (out if out is not None else results) / "predictions"
+        generations, pred_model = load_benchmark(benchmark, data, options).import_predictions(
+            predictions, dest)
         backend, model = "replay", model or pred_model
     overrides: dict[str, Any] = {
         "temperature": temperature, "top_p": top_p, "top_k": top_k, "max_tokens": max_tokens,
@@ -139,7 +161,8 @@ def run(
                               max_retries=max_retries),
         served_model=served_model, shard=parse_shard(shard) if shard else None,
         warn_threshold=warn_threshold, strict_ids=strict_ids,
-        judge_settings={"timeout": eval_timeout, "clean_images": clean_images},
+        options=options, limit=limit,
+        problems=None if problems is None else [p.strip() for p in problems.split(",")],
         judge=None if judge_backend is None else JudgeSettings(
             backend=judge_backend, model=judge_model, preset=judge_preset,
             generations=str(judge_generations.resolve()) if judge_generations else None,
@@ -155,3 +178,41 @@ def run(
         run_suite(suite_of(suite), cfg, console, out_console)
         return
     start(cfg, console, out_console)
+
+
+run.context_settings = CONTEXT  # type: ignore[attr-defined]
+
+
+def _split_flags(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Benchmark names, then everything from the first ``-`` token on."""
+    for i, tok in enumerate(tokens):
+        if tok.startswith("-"):
+            return tokens[:i], tokens[i:]
+    return list(tokens), []
+
+
+def parse_aliases(args: list[str], options: Any, benchmark: str) -> dict[str, Any]:
+    """The benchmark's own flags (``--eval-timeout 900``) as ``--set`` options; anything
+    else left over on the command line is a one-line error."""
+    from evalkit.benchmarks.options import option_type, parse_value
+    from evalkit.errors import EvalkitError
+
+    out: dict[str, Any] = {}
+    rest = list(args)
+    while rest:
+        tok = rest.pop(0)
+        name, eq, text = tok[2:].partition("=") if tok.startswith("--") else ("", "", "")
+        key = options.ALIASES.get(name)
+        if key is None:
+            flags = ", ".join(f"--{a}" for a in options.ALIASES) or "none"
+            raise EvalkitError(f"unknown option {tok!r} for `evalkit run {benchmark}` (its own "
+                               f"flags: {flags}; benchmark options go through --set KEY=VALUE)")
+        if eq:
+            out[key] = parse_value(text)
+        elif option_type(options, key) is bool:
+            out[key] = True
+        elif rest:
+            out[key] = parse_value(rest.pop(0))
+        else:
+            raise EvalkitError(f"--{name} needs a value")
+    return out

@@ -51,13 +51,22 @@ def _clip(text: str, limit: int = MAX_TEXT) -> str:
 
 
 def prompts_for(run: RunResult) -> dict[str, str]:
-    """Problem prompts, when the benchmark's code and the run's data are here (else empty)."""
+    """Problem prompts, as the run stored them (prompts.jsonl).
+
+    A format-1 run (before prompts were stored) falls back to rebuilding them from the
+    benchmark, when its code and the run's data are here (else empty).
+    """
+    from evalkit.run import RunStore
+
+    stored = RunStore(run.path).prompts()
+    if stored:
+        return {pid: p.text for pid, p in stored.items()}
     from evalkit.benchmarks import load_benchmark
 
     data = run.manifest.get("data_dir")
     try:
         bench = load_benchmark(run.benchmark, Path(data) if data and Path(data).is_dir()
-                               else None)
+                               else None, run.record.options)
         if bench.data_hash() != run.manifest.get("data_hash"):
             return {}  # other data than the run's: its prompts could mislead
         problems = bench.problems()

@@ -22,7 +22,7 @@ from evalkit.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_i
 
 # Manifest fields that make two runs of one benchmark comparable.  The seed is
 # left out on purpose: runs that differ only in seed are repeats, not different settings.
-SETTING_KEYS = ("data_hash", "judge_key", "sampling", "samples", "data_window")
+SETTING_KEYS = ("data_hash", "judge_key", "sampling", "samples", "data_window", "subset")
 MARKERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -62,8 +62,10 @@ def settings_of(run: RunResult) -> dict[str, Any]:
     if isinstance(samples, dict):  # per-problem counts: summarise as one k when uniform
         counts = sorted(set(samples.values()))
         samples = counts[0] if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    subset = run.subset
     return {"data_hash": run.manifest.get("data_hash"), "judge_key": run.judge_key,
-            "sampling": sampling, "samples": samples, "data_window": run.data_window}
+            "sampling": sampling, "samples": samples, "data_window": run.data_window,
+            "subset": subset.describe() if subset else None}
 
 
 def _row_labels(runs: Sequence[RunResult]) -> list[str]:
@@ -114,6 +116,8 @@ def _note(bench: str, runs: Sequence[RunResult], labels: Sequence[str], level: f
     shared = {k: v for k, v in settings[0].items() if all(s[k] == v for s in settings)}
     if shared.get("data_hash"):
         parts.append(f"data sha256 {_short(shared['data_hash'])}")
+    if shared.get("subset"):
+        parts.append(f"SUBSET RUN ({shared['subset']}), not the benchmark's score")
     if shared.get("data_window"):
         parts.append(f"data window {shared['data_window']}")
     judge = first.judge
@@ -203,7 +207,8 @@ def build_leaderboard(runs: Sequence[RunResult], level: float = 0.95,
                 "ci_low": ci.low, "ci_high": ci.high, "max": r.headline.max,
                 "problems": len(probs), "samples_min": kmin, "samples_max": kmax,
                 "medal": str(medal) if medal else "",
-                "flag": groups[r.run_id] if len(keys) > 1 else "",
+                "flag": "·".join(x for x in (groups[r.run_id] if len(keys) > 1 else "",
+                                             "subset" if r.subset else "") if x),
             })
     cells = pd.DataFrame.from_records(records)
     rows = list(dict.fromkeys(labels))

@@ -18,8 +18,13 @@ Sources:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+from evalkit.records import Judgement, Problem
+from evalkit.run.summary import headline
 
 MAX_SUBMISSIONS = 50
 
@@ -102,3 +107,82 @@ def medal(score: float, cutoffs: Mapping[str, float]) -> str | None:
         if name in cutoffs and score >= cutoffs[name]:
             return name
     return None
+
+
+class ScoredTask(Protocol):
+    """What IOI scoring needs of a task (a CMS package: judging.cms.package.CmsTask)."""
+
+    @property
+    def subtasks(self) -> Sequence[Any]: ...  # each with .name and .score (points)
+
+    @property
+    def score_precision(self) -> int: ...
+
+    @property
+    def max_score(self) -> float: ...
+
+
+def subtask_scores_of(j: Judgement) -> list[SubtaskScore]:
+    """A judgement's per-subtask scores (none when the program did not compile)."""
+    return [SubtaskScore(s["name"], s["points"], s["fraction"], s["score"])
+            for s in j.details.get("subtasks", [])] if j.details.get("compiled") else []
+
+
+def summarize(benchmark: str, tasks: Mapping[str, ScoredTask], problems: Sequence[Problem],
+              judgements: Mapping[tuple[str, int], Judgement], limit: int = MAX_SUBMISSIONS,
+              medals_table: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The IOI summary: per task, the best subtask scores over at most ``limit`` submissions
+    chosen without hidden feedback (:func:`select_submissions`); an oracle upper bound over
+    every generation beside it; medals from ``medals_table`` (the spec's [medals])."""
+    tasks_out: dict[str, Any] = {}
+    total = upper = max_total = 0.0
+    judge_errors = 0
+    for p in problems:
+        task = tasks[p.id]
+        js = sorted((j for (pid, _), j in judgements.items() if pid == p.id),
+                    key=lambda j: j.sample)
+        judge_errors += sum(1 for j in js if j.judge_error)
+        valid = [j for j in js if not j.judge_error]
+        cands = [Candidate(j.sample, bool(j.details.get("compiled")),
+                                   bool(j.details.get("samples_passed")))
+                 for j in valid]
+        chosen = set(select_submissions(cands, limit))
+        by_sample = {j.sample: subtask_scores_of(j) for j in valid}
+        n = len(task.subtasks)
+        score, best = task_score([by_sample[s] for s in sorted(chosen)], n,
+                                         task.score_precision)
+        ub, best_all = task_score(list(by_sample.values()), n, task.score_precision)
+        tasks_out[p.id] = {
+            "score": score, "upper_bound": ub, "max_score": task.max_score,
+            "generations": len(js), "submitted": sorted(chosen),
+            "compiled": sum(1 for c in cands if c.compiles),
+            "judge_errors": sum(1 for j in js if j.judge_error),
+            "subtasks": [{"name": st.name, "points": st.score, "best": best[i],
+                          "best_all": best_all[i]} for i, st in enumerate(task.subtasks)],
+            "verdicts": dict(Counter(j.verdict for j in js)),
+        }
+        total += score
+        upper += ub
+        max_total += task.max_score
+    medals = {k: float(v) for k, v in (medals_table or {}).items()
+              if k in ("gold", "silver", "bronze")}
+    return {
+        "benchmark": benchmark,
+        "score": round(total, 2),
+        "max_score": max_total,
+        "metrics": {
+            "score_rule": f"IOI: best subtask scores over at most {limit} submissions "
+                          "per task, chosen without hidden-test feedback",
+            "upper_bound": round(upper, 2),
+            "upper_bound_rule": "best subtask scores over all generations (oracle, "
+                                "not an IOI score)",
+            "medal": medal(total, medals) if medals else None,
+            "medal_cutoffs": medals,
+            "medal_source": (medals_table or {}).get("source"),
+            "judge_errors": judge_errors,
+            "tasks": tasks_out,
+        },
+        **headline("IOI score", "points", "sum",
+                   {p: t["score"] for p, t in tasks_out.items()},
+                   {p: t["max_score"] for p, t in tasks_out.items()}),
+    }

@@ -62,12 +62,11 @@ def test_sample_only_package_is_refused_saying_so_unless_judged_on_samples(tmp_p
     with pytest.raises(EvalkitError, match=r"data/secret: no test cases.*sample data only.*"
                                            r"judge_on=samples"):
         load_benchmark("icpc_wf2025", tmp_path).problems()
-    b = load_benchmark("icpc_wf2025", tmp_path)
-    b.configure({"judge_on": "samples", "timeout": None})
+    b = load_benchmark("icpc_wf2025", tmp_path, {"judge_on": "samples"})
     assert [p.id for p in b.problems()] == ["different"]
     assert [t.name for t in b.packages()["different"].tests] == ["sample/1"]
     with pytest.raises(EvalkitError, match="judge_on"):
-        b.configure({"judge_on": "everything"})
+        load_benchmark("icpc_wf2025", tmp_path, {"judge_on": "everything"})
 
 
 def one_page_pdf(text: str) -> bytes:

@@ -19,9 +19,9 @@ import pytest
 from rich.console import Console
 
 from evalkit.benchmarks import load_benchmark
-from evalkit.benchmarks.math import canonical_answers, sample_ks
 from evalkit.pipeline import RunConfig, start
 from evalkit.rundir import RunDir
+from evalkit.scoring.math import canonical_answers, sample_ks
 
 REPO = Path(__file__).resolve().parents[2]
 

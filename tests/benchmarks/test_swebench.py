@@ -111,7 +111,7 @@ def test_infrastructure_error_is_retried_and_never_counted_unresolved(swe_images
                                              strict=True)))
     out = tmp_path / "run"
     cfg = RunConfig(benchmark="swebench_sample", backend="replay", generations=preds,
-                    data=data, out=out, workers=2, judge_settings={"timeout": 6})
+                    data=data, out=out, workers=2, options={"judge.timeout": 6})
     s = start(cfg, quiet())
     m = s["metrics"]
     assert m["by_outcome"]["infra_error"] == 1 and m["by_outcome"]["timeout"] == 1
@@ -177,7 +177,7 @@ def test_clean_images_removes_each_instance_image_after_use(swe_images, tmp_path
     row["image"] = image
     (data / "instances.jsonl").write_text(json.dumps(row) + "\n")
     cfg = RunConfig(benchmark="swebench_sample", backend="reference", data=data,
-                    out=tmp_path / "run", workers=1, judge_settings={"clean_images": True})
+                    out=tmp_path / "run", workers=1, options={"judge.clean_images": True})
     s = start(cfg, quiet())
     assert s["score"] == 1
     client = docker.from_env()

@@ -1,0 +1,252 @@
+"""Console rendering of run summaries: one rich renderable per benchmark family.
+
+Only the console table printed after a run (and by ``evalkit judge``/``merge``) lives
+here; leaderboards, reports and the gate render from :mod:`evalkit.results`.  A renderer
+reads the summary dict its family's scoring (``evalkit/scoring/<family>.py``) wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+
+def ioi(summary: Mapping[str, Any]) -> RenderableType:
+    """IOI: per task score, upper bound, best subtasks, submissions; medal."""
+    m = summary["metrics"]
+    table = Table(title=f"{summary['benchmark']} — IOI scoring", title_justify="left")
+    for col in ("task", "score", "max", "upper bound", "subtasks (best)", "gens",
+                "submitted", "compiled", "verdicts"):
+        table.add_column(col, justify="right" if col not in ("task", "verdicts",
+                                                               "subtasks (best)") else "left")
+    for name, t in m["tasks"].items():
+        subs = " ".join(f"{s['best']:g}/{s['points']:g}" for s in t["subtasks"]
+                        if s["points"] > 0)
+        verdicts = " ".join(f"{k}:{v}" for k, v in sorted(t["verdicts"].items()))
+        table.add_row(name, f"{t['score']:g}", f"{t['max_score']:g}",
+                      f"{t['upper_bound']:g}", subs, str(t["generations"]),
+                      str(len(t["submitted"])), str(t["compiled"]), verdicts)
+    table.add_section()
+    table.add_row("total", f"{summary['score']:g}", f"{summary['max_score']:g}",
+                  f"{m['upper_bound']:g}", "", "", "", "", "")
+    lines: list[RenderableType] = [table]
+    if m.get("medal_cutoffs"):
+        cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
+        lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "
+                          f"{m.get('medal_source') or ''})"))
+    lines.append(Text("upper bound = best over all generations; it is not an IOI score",
+                      style="dim"))
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; "
+                          "re-run to retry them", style="bold red"))
+    return Group(*lines)
+
+
+
+def icpc(summary: Mapping[str, Any]) -> RenderableType:
+    """ICPC: per problem solved, first accepted, verdicts; solved@k."""
+    m = summary["metrics"]
+    table = Table(title=f"{summary['benchmark']} — ICPC scoring", title_justify="left")
+    for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
+        table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
+    for pid, r in m["problems"].items():
+        verdicts = "refused" if r.get("refused") else \
+            " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items()))
+        table.add_row(pid, "yes" if r["solved"] else "no",
+                      str(r["first_accepted"] or "-"), str(r["accepted"]),
+                      str(r["generations"]), verdicts)
+    table.add_section()
+    table.add_row("total", f"{summary['score']}/{summary['max_score']}", "", "", "", "")
+    at = ", ".join(f"@{k}: {m[f'solved@{k}']}" for k in m["ks"])
+    lines: list[RenderableType] = [table, Text(
+        f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
+        f"generations per problem: {m['min_generations']})")]
+    for pid, why in (m.get("refused") or {}).items():
+        lines.append(Text(f"refused {pid}: {why}", style="bold red"))
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
+                          "re-run to retry them", style="bold red"))
+    return Group(*lines)
+
+
+
+def livecodebench(summary: Mapping[str, Any]) -> RenderableType:
+    """LiveCodeBench: pass@1/pass@k, by difficulty and month, per problem."""
+    m = summary["metrics"]
+    win = m["window"]
+    table = Table(title=f"{summary['benchmark']} — LiveCodeBench "
+                        f"({win['start'] or 'any'} to {win['end'] or 'any'})",
+                  title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("problems", justify="right")
+    p1 = m["pass@1"]
+    table.add_row("pass@1", f"{100 * p1['mean']:.2f}% ± {100 * p1['stderr']:.2f}",
+                  str(p1["n"]))
+    for name, est in m["pass@k"].items():
+        if name != "pass@1":
+            table.add_row(name, f"{100 * est['mean']:.2f}%", str(est["n"]))
+    table.add_section()
+    for kind, label in (("by_difficulty", "difficulty"), ("by_month", "month")):
+        for name, g in m[kind].items():
+            table.add_row(f"pass@1 {label} {name}", f"{100 * g['pass@1']:.2f}%",
+                          str(g["problems"]))
+        table.add_section()
+    verdicts = " ".join(f"{k}:{v}" for k, v in sorted(m["verdicts"].items()))
+    lines: list[RenderableType] = [table, Text(f"verdicts: {verdicts}")]
+    if len(m["problems"]) <= 30:
+        per = Table(title="per problem", title_justify="left")
+        for col in ("problem", "difficulty", "month", "pass@1", "samples", "verdicts"):
+            per.add_column(col)
+        for pid, info in m["problems"].items():
+            per.add_row(pid, str(info["difficulty"]), str(info["month"]),
+                        f"{info['pass@1']:.2f}", str(info["n"]),
+                        " ".join(f"{k}:{v}" for k, v in sorted(info["verdicts"].items())))
+        lines.insert(1, per)
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; re-run to "
+                          "retry them", style="bold red"))
+    return Group(*lines)
+
+
+
+def proof(summary: Mapping[str, Any]) -> RenderableType:
+    """Proofs: per problem judge scores, answer checks; points and percent; medal."""
+    m = summary["metrics"]
+    table = Table(title=f"{summary['benchmark']} — proofs graded by a judge model",
+                  title_justify="left")
+    for col in ("problem", "subset", "score (mean)", "best", "max", "samples",
+                "answer ✓", "judge calls"):
+        table.add_column(col, justify="left" if col in ("problem", "subset") else "right")
+    for pid, t in m["problems"].items():
+        ans = "—" if t["answer_correct"] is None else f"{t['answer_correct']}/{t['samples']}"
+        table.add_row(pid, t["subset"], f"{t['mean']:.2f}", f"{t['best']:g}",
+                      f"{t['max']:g}", str(t["samples"]), ans, str(t["attempts"]))
+    table.add_section()
+    table.add_row("total", "", f"{m['points']:.2f}", f"{m['best_of_n_points']:g}",
+                  f"{m['max_points']:g}", "", "", "")
+    lines: list[RenderableType] = [table]
+    pct = m["percent"]
+    text = (f"score {m['points']:.2f}/{m['max_points']:g} points; "
+            f"{100 * pct['mean']:.1f}% ± {100 * pct['stderr']:.1f} (SE)")
+    if m["subsets"]:
+        text += "; " + ", ".join(f"{k} {100 * v['mean']:.1f}%" for k, v in m["subsets"].items())
+    lines.append(Text(text, style="bold"))
+    ac = m["answer_check"]
+    if ac["problems"]:
+        lines.append(Text(f"final answers (symbolic check): {ac['correct']}/{ac['samples']} "
+                          f"samples correct over {ac['problems']} problems with an answer"))
+    if m["medal_cutoffs"]:
+        cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
+        lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "
+                          f"{m.get('medal_source') or ''})"))
+        if m.get("medal_note"):
+            lines.append(Text(m["medal_note"], style="dim"))
+    lines.append(Text("scores come from a judge model, not official graders", style="dim"))
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; re-run to retry "
+                          "them", style="bold red"))
+    return Group(*lines)
+
+
+
+def swebench(summary: Mapping[str, Any]) -> RenderableType:
+    """SWE-bench: resolved rate, by outcome and repository, official comparison."""
+    from evalkit.swebench import report as rep
+
+    m = summary["metrics"]
+    total = summary["max_score"]
+    head = Text.assemble(
+        (f"{summary['benchmark']}: ", "bold"),
+        (f"resolved {summary['score']}/{total} = {100 * m['resolved_rate']:.1f}%",
+         "bold green"))
+    outcomes = Table(title="by outcome")
+    outcomes.add_column("outcome")
+    outcomes.add_column("instances", justify="right")
+    outcomes.add_column("%", justify="right")
+    for o in rep.OUTCOMES:
+        n = m["by_outcome"].get(o, 0)
+        if n or o in (rep.RESOLVED, rep.UNRESOLVED):
+            outcomes.add_row(rep.LABELS[o], str(n), f"{100 * n / total:.1f}" if total else "-")
+    repos = Table(title="by repository")
+    repos.add_column("repository")
+    repos.add_column("resolved", justify="right")
+    repos.add_column("total", justify="right")
+    repos.add_column("%", justify="right")
+    for name, r in m["by_repo"].items():
+        repos.add_row(name, str(r["resolved"]), str(r["total"]),
+                      f"{100 * r['resolved'] / r['total']:.1f}")
+    parts: list[RenderableType] = [head, outcomes, repos]
+    if m.get("judge_errors"):
+        parts.append(Text(f"{m['judge_errors']} infrastructure error(s): not counted as "
+                          "resolved; re-run the same command to retry them", style="red"))
+    if m.get("official_comparison"):
+        n = m["official_comparison"][0]["instances"]
+        cmp_ = Table(title=f"beside official leaderboard runs, on the {n} judged instances "
+                           "(closest 5 by agreement)")
+        for col in ("official run", "official resolved", "both resolved", "agreement"):
+            cmp_.add_column(col, justify="left" if col == "official run" else "right")
+        for row in m["official_comparison"][:5]:
+            cmp_.add_row(row["name"], str(row["official_resolved"]),
+                         str(row["both_resolved"]), f"{100 * row['agreement']:.1f}%")
+        parts.append(cmp_)
+    return Group(*parts)
+
+
+
+def math_answer(summary: Mapping[str, Any]) -> RenderableType:
+    """Per-problem table and the avg@k / pass@k / maj@k line."""
+    m = summary["metrics"]
+    table = Table(title=f"{summary['benchmark']} — final-answer accuracy", title_justify="left")
+    for col in ("problem", "correct", "accuracy", "majority answer", "gold"):
+        table.add_column(col, justify="right" if col in ("correct", "accuracy") else "left",
+                         overflow="fold", max_width=40 if col in ("majority answer", "gold")
+                         else None)
+    for pid, t in m["problems"].items():
+        mark = "" if t["majority"] is None else (" ✓" if t["majority_correct"] else " ✗")
+        table.add_row(pid, f"{t['correct']}/{t['samples']}", f"{t['accuracy']:.2f}",
+                      f"{t['majority'] if t['majority'] is not None else '—'}{mark}",
+                      str(t["gold"]))
+    acc = m["accuracy"]
+    table.add_section()
+    table.add_row("all", "", f"{acc['mean']:.4f}", "", "")
+    lines: list[RenderableType] = [table]
+    k = m["samples_per_problem"]
+    text = (f"avg@{k} = {100 * acc['mean']:.2f}% ± {100 * acc['stderr']:.2f} "
+            f"(SE, {acc['n']} problems)")
+    for name, key in (("pass", "pass_at_k"), ("maj", "maj_at_k")):
+        if m[key]:
+            text += "; " + ", ".join(f"{name}@{kk} {100 * v['mean']:.2f}%"
+                                      for kk, v in m[key].items())
+    lines.append(Text(text, style="bold"))
+    if m["no_answer"]:
+        lines.append(Text(f"{m['no_answer']} sample(s) had no final answer", style="dim"))
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; re-run to retry "
+                          "them", style="bold red"))
+    return Group(*lines)
+
+
+def generic(summary: Mapping[str, Any]) -> RenderableType:
+    """Any other summary: its headline, then its metrics as JSON."""
+    h = summary.get("headline") or {}
+    return Group(Text(f"{summary.get('benchmark')}: {h.get('name')} = {h.get('value')} "
+                      f"(max {h.get('max')})", style="bold"),
+                 Text(json.dumps(summary.get("metrics", {}), indent=1, default=str)[:4000]))
+
+
+# adapter name (the spec's ``adapter``) -> its renderer.
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], RenderableType]] = {
+    "ioi": ioi, "icpc": icpc, "livecodebench": livecodebench, "proof": proof,
+    "swebench": swebench, "math_answer": math_answer,
+}
+
+
+def render_summary(adapter: str, summary: Mapping[str, Any]) -> RenderableType:
+    """The console rendering of ``summary`` for a benchmark of ``adapter``."""
+    return RENDERERS.get(adapter, generic)(summary)
