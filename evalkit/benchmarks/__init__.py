@@ -57,9 +57,16 @@ def list_specs() -> list[BenchmarkSpec]:
 
 
 def load_benchmark(name: str, data_dir: Path | None = None) -> Benchmark:
-    """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data."""
+    """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data.
+
+    ``name`` may also be the path of a spec file (``*.toml``) outside the bundle.
+    """
     path = benchmarks_dir() / f"{name}.toml"
-    if not path.exists():
+    if name.endswith(".toml"):
+        path = Path(name)
+        if not path.is_file():
+            raise EvalkitError(f"{name}: no such spec file")
+    elif not path.exists():
         known = ", ".join(s.name for s in list_specs())
         raise EvalkitError(f"unknown benchmark {name!r} (known: {known})")
     spec = load_spec(path)

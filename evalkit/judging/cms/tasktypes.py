@@ -1,4 +1,4 @@
-"""CMS task types Batch and Communication, as sandbox jobs.
+"""CMS task types Batch, Communication and OutputOnly, as sandbox jobs.
 
 Each function mirrors the corresponding code in cms-dev/cms:
 
@@ -16,6 +16,10 @@ Each function mirrors the corresponding code in cms-dev/cms:
   time limit; afterwards the *sum* of their CPU times is checked
   (``>= TL`` is a timeout); any user process failure scores 0 whatever the
   manager says; the manager's own failure is a judge error.
+- OutputOnly: ``cms/grading/tasktypes/OutputOnly.py`` — each test's file
+  ``output_<codename>.txt`` is compared by white diff or the checker; a file not
+  submitted scores 0 ("File not submitted").
+- Checker and manager: compiled as tps.py does (``package.TRUSTED_FLAGS``).
 - Limits: ``cms/grading/steps/evaluation.py`` — CPU time limit, wall limit
   ``2*TL + 1``, memory over the whole process; one process (isolate ``-p1``)
   unless the task allows more.
@@ -24,19 +28,21 @@ Each function mirrors the corresponding code in cms-dev/cms:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evalkit.judging.cms.outcome import parse_outcome
-from evalkit.judging.cms.package import BATCH, CmsTask
+from evalkit.judging.cms.package import BATCH, OUTPUT_ONLY, TRUSTED_FLAGS, CmsTask
 from evalkit.judging.cms.whitediff import white_diff
 from evalkit.sandbox import job as sj
 
 CXX = "/usr/bin/g++"
 COMPILE_FLAGS = ["-DEVAL", "-std=gnu++17", "-O2", "-pipe", "-static", "-s"]
-TRUSTED_FLAGS = ["-std=gnu++17", "-O2", "-pipe"]
 COMPILE_LIMITS = sj.Limits(cpu=30, wall=60, memory=2 * 1024**3, output=256 * 1024**2,
                            processes=64)
 CHECKER_LIMITS = sj.Limits(cpu=30, wall=60)
+# OutputOnly: the submitted file is only copied to the checker's input.
+OUTPUT_ONLY_LIMITS = sj.Limits(cpu=10, wall=60, memory=512 * 1024**2, processes=1)
+NOT_SUBMITTED = "File not submitted"  # OutputOnly.py
 
 # Test verdicts (what a contestant would see).
 AC, PA, WA, TLE, MLE, RE, OLE, JE = "AC", "PA", "WA", "TLE", "MLE", "RE", "OLE", "JE"
@@ -108,8 +114,8 @@ def compile_job(task: CmsTask, source: str, data_dir: str) -> sj.Compile:
 
 
 def trusted_builds(task: CmsTask, data_dir: str) -> list[sj.TrustedBuild]:
-    """Checker (Batch) or manager (Communication), built once per container."""
-    if task.task_type == BATCH:
+    """Checker (Batch, OutputOnly) or manager (Communication), built once per container."""
+    if task.task_type in (BATCH, OUTPUT_ONLY):
         if not task.has_checker:
             return []
         folder, names, program = "checker", task.checker_files, "checker"
@@ -125,6 +131,13 @@ def trusted_builds(task: CmsTask, data_dir: str) -> list[sj.TrustedBuild]:
         digest.update(n.encode() + b"\0" + names[n].read_bytes())
     key = _key(program, argv, digest.hexdigest())
     return [sj.TrustedBuild(key=key, argv=argv, files=files, artifacts=[program])]
+
+
+def trusted_source(task: CmsTask) -> str:
+    """The package file the trusted build compiles (for error messages)."""
+    if task.task_type in (BATCH, OUTPUT_ONLY):
+        return "checker/checker.cpp" if "checker.cpp" in task.checker_files else "checker/checker"
+    return "graders/manager.cpp"
 
 
 def _user_limits(task: CmsTask, limits: JudgeLimits) -> sj.Limits:
@@ -144,9 +157,13 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
     exe = "{bin}/" + executable_name(task)
     inp = f"{data_dir}/tests/{codename}.in"
     user_limits = _user_limits(task, limits)
-    if task.task_type == BATCH:
+    if task.task_type in (BATCH, OUTPUT_ONLY):
+        argv = [exe]
+        if task.task_type == OUTPUT_ONLY:  # the submitted file, as the "output"
+            argv, user_limits = ["/bin/cat", "{bin}/" + output_file_name(codename)], \
+                replace(OUTPUT_ONLY_LIMITS, output=limits.output)
         user = sj.Process(
-            name="user", argv=[exe], limits=user_limits,
+            name="user", argv=argv, limits=user_limits,
             stdin=sj.Stream(path=inp),
             stdout=sj.Stream(capture="output.txt", returned=not task.has_checker),
             return_limit=limits.output,
@@ -201,6 +218,38 @@ def build_job(task: CmsTask, source: str, data_dir: str, limits: JudgeLimits,
         compile=compile_job(task, source, data_dir),
         tests=[test_job(task, c, data_dir, builds, limits) for c in names],
     )
+
+
+def output_file_name(codename: str) -> str:
+    """The file an OutputOnly submission gives for a test (tps.py submission_format)."""
+    return f"output_{codename}.txt"
+
+
+def output_only_job(task: CmsTask, files: dict[str, str], data_dir: str,
+                    limits: JudgeLimits) -> tuple[sj.Job, list[str]]:
+    """The job judging the submitted files of an OutputOnly task; the tests it covers."""
+    names = [c for c in sorted(task.tests) if output_file_name(c) in files]
+    builds = trusted_builds(task, data_dir)
+    wanted = {output_file_name(c) for c in names}
+    compile_ = sj.Compile(
+        argv=["/bin/true"],
+        files={n: sj.FileText(t) for n, t in files.items() if n in wanted},
+        artifacts={n: n for n in sorted(wanted)}, limits=COMPILE_LIMITS)
+    tests = [test_job(task, c, data_dir, builds, limits) for c in names]
+    return sj.Job(trusted_builds=builds, compile=compile_, tests=tests), names
+
+
+def interpret_output_only(task: CmsTask, result: sj.JobResult | None,
+                          submitted: list[str]) -> Evaluation:
+    """Outcomes of every test: judged files, and 0 for files not submitted."""
+    ev = interpret(task, result, submitted) if result is not None \
+        else Evaluation(compiled=True)
+    if ev.judge_error is None:
+        ev.compiled = True  # nothing to compile: a file's absence scores 0, not CE
+        for c in sorted(task.tests):
+            if c not in ev.tests:
+                ev.tests[c] = TestOutcome(c, 0.0, WA, 0.0, 0, NOT_SUBMITTED)
+    return ev
 
 
 def _verdict(outcome: float) -> str:
@@ -295,7 +344,8 @@ def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Eval
             msg = f"compilation {result.compile.result.verdict}: {msg}".strip()
         return Evaluation(compiled=False, compile_message=msg[:4000])
     ev = Evaluation(compiled=True, compile_message=result.compile.message[:4000])
-    fn = interpret_batch if task.task_type == BATCH else interpret_communication
+    fn = interpret_batch if task.task_type in (BATCH, OUTPUT_ONLY) \
+        else interpret_communication
     for c in codenames:
         if c not in result.tests:
             ev.judge_error = f"no result for test {c}"
