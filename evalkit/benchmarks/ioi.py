@@ -71,10 +71,6 @@ NO_CODE = "NO_CODE"
 CE = "CE"
 
 
-# How often a submission with wall-clock timeouts but little CPU is judged again.
-WALL_RETRIES = 2
-
-
 class IoiBenchmark(Benchmark):
     needs_sandbox = True
 
@@ -215,23 +211,7 @@ class IoiBenchmark(Benchmark):
             why = "reasoning never ended" if split.unclosed else "no C++ code block in the answer"
             return Judgement(**base, verdict=NO_CODE, score=0.0,
                              details={"compiled": False, "message": why})
-        codenames = sorted(task.tests)
-        job = tasktypes.build_job(task, code, data_dir, self.limits, codenames)
-        ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
-        rejudged = 0
-        while ev.judge_error is None and rejudged < WALL_RETRIES:
-            starved = tasktypes.starved_tests(task, ev)
-            if not starved:
-                break
-            # Starved, not slow: judge those tests again (only them) rather than
-            # score the host's load as TLE.
-            rejudged += 1
-            again = tasktypes.build_job(task, code, data_dir, self.limits, starved)
-            redo = tasktypes.interpret(task, ctx.pool.run(again), starved)
-            if redo.judge_error is not None:
-                ev.judge_error = redo.judge_error
-                break
-            ev.tests.update(redo.tests)
+        ev, rejudged = tasktypes.evaluate(task, code, data_dir, self.limits, ctx.pool.run)
         return self._judgement(task, base, ev, rejudged)
 
     def _judgement(self, task: CmsTask, base: dict[str, Any], ev: tasktypes.Evaluation,
@@ -255,7 +235,7 @@ class IoiBenchmark(Benchmark):
                           "score": s.score} for s in subs],
             "tests": {c: t.to_json() for c, t in ev.tests.items()},
             "max_time": max((t.time for t in ev.tests.values()), default=0.0),
-            "rejudged_for_wall_timeouts": rejudged,
+            "rejudged_tests": rejudged,  # test runs added for tests starved by the host
         }
         return Judgement(
             **base, verdict=failing,

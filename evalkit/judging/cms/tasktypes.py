@@ -22,12 +22,14 @@ Each function mirrors the corresponding code in cms-dev/cms:
 - Checker and manager: compiled as tps.py does (``package.TRUSTED_FLAGS``).
 - Limits: ``cms/grading/steps/evaluation.py`` — CPU time limit, wall limit
   ``2*TL + 1``, memory over the whole process; one process (isolate ``-p1``)
-  unless the task allows more.
+  unless the task allows more.  Communication tests replace the per-process wall
+  limit by an idle limit of the same length (:class:`CommunicationLimits`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from evalkit.judging.cms.outcome import parse_outcome
@@ -140,6 +142,44 @@ def trusted_source(task: CmsTask) -> str:
     return "graders/manager.cpp"
 
 
+# Host slowdown (CPU share lost to other work) the wall backstop of a
+# Communication test tolerates before a test is judged again as starved.
+LOAD_FACTOR = 4.0
+TRUSTED_MAX_TIME = 10.0  # CMS config trusted_sandbox_max_time_s (default)
+
+
+@dataclass(frozen=True)
+class CommunicationLimits:
+    """Time limits of one Communication test (see docs/architecture.md, "Communication
+    under load").
+
+    - user CPU: the task's TL each, then the sum ``>= TL`` is a timeout (CMS);
+    - manager CPU: ``max(n * (TL + 1), trusted_sandbox_max_time_s)`` (CMS);
+    - idle: ``2 * TL + 1``, CMS's wall limit, but counted only while *every* process
+      of the test sleeps (a submission blocked on input, a deadlock): the idle
+      decoder waiting through the encoder's phase is not idle (the encoder or the
+      manager runs), and a busy host adds run-queue time, not idle time;
+    - wall: a backstop only, ``2 * TL + 1 + LOAD_FACTOR * (TL + manager CPU)``: all
+      the CPU an accepted test may use, stretched by a host ``LOAD_FACTOR + 1`` times
+      slower; users and manager share it (every process may live through every
+      phase); the manager gets 10 s more so that users always end first.
+    """
+
+    idle: float
+    user_wall: float
+    manager_cpu: float
+    manager_wall: float
+
+
+def communication_limits(task: CmsTask) -> CommunicationLimits:
+    """The derived limits of ``task``'s Communication tests."""
+    tl, n = task.time_limit, task.num_processes
+    manager_cpu = max(n * (tl + 1), TRUSTED_MAX_TIME)
+    wall = 2 * tl + 1 + LOAD_FACTOR * (tl + manager_cpu)
+    return CommunicationLimits(idle=2 * tl + 1, user_wall=round(wall, 3),
+                               manager_cpu=manager_cpu, manager_wall=round(wall + 10, 3))
+
+
 def _user_limits(task: CmsTask, limits: JudgeLimits) -> sj.Limits:
     return sj.Limits(
         cpu=task.time_limit,
@@ -180,6 +220,8 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
         return sj.Test(id=codename, run=[user], check=check)
 
     n = task.num_processes
+    comm = communication_limits(task)
+    user_limits = replace(user_limits, wall=comm.user_wall, idle=comm.idle)
     fifos: list[sj.Fifo] = []
     manager_argv = ["{trusted}/" + builds[0].key + "/manager"]
     users: list[sj.Process] = []
@@ -196,12 +238,9 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
             argv.append(str(i))
         users.append(sj.Process(name=f"user{i}", argv=argv, slot=i, limits=user_limits,
                                 stdin=stdin, stdout=stdout))
-    # CMS: manager TL = max(n * (TL + 1), trusted_sandbox_max_time_s), so that a
-    # slow user never makes the manager time out first.
-    manager_cpu = max(n * (task.time_limit + 1), 10.0)
     manager = sj.Process(
         name="manager", trusted=True, argv=manager_argv,
-        limits=sj.Limits(cpu=manager_cpu, wall=n * (2 * task.time_limit + 1) + 10),
+        limits=sj.Limits(cpu=comm.manager_cpu, wall=comm.manager_wall),
         stdin=sj.Stream(path=inp),
         stdout=sj.Stream(capture="manager.out", returned=True),
         stderr=sj.Stream(capture="manager.err", returned=True),
@@ -301,7 +340,8 @@ def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
     failed = next((u for u in users if not u.ok), None)
     if failed is not None:
         return TestOutcome(res.id, 0.0, _RUN_VERDICTS[failed.verdict], time, mem,
-                           _run_message(failed), wall_timeout=failed.verdict == sj.WALL)
+                           _run_message(failed),
+                           wall_timeout=failed.verdict == sj.WALL and not failed.idle_timeout)
     if time >= task.time_limit:
         return TestOutcome(res.id, 0.0, TLE, time, mem, "time limit exceeded (sum of processes)")
     parsed = parse_outcome(manager.stdout or "", manager.stderr or "")
@@ -318,10 +358,40 @@ def starved_tests(task: CmsTask, ev: Evaluation) -> list[str]:
     CMS scores a wall-clock timeout as a timeout (evaluation.py), which is right
     for a program that sleeps or blocks, but on a loaded judge machine a correct
     program can be starved of CPU too.  Such tests are worth judging again; a
-    program that really blocks times out again and keeps its verdict.
+    program that really blocks times out again and keeps its verdict.  A
+    Communication test ended by its idle limit (every process asleep) is a
+    verdict, not starvation, and is not judged again.
     """
     return [c for c, t in ev.tests.items()
             if t.wall_timeout and t.time < task.time_limit]
+
+
+# How often the starved tests of a submission are judged again.
+WALL_RETRIES = 2
+
+
+def evaluate(task: CmsTask, source: str, data_dir: str, limits: JudgeLimits,
+             run: Callable[[sj.Job], sj.JobResult],
+             codenames: list[str] | None = None) -> tuple[Evaluation, int]:
+    """Judge ``source`` on ``codenames`` (default: all); tests starved by the host
+    (:func:`starved_tests`) are judged again, only they, at most WALL_RETRIES times.
+
+    Returns the evaluation and how many test runs the re-judging added.
+    """
+    names = codenames if codenames is not None else sorted(task.tests)
+    ev = interpret(task, run(build_job(task, source, data_dir, limits, names)), names)
+    extra = 0
+    for _ in range(WALL_RETRIES):
+        starved = starved_tests(task, ev) if ev.judge_error is None else []
+        if not starved:
+            break
+        extra += len(starved)
+        redo = interpret(task, run(build_job(task, source, data_dir, limits, starved)), starved)
+        if redo.judge_error is not None:
+            ev.judge_error = redo.judge_error
+            break
+        ev.tests.update(redo.tests)
+    return ev, extra
 
 
 def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Evaluation:
