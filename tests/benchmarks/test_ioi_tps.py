@@ -215,3 +215,77 @@ def test_a_checker_that_does_not_build_is_a_judge_error_of_that_task_only(tmp_pa
     assert "does not build" in judged["aplusb"].judge_error
     assert judged["addfiles"].judge_error is None and judged["addfiles"].score == 100
     assert summary["metrics"]["judge_errors"] == 1
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (Helvetica), written by hand: no PDF library."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1,
+                                                                              xref)
+    return bytes(out)
+
+
+def test_a_pdf_statement_is_used_when_there_is_no_markdown(tmp_path):
+    """TPS packages may ship statements/<lang>.pdf only; its text becomes the prompt."""
+    data, _ = official_layout(tmp_path)
+    (data / "aplusb" / "statements").mkdir()
+    (data / "aplusb" / "statements" / "en.pdf").write_bytes(tiny_pdf("Add two integers A and B"))
+    problems = {p.id: p for p in load_benchmark("ioi", data).problems()}
+    assert "Add two integers A and B" in problems["aplusb"].messages[0]["content"]
+    assert "aplusb.h" in problems["aplusb"].messages[0]["content"]  # the interface header
+    assert not problems["message"].messages  # still none for the others
+
+
+def test_an_output_only_prompt_lists_the_inputs_and_files(tmp_path):
+    data, _ = official_layout(tmp_path)
+    (data / "addfiles" / "statement.md").write_text("Print A + B for each input file.\n")
+    (problem,) = [p for p in load_benchmark("ioi", data).problems() if p.id == "addfiles"]
+    text = problem.messages[0]["content"]
+    assert "Print A + B" in text and "output_2-01.txt" in text and "-5 7" in text
+
+
+def test_output_files_are_read_from_named_blocks():
+    from evalkit.benchmarks.ioi import extract_output_files
+
+    answer = ("```output_1-01.txt\n3\n```\nThen **output_1-02.txt**:\n```\n30\n```\n"
+              "```output_1-01.txt\n4\n```\n```python\nprint(1)\n```\n")
+    assert extract_output_files(answer, ["1-01", "1-02", "2-01"]) == {
+        "output_1-01.txt": "4\n", "output_1-02.txt": "30\n"}
+
+
+@pytest.mark.docker
+def test_the_cli_judges_a_folder_of_packages(tmp_path, docker_client):
+    """`evalkit run ioi --data DIR --backend replay` as a user types it."""
+    import subprocess
+    import sys
+
+    data, expected = official_layout(tmp_path)
+    for t in ("message", "sphinx"):
+        shutil.rmtree(data / t)
+    keep = {k: v for k, v in expected.items()
+            if k.startswith("addfiles/") or k == "aplusb/solutions/model_solution/aplusb.cpp"}
+    text, _ = replay_lines(data, keep, {"aplusb", "addfiles"})
+    gens = tmp_path / "gens.jsonl"
+    gens.write_text(text)
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "ioi", "--data", str(data),
+                           "--backend", "replay", "--generations", str(gens), "--out", str(out),
+                           "--workers", "1"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["metrics"]["tasks"]["aplusb"]["score"] == 100
+    assert summary["metrics"]["tasks"]["addfiles"]["score"] == 100
+    assert summary["max_score"] == 200
