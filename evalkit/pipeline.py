@@ -131,6 +131,11 @@ def progress(console: Console) -> Progress:
 def require_prompts(bench: Benchmark, problems: Sequence[Problem]) -> None:
     """Refuse to generate for problems without a prompt (statements not bundled)."""
     missing = [p.id for p in problems if not p.messages]
+    reasons = [p.meta["prompt_error"] for p in problems
+               if not p.messages and p.meta.get("prompt_error")]
+    if reasons:
+        raise EvalkitError(f"{bench.name}: cannot build the prompt for {len(reasons)} "
+                           f"problem(s): {reasons[0]}")
     if missing:
         raise EvalkitError(f"{bench.name}: no problem statement for {len(missing)} problem(s) "
                            f"(e.g. {missing[0]}); {bench.spec.data_help}")

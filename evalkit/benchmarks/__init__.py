@@ -78,12 +78,17 @@ def load_benchmark(name: str, data_dir: Path | None = None,
                    options: Mapping[str, Any] | None = None) -> Benchmark:
     """The adapter for benchmark ``name``, bound to ``data_dir`` or its bundled data.
 
+    ``name`` may also be the path of a spec file (``*.toml``) outside the bundle.
     The spec's settings are checked against the adapter's typed options (an unknown
     or mistyped key is an error naming the file and key); ``options`` (dotted keys,
     from ``--set``) override them.
     """
     path = benchmarks_dir() / f"{name}.toml"
-    if not path.exists():
+    if name.endswith(".toml"):
+        path = Path(name)
+        if not path.is_file():
+            raise EvalkitError(f"{name}: no such spec file")
+    elif not path.exists():
         known = ", ".join(s.name for s in list_specs())
         raise EvalkitError(f"unknown benchmark {name!r} (known: {known})")
     spec = load_spec(path)

@@ -1,14 +1,21 @@
-"""IOI benchmarks (``ioi2025``, ``ioi2024_sample``): CMS task packages, IOI rules.
+"""IOI benchmarks (``ioi``, ``ioi2025``, ``ioi2024_sample``): CMS task packages, IOI rules.
 
-Data: a folder with one CMS package per task (see
-:mod:`evalkit.judging.cms.package`).  Judging: CMS task types in the
-sandbox (:mod:`evalkit.judging.cms.tasktypes`).  Scoring: IOI subtask rules
+Data: a folder with one CMS/TPS package per task (see
+:mod:`evalkit.judging.cms.package`); ``ioi`` takes every package in the folder,
+the others a fixed task list.  A malformed package refuses the run before
+anything is generated or judged, naming the file; a checker or manager that
+does not compile makes every judgement of that task a judge error naming the
+file (not counted, retried on the next run) while the other tasks are judged.
+Judging: CMS task types in the sandbox (:mod:`evalkit.judging.cms.tasktypes`).
+Scoring: IOI subtask rules
 and the 50-submission limit (:mod:`evalkit.scoring.ioi`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,9 +27,11 @@ from evalkit.errors import EvalkitError
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.cms import tasktypes
-from evalkit.judging.cms.package import CmsTask, content_hash, load_task
+from evalkit.judging.cms.package import OUTPUT_ONLY, CmsTask, content_hash, load_task
 from evalkit.records import Generation, Judgement, Problem
+from evalkit.sandbox import job as sj
 from evalkit.scoring import ioi as scoring
+from evalkit.statements import statement_text
 
 PROMPT = """\
 You are an expert competitive programmer taking part in the International \
@@ -58,14 +67,13 @@ NO_CODE = "NO_CODE"
 CE = "CE"
 
 
-# How often a submission with wall-clock timeouts but little CPU is judged again.
-WALL_RETRIES = 2
-
-
 @dataclass(frozen=True)
 class IoiJudgeOptions:
     output_limit_mb: int = 64
     processes: int = 1
+    # CMS's TPS loader gives every Communication task std_io; "fifo_io" is a named
+    # difference for packages written for FIFOs (README).
+    user_io: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,12 @@ class IoiBenchmark(Benchmark):
         self._tasks: dict[str, CmsTask] | None = None
         self._hash: str | None = None
         self._task_keys: dict[str, str] = {}
+        self._broken: dict[str, str] = {}  # task -> why its checker/manager cannot be built
+        self._lock = threading.Lock()
         judge = self.spec.settings.get("judge", {})
+        # Deliberate difference (off by default): tps.py makes every Communication
+        # task std_io; "fifo_io" passes the FIFO paths on argv instead.
+        self.user_io: str | None = judge.get("user_io")
         self.limits = tasktypes.JudgeLimits(
             output=int(judge.get("output_limit_mb", 64)) * 1024**2,
             processes=int(judge.get("processes", 1)),
@@ -106,7 +119,21 @@ class IoiBenchmark(Benchmark):
                     f"{self.name}: {self.data_dir} has no CMS package for "
                     f"{', '.join(missing)} (expected DIR/<task>/problem.json). "
                     f"{self.spec.data_help}")
-            self._tasks = {t: load_task(self.data_dir / t) for t in names}
+            if not names:
+                raise EvalkitError(f"{self.name}: {self.data_dir} holds no task package "
+                                   f"(no DIR/<task>/problem.json). {self.spec.data_help}")
+            tasks, errors = {}, []
+            for t in names:
+                try:
+                    tasks[t] = load_task(self.data_dir / t, self.user_io)
+                except EvalkitError as e:
+                    errors.append(str(e))
+            if errors:
+                # Refused before anything runs: nothing is lost, and no task is judged
+                # under a package list that would change once the package is fixed.
+                raise EvalkitError(f"{self.name}: {len(errors)} bad task package(s): "
+                                   + " | ".join(errors))
+            self._tasks = tasks
         return self._tasks
 
     def data_hash(self) -> str:
@@ -121,14 +148,19 @@ class IoiBenchmark(Benchmark):
         out = []
         for name, task in self.tasks().items():
             reference = None
-            if task.model_solution is not None:
+            if task.task_type == OUTPUT_ONLY:
+                reference = output_only_reference(task)
+            elif task.model_solution is not None:
                 reference = "```cpp\n" + task.model_solution.read_text() + "\n```\n"
-            out.append(Problem(
-                id=name, title=task.title,
-                messages=[{"role": "user", "content": build_prompt(task)}],
-                reference=reference,
-                meta={"max_score": task.max_score, "task_type": task.task_type},
-            ))
+            meta: dict[str, Any] = {"max_score": task.max_score, "task_type": task.task_type}
+            try:
+                messages = [{"role": "user", "content": build_prompt(task)}]
+            except EvalkitError as e:
+                # Judging needs no statement (replay, reference); a backend that
+                # needs the prompt is refused with this reason (pipeline.require_prompts).
+                messages, meta["prompt_error"] = [], str(e)
+            out.append(Problem(id=name, title=task.title, messages=messages,
+                               reference=reference, meta=meta))
         return out
 
     # -- judging -------------------------------------------------------------
@@ -155,11 +187,22 @@ class IoiBenchmark(Benchmark):
         }
 
     def _mirror(self, ctx: JudgeContext, task: CmsTask) -> str:
+        """The task's data in the sandbox; its checker/manager built once, before any submission."""
         assert ctx.pool is not None
-        if task.code not in self._task_keys:
-            key = content_hash(task)[:24]
-            self._task_keys[task.code] = ctx.pool.mirror(key, task.files())
-        return self._task_keys[task.code]
+        with self._lock:
+            if task.code not in self._task_keys:
+                key = content_hash(task)[:24]
+                data_dir = ctx.pool.mirror(key, task.files())
+                builds = tasktypes.trusted_builds(task, data_dir)
+                if builds:
+                    res = ctx.pool.run(sj.Job(trusted_builds=builds))
+                    why = res.trusted_build_error or res.error
+                    if why is not None:
+                        self._broken[task.code] = (
+                            f"{task.root / tasktypes.trusted_source(task)}: does not build "
+                            f"({why.splitlines()[0][:300] if why else ''})")
+                self._task_keys[task.code] = data_dir
+            return self._task_keys[task.code]
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
@@ -168,22 +211,27 @@ class IoiBenchmark(Benchmark):
                                 "judge_key": judge_key,
                 "max_score": task.max_score}
         split = split_reasoning(generation.response, generation.reasoning)
+        data_dir = self._mirror(ctx, task)
+        if task.code in self._broken:
+            return Judgement(**base, verdict=tasktypes.JE, score=0.0,
+                             details={"compiled": False}, judge_error=self._broken[task.code])
+        assert ctx.pool is not None
+        if task.task_type == OUTPUT_ONLY:
+            files = extract_output_files(split.answer, sorted(task.tests))
+            job, names = tasktypes.output_only_job(task, files, data_dir, self.limits)
+            ev = tasktypes.interpret_output_only(
+                task, ctx.pool.run(job) if names else None, names)
+            return self._judgement(task, base, ev, 0)
         code = extract_code(split.answer, "cpp")
         if code is None:
             why = "reasoning never ended" if split.unclosed else "no C++ code block in the answer"
             return Judgement(**base, verdict=NO_CODE, score=0.0,
                              details={"compiled": False, "message": why})
-        data_dir = self._mirror(ctx, task)
-        codenames = sorted(task.tests)
-        job = tasktypes.build_job(task, code, data_dir, self.limits, codenames)
-        assert ctx.pool is not None
-        ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
-        rejudged = 0
-        while ev.judge_error is None and rejudged < WALL_RETRIES \
-                and tasktypes.starved_tests(task, ev):
-            # Starved, not slow: judge again rather than score load as TLE.
-            rejudged += 1
-            ev = tasktypes.interpret(task, ctx.pool.run(job), codenames)
+        ev, rejudged = tasktypes.evaluate(task, code, data_dir, self.limits, ctx.pool.run)
+        return self._judgement(task, base, ev, rejudged)
+
+    def _judgement(self, task: CmsTask, base: dict[str, Any], ev: tasktypes.Evaluation,
+                   rejudged: int) -> Judgement:
         if ev.judge_error is not None:
             return Judgement(**base, verdict=tasktypes.JE, score=0.0,
                              details={"compiled": ev.compiled}, judge_error=ev.judge_error)
@@ -203,7 +251,7 @@ class IoiBenchmark(Benchmark):
                           "score": s.score} for s in subs],
             "tests": {c: t.to_json() for c, t in ev.tests.items()},
             "max_time": max((t.time for t in ev.tests.values()), default=0.0),
-            "rejudged_for_wall_timeouts": rejudged,
+            "rejudged_tests": rejudged,  # test runs added for tests starved by the host
         }
         return Judgement(
             **base, verdict=failing,
@@ -223,24 +271,83 @@ class IoiBenchmark(Benchmark):
 
 
 
+OUTPUT_ONLY_PROMPT = """\
+You are an expert competitive programmer taking part in the International \
+Olympiad in Informatics. This is an output-only task: the input files are given \
+below; submit one output file per input.
+
+Give each output file as a fenced block whose info string is the file name, e.g.
+```output_01.txt
+<contents>
+```
+
+# Task: {title}
+
+{statement}
+
+## Input files
+{inputs}
+"""
+
+
 def build_prompt(task: CmsTask) -> str:
-    """The prompt for one task: statement, interface header, limits, output format."""
+    """The prompt for one task: statement (Markdown, else PDF text), interface, limits."""
     if task.statement is None:
-        raise EvalkitError(f"{task.root}: no statement (statement.en.md or statement.md)")
+        raise EvalkitError(f"{task.root}: no statement to build a prompt from (looked for "
+                           "statement*.md, statements/en.md|pdf, translations/en.md)")
+    statement = statement_text(task.statement).strip()
+    subtasks = "; ".join(f"subtask {s.index} ({s.name}): {s.score:g} points"
+                         for s in task.subtasks if s.score > 0)
+    if task.task_type == OUTPUT_ONLY:
+        inputs = "\n".join(f"### {tasktypes.output_file_name(c)} (input {t.input.name})\n"
+                           f"```\n{t.input.read_text(errors='replace').strip()}\n```"
+                           for c, t in sorted(task.tests.items()))
+        return OUTPUT_ONLY_PROMPT.format(title=task.title, statement=statement, inputs=inputs)
     header_name = f"{task.code}.h"
     header_path = task.graders.get(header_name)
     header = header_path.read_text() if header_path else "(no header)"
-    subtasks = "; ".join(f"subtask {s.index} ({s.name}): {s.score:g} points"
-                         for s in task.subtasks if s.score > 0)
     return PROMPT.format(
-        title=task.title, statement=task.statement.read_text().strip(),
+        title=task.title, statement=statement,
         header_name=header_name, header=header.strip(), time_limit=task.time_limit,
         memory_mib=task.memory_limit // (1024 * 1024), subtasks=subtasks,
     )
 
 
+_FENCE = re.compile(r"^```[ \t]*(\S*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+_NAME = re.compile(r"output_[A-Za-z0-9._-]+?\.txt")
+
+
+def extract_output_files(answer: str, codenames: list[str]) -> dict[str, str]:
+    """OutputOnly files from the final answer: fenced blocks named ``output_<test>.txt``.
+
+    The name is the block's info string or the last file name on the line
+    before it; a later block of the same name wins (the model's correction).
+    """
+    wanted = {tasktypes.output_file_name(c) for c in codenames}
+    files: dict[str, str] = {}
+    for m in _FENCE.finditer(answer):
+        name = m.group(1)
+        if name not in wanted:
+            before = answer[:m.start()].rstrip().rsplit("\n", 1)[-1]
+            names = [n for n in _NAME.findall(before) if n in wanted]
+            name = names[-1] if names else ""
+        if name in wanted:
+            files[name] = m.group(2)
+    return files
+
+
+def output_only_reference(task: CmsTask) -> str | None:
+    """The reference answer of an OutputOnly task: the expected outputs as files."""
+    blocks = []
+    for c, t in sorted(task.tests.items()):
+        if t.output is None:
+            return None
+        blocks.append(f"```{tasktypes.output_file_name(c)}\n{t.output.read_text()}```\n")
+    return "\n".join(blocks)
+
+
 def _subtask_specs(task: CmsTask) -> list[scoring.SubtaskSpec]:
-    return [scoring.SubtaskSpec(s.name, s.score, s.testcases) for s in task.subtasks]
+    return [scoring.SubtaskSpec(s.name, s.score, s.testcases, s.reduce) for s in task.subtasks]
 
 
 def _samples_passed(task: CmsTask, tests: Mapping[str, tasktypes.TestOutcome]) -> bool:

@@ -32,6 +32,11 @@ class Limits:
     processes: int | None = None  # processes + threads of the untrusted uid
     stack: int | str | None = None  # bytes, or "unlimited"
     address_space: int | None = None  # bytes (RLIMIT_AS), for compilers
+    # Seconds during which *every* process of the test is asleep (neither on a CPU
+    # nor waiting for one, per /proc/<pid>/schedstat): a deadlock or a program
+    # blocked on input.  Unlike the wall clock it does not grow while the host is
+    # busy, so the verdict does not depend on load.  Multi-process tests only.
+    idle: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -258,6 +263,7 @@ class ProcResult:
     stdout_size: int = 0
     error: str | None = None
     exit_order: int = -1  # order in which the test's processes ended (0 = first)
+    idle_timeout: bool = False  # WALL because the whole test sat idle (Limits.idle)
 
     @property
     def ok(self) -> bool:
@@ -277,6 +283,7 @@ class ProcResult:
             stdout_size=int(d.get("stdout_size", 0)),
             error=d.get("error"),
             exit_order=int(d.get("exit_order", -1)),
+            idle_timeout=bool(d.get("idle_timeout", False)),
         )
 
 
@@ -290,6 +297,9 @@ class TestResult:
 
 def describe(p: ProcResult, who: str = "") -> str:
     """One human line for how a process ended (for judge messages)."""
+    if p.verdict == WALL and p.idle_timeout:
+        return (f"time limit exceeded (idle: every process of the test waiting; "
+                f"{p.cpu_time:.3f}s CPU, {p.wall_time:.3f}s wall)")
     if p.verdict in (TLE, WALL):
         kind = "wall" if p.verdict == WALL else "CPU"
         return f"time limit exceeded ({kind}; {p.cpu_time:.3f}s CPU, {p.wall_time:.3f}s wall)"

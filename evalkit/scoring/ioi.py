@@ -34,6 +34,7 @@ class SubtaskSpec:
     name: str
     points: float
     testcases: tuple[str, ...]
+    reduce: str = "min"  # "min": GroupMin; "mean": score type Sum (equal points per test)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,11 @@ def subtask_scores(subtasks: Sequence[SubtaskSpec], outcomes: Mapping[str, float
     """Per-subtask scores of one submission; a missing testcase counts as 0."""
     out = []
     for st in subtasks:
-        fraction = min((outcomes.get(c, 0.0) for c in st.testcases), default=1.0)
+        values = [outcomes.get(c, 0.0) for c in st.testcases]
+        if st.reduce == "mean":  # CMS Sum: each test outcome x (points / #tests)
+            fraction = sum(values) / len(values) if values else 0.0
+        else:
+            fraction = min(values, default=1.0)
         out.append(SubtaskScore(st.name, st.points, fraction,
                                 round(fraction * st.points, precision)))
     return out

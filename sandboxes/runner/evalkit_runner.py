@@ -1098,6 +1098,7 @@ class Proc:
         limits = spec.get("limits", {})
         self.cpu_limit = limits.get("cpu")
         self.wall_limit = limits.get("wall")
+        self.idle_limit = limits.get("idle")  # see Limits.idle (evalkit/sandbox/job.py)
         self.mem_limit = limits.get("memory")
         self.fsize = limits.get("output")
         self.nproc = limits.get("processes")
@@ -1127,6 +1128,17 @@ class Proc:
     def finished(self) -> bool:
         """Whether the launcher has reaped this (launched) process, or it never started."""
         return self.pid < 0 or self.pid in LAUNCHER.reaped or LAUNCHER.dead
+
+    def busy_ns(self) -> int:
+        """Nanoseconds on a CPU plus waiting for one (/proc/<pid>/schedstat); -1 if unknown."""
+        if self.pid < 0:
+            return -1
+        try:
+            with open("/proc/%d/schedstat" % self.pid) as f:
+                run, wait = f.read().split()[:2]
+            return int(run) + int(wait)
+        except (OSError, IndexError, ValueError):
+            return -1
 
     def rss_now(self) -> int:
         """Resident bytes of the process (its tree) right now (0 once it is gone)."""
@@ -1517,6 +1529,7 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
     """
     running = list(procs)
     order = 0
+    idle = IdleClock(procs)
     poller = select.poll()
     for p in procs:
         if not p.launched:
@@ -1549,8 +1562,12 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
             order += 1
             if on_reap is not None:
                 on_reap(p)
+        idle_out = idle.expired(running, now)
         for p in running:
-            if p.wall_limit is not None and now - p.start >= p.wall_limit:
+            if idle_out and p.idle_limit is not None and p.killed_by is None:
+                p.killed_by = "idle"
+                kill_group(p.pid)
+            elif p.wall_limit is not None and now - p.start >= p.wall_limit:
                 p.killed_by = p.killed_by or "wall"
                 kill_group(p.pid)
             elif p.cpu_limit is not None and p.cpu_now() > p.cpu_limit:
@@ -1559,6 +1576,38 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
             elif p.mem_limit is not None and p.rss_now() > p.mem_limit:
                 p.killed_by = p.killed_by or "memory"
                 kill_group(p.pid)
+
+
+class IdleClock:
+    """How long every process of a test has been asleep at once (``Limits.idle``).
+
+    Each watchdog tick adds the part of the elapsed time that no process of the
+    test spent on a CPU or in a run queue (the sum of their schedstat deltas,
+    which overlap at worst, so idle time is never over-counted).  A process that
+    waits for a busy peer is not idle; a test whose processes all wait for one
+    another (a submission blocked on input) is, whatever the host's load.
+    """
+
+    def __init__(self, procs: list[Proc]):
+        limits = [p.idle_limit for p in procs if p.idle_limit is not None]
+        self.limit = min(limits) if limits else None
+        self.idle = 0.0
+        self.last: float | None = None
+        self.busy: dict[int, int] = {}
+
+    def expired(self, running: list[Proc], now: float) -> bool:
+        if self.limit is None:
+            return False
+        busy = {p.pid: p.busy_ns() for p in running}
+        # A process not yet seen or whose schedstat cannot be read (gone, or a
+        # kernel without it) makes the tick count as busy: never idle by doubt.
+        known = self.last is not None and all(
+            b >= 0 and pid in self.busy for pid, b in busy.items())
+        if known and self.last is not None:
+            delta = sum(max(0, b - self.busy[pid]) for pid, b in busy.items()) / 1e9
+            self.idle += max(0.0, (now - self.last) - delta)
+        self.last, self.busy = now, busy
+        return self.idle >= self.limit
 
 
 def reap(p: Proc) -> None:
@@ -1638,7 +1687,7 @@ def describe(p: Proc, oom_delta: int) -> dict:
             p.mem_limit is not None and max_rss_kb * 1024 > p.mem_limit) or (
             sig == signal.SIGKILL and oom_delta > 0 and p.killed_by is None):
         verdict = "MLE"
-    elif p.killed_by == "wall":
+    elif p.killed_by in ("wall", "idle"):
         verdict = "WALL"
     elif p.killed_by == "cpu" or sig == signal.SIGXCPU or (
             p.cpu_limit is not None and cpu > p.cpu_limit):
@@ -1660,6 +1709,8 @@ def describe(p: Proc, oom_delta: int) -> dict:
         "max_rss_kb": max_rss_kb,
         "exit_order": p.exit_order,
     }
+    if p.killed_by == "idle":
+        out["idle_timeout"] = True
     if p.exec_error:
         out["error"] = p.exec_error
     limit = int(p.spec.get("return_limit", DEFAULT_CAPTURE))

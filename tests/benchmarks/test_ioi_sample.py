@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 TASKS = REPO / "benchmarks" / "ioi2024_sample" / "tasks"
 # Solutions whose every test runs into a time limit are slow; judge them for
 # aplusb only (17 tests) rather than sphinx (86 tests at 1.5 s).
-SKIP = {"sphinx/solutions/time_limit/loop.cpp"}
+# (reads_stdin.cpp, blocked on input, is judged by tests/judging/cms/test_load.py.)
+SKIP = {"sphinx/solutions/time_limit/loop.cpp",
+        "sphinx/solutions/time_limit/reads_stdin.cpp"}
 
 
 def quiet() -> Console:

@@ -1,4 +1,4 @@
-"""CMS task types Batch and Communication, as sandbox jobs.
+"""CMS task types Batch, Communication and OutputOnly, as sandbox jobs.
 
 Each function mirrors the corresponding code in cms-dev/cms:
 
@@ -16,27 +16,35 @@ Each function mirrors the corresponding code in cms-dev/cms:
   time limit; afterwards the *sum* of their CPU times is checked
   (``>= TL`` is a timeout); any user process failure scores 0 whatever the
   manager says; the manager's own failure is a judge error.
+- OutputOnly: ``cms/grading/tasktypes/OutputOnly.py`` — each test's file
+  ``output_<codename>.txt`` is compared by white diff or the checker; a file not
+  submitted scores 0 ("File not submitted").
+- Checker and manager: compiled as tps.py does (``package.TRUSTED_FLAGS``).
 - Limits: ``cms/grading/steps/evaluation.py`` — CPU time limit, wall limit
   ``2*TL + 1``, memory over the whole process; one process (isolate ``-p1``)
-  unless the task allows more.
+  unless the task allows more.  Communication tests replace the per-process wall
+  limit by an idle limit of the same length (:class:`CommunicationLimits`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from evalkit.judging.cms.outcome import parse_outcome
-from evalkit.judging.cms.package import BATCH, CmsTask
+from evalkit.judging.cms.package import BATCH, OUTPUT_ONLY, TRUSTED_FLAGS, CmsTask
 from evalkit.judging.cms.whitediff import white_diff
 from evalkit.sandbox import job as sj
 
 CXX = "/usr/bin/g++"
 COMPILE_FLAGS = ["-DEVAL", "-std=gnu++17", "-O2", "-pipe", "-static", "-s"]
-TRUSTED_FLAGS = ["-std=gnu++17", "-O2", "-pipe"]
 COMPILE_LIMITS = sj.Limits(cpu=30, wall=60, memory=2 * 1024**3, output=256 * 1024**2,
                            processes=64)
 CHECKER_LIMITS = sj.Limits(cpu=30, wall=60)
+# OutputOnly: the submitted file is only copied to the checker's input.
+OUTPUT_ONLY_LIMITS = sj.Limits(cpu=10, wall=60, memory=512 * 1024**2, processes=1)
+NOT_SUBMITTED = "File not submitted"  # OutputOnly.py
 
 # Test verdicts (what a contestant would see).
 AC, PA, WA, TLE, MLE, RE, OLE, JE = "AC", "PA", "WA", "TLE", "MLE", "RE", "OLE", "JE"
@@ -108,8 +116,8 @@ def compile_job(task: CmsTask, source: str, data_dir: str) -> sj.Compile:
 
 
 def trusted_builds(task: CmsTask, data_dir: str) -> list[sj.TrustedBuild]:
-    """Checker (Batch) or manager (Communication), built once per container."""
-    if task.task_type == BATCH:
+    """Checker (Batch, OutputOnly) or manager (Communication), built once per container."""
+    if task.task_type in (BATCH, OUTPUT_ONLY):
         if not task.has_checker:
             return []
         folder, names, program = "checker", task.checker_files, "checker"
@@ -125,6 +133,51 @@ def trusted_builds(task: CmsTask, data_dir: str) -> list[sj.TrustedBuild]:
         digest.update(n.encode() + b"\0" + names[n].read_bytes())
     key = _key(program, argv, digest.hexdigest())
     return [sj.TrustedBuild(key=key, argv=argv, files=files, artifacts=[program])]
+
+
+def trusted_source(task: CmsTask) -> str:
+    """The package file the trusted build compiles (for error messages)."""
+    if task.task_type in (BATCH, OUTPUT_ONLY):
+        return "checker/checker.cpp" if "checker.cpp" in task.checker_files else "checker/checker"
+    return "graders/manager.cpp"
+
+
+# Host slowdown (CPU share lost to other work) the wall backstop of a
+# Communication test tolerates before a test is judged again as starved.
+LOAD_FACTOR = 4.0
+TRUSTED_MAX_TIME = 10.0  # CMS config trusted_sandbox_max_time_s (default)
+
+
+@dataclass(frozen=True)
+class CommunicationLimits:
+    """Time limits of one Communication test (see docs/architecture.md, "Communication
+    under load").
+
+    - user CPU: the task's TL each, then the sum ``>= TL`` is a timeout (CMS);
+    - manager CPU: ``max(n * (TL + 1), trusted_sandbox_max_time_s)`` (CMS);
+    - idle: ``2 * TL + 1``, CMS's wall limit, but counted only while *every* process
+      of the test sleeps (a submission blocked on input, a deadlock): the idle
+      decoder waiting through the encoder's phase is not idle (the encoder or the
+      manager runs), and a busy host adds run-queue time, not idle time;
+    - wall: a backstop only, ``2 * TL + 1 + LOAD_FACTOR * (TL + manager CPU)``: all
+      the CPU an accepted test may use, stretched by a host ``LOAD_FACTOR + 1`` times
+      slower; users and manager share it (every process may live through every
+      phase); the manager gets 10 s more so that users always end first.
+    """
+
+    idle: float
+    user_wall: float
+    manager_cpu: float
+    manager_wall: float
+
+
+def communication_limits(task: CmsTask) -> CommunicationLimits:
+    """The derived limits of ``task``'s Communication tests."""
+    tl, n = task.time_limit, task.num_processes
+    manager_cpu = max(n * (tl + 1), TRUSTED_MAX_TIME)
+    wall = 2 * tl + 1 + LOAD_FACTOR * (tl + manager_cpu)
+    return CommunicationLimits(idle=2 * tl + 1, user_wall=round(wall, 3),
+                               manager_cpu=manager_cpu, manager_wall=round(wall + 10, 3))
 
 
 def _user_limits(task: CmsTask, limits: JudgeLimits) -> sj.Limits:
@@ -144,9 +197,13 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
     exe = "{bin}/" + executable_name(task)
     inp = f"{data_dir}/tests/{codename}.in"
     user_limits = _user_limits(task, limits)
-    if task.task_type == BATCH:
+    if task.task_type in (BATCH, OUTPUT_ONLY):
+        argv = [exe]
+        if task.task_type == OUTPUT_ONLY:  # the submitted file, as the "output"
+            argv, user_limits = ["/bin/cat", "{bin}/" + output_file_name(codename)], \
+                replace(OUTPUT_ONLY_LIMITS, output=limits.output)
         user = sj.Process(
-            name="user", argv=[exe], limits=user_limits,
+            name="user", argv=argv, limits=user_limits,
             stdin=sj.Stream(path=inp),
             stdout=sj.Stream(capture="output.txt", returned=not task.has_checker),
             return_limit=limits.output,
@@ -163,6 +220,8 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
         return sj.Test(id=codename, run=[user], check=check)
 
     n = task.num_processes
+    comm = communication_limits(task)
+    user_limits = replace(user_limits, wall=comm.user_wall, idle=comm.idle)
     fifos: list[sj.Fifo] = []
     manager_argv = ["{trusted}/" + builds[0].key + "/manager"]
     users: list[sj.Process] = []
@@ -179,12 +238,9 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
             argv.append(str(i))
         users.append(sj.Process(name=f"user{i}", argv=argv, slot=i, limits=user_limits,
                                 stdin=stdin, stdout=stdout))
-    # CMS: manager TL = max(n * (TL + 1), trusted_sandbox_max_time_s), so that a
-    # slow user never makes the manager time out first.
-    manager_cpu = max(n * (task.time_limit + 1), 10.0)
     manager = sj.Process(
         name="manager", trusted=True, argv=manager_argv,
-        limits=sj.Limits(cpu=manager_cpu, wall=n * (2 * task.time_limit + 1) + 10),
+        limits=sj.Limits(cpu=comm.manager_cpu, wall=comm.manager_wall),
         stdin=sj.Stream(path=inp),
         stdout=sj.Stream(capture="manager.out", returned=True),
         stderr=sj.Stream(capture="manager.err", returned=True),
@@ -201,6 +257,38 @@ def build_job(task: CmsTask, source: str, data_dir: str, limits: JudgeLimits,
         compile=compile_job(task, source, data_dir),
         tests=[test_job(task, c, data_dir, builds, limits) for c in names],
     )
+
+
+def output_file_name(codename: str) -> str:
+    """The file an OutputOnly submission gives for a test (tps.py submission_format)."""
+    return f"output_{codename}.txt"
+
+
+def output_only_job(task: CmsTask, files: dict[str, str], data_dir: str,
+                    limits: JudgeLimits) -> tuple[sj.Job, list[str]]:
+    """The job judging the submitted files of an OutputOnly task; the tests it covers."""
+    names = [c for c in sorted(task.tests) if output_file_name(c) in files]
+    builds = trusted_builds(task, data_dir)
+    wanted = {output_file_name(c) for c in names}
+    compile_ = sj.Compile(
+        argv=["/bin/true"],
+        files={n: sj.FileText(t) for n, t in files.items() if n in wanted},
+        artifacts={n: n for n in sorted(wanted)}, limits=COMPILE_LIMITS)
+    tests = [test_job(task, c, data_dir, builds, limits) for c in names]
+    return sj.Job(trusted_builds=builds, compile=compile_, tests=tests), names
+
+
+def interpret_output_only(task: CmsTask, result: sj.JobResult | None,
+                          submitted: list[str]) -> Evaluation:
+    """Outcomes of every test: judged files, and 0 for files not submitted."""
+    ev = interpret(task, result, submitted) if result is not None \
+        else Evaluation(compiled=True)
+    if ev.judge_error is None:
+        ev.compiled = True  # nothing to compile: a file's absence scores 0, not CE
+        for c in sorted(task.tests):
+            if c not in ev.tests:
+                ev.tests[c] = TestOutcome(c, 0.0, WA, 0.0, 0, NOT_SUBMITTED)
+    return ev
 
 
 def _verdict(outcome: float) -> str:
@@ -252,7 +340,8 @@ def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
     failed = next((u for u in users if not u.ok), None)
     if failed is not None:
         return TestOutcome(res.id, 0.0, _RUN_VERDICTS[failed.verdict], time, mem,
-                           _run_message(failed), wall_timeout=failed.verdict == sj.WALL)
+                           _run_message(failed),
+                           wall_timeout=failed.verdict == sj.WALL and not failed.idle_timeout)
     if time >= task.time_limit:
         return TestOutcome(res.id, 0.0, TLE, time, mem, "time limit exceeded (sum of processes)")
     parsed = parse_outcome(manager.stdout or "", manager.stderr or "")
@@ -269,10 +358,40 @@ def starved_tests(task: CmsTask, ev: Evaluation) -> list[str]:
     CMS scores a wall-clock timeout as a timeout (evaluation.py), which is right
     for a program that sleeps or blocks, but on a loaded judge machine a correct
     program can be starved of CPU too.  Such tests are worth judging again; a
-    program that really blocks times out again and keeps its verdict.
+    program that really blocks times out again and keeps its verdict.  A
+    Communication test ended by its idle limit (every process asleep) is a
+    verdict, not starvation, and is not judged again.
     """
     return [c for c, t in ev.tests.items()
             if t.wall_timeout and t.time < task.time_limit]
+
+
+# How often the starved tests of a submission are judged again.
+WALL_RETRIES = 2
+
+
+def evaluate(task: CmsTask, source: str, data_dir: str, limits: JudgeLimits,
+             run: Callable[[sj.Job], sj.JobResult],
+             codenames: list[str] | None = None) -> tuple[Evaluation, int]:
+    """Judge ``source`` on ``codenames`` (default: all); tests starved by the host
+    (:func:`starved_tests`) are judged again, only they, at most WALL_RETRIES times.
+
+    Returns the evaluation and how many test runs the re-judging added.
+    """
+    names = codenames if codenames is not None else sorted(task.tests)
+    ev = interpret(task, run(build_job(task, source, data_dir, limits, names)), names)
+    extra = 0
+    for _ in range(WALL_RETRIES):
+        starved = starved_tests(task, ev) if ev.judge_error is None else []
+        if not starved:
+            break
+        extra += len(starved)
+        redo = interpret(task, run(build_job(task, source, data_dir, limits, starved)), starved)
+        if redo.judge_error is not None:
+            ev.judge_error = redo.judge_error
+            break
+        ev.tests.update(redo.tests)
+    return ev, extra
 
 
 def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Evaluation:
@@ -295,7 +414,8 @@ def interpret(task: CmsTask, result: sj.JobResult, codenames: list[str]) -> Eval
             msg = f"compilation {result.compile.result.verdict}: {msg}".strip()
         return Evaluation(compiled=False, compile_message=msg[:4000])
     ev = Evaluation(compiled=True, compile_message=result.compile.message[:4000])
-    fn = interpret_batch if task.task_type == BATCH else interpret_communication
+    fn = interpret_batch if task.task_type in (BATCH, OUTPUT_ONLY) \
+        else interpret_communication
     for c in codenames:
         if c not in result.tests:
             ev.judge_error = f"no result for test {c}"

@@ -1,15 +1,17 @@
 """Loading CMS task packages as IOI publishes them (ioi-2024/tasks ``<task>-CMS.zip``).
 
-Format rules, read off the official IOI 2024 packages bundled in
-benchmarks/ioi2024_sample (problem.json, subtasks/, tests/ are unchanged copies):
+Every rule is CMS's TPS loader, cmscontrib/loaders/tps.py at cms-dev/cms
+c3659b810cfd1fab37904f6c6148d460f2854eff (see evalkit/judging/cms/package.py);
+the official IOI 2024 packages bundled in benchmarks/ioi2024_sample
+(problem.json, subtasks/, tests/ are unchanged copies) show the format:
 
 - ``problem.json``: ``time_limit`` in seconds, ``memory_limit`` in *bytes*,
   ``score_precision``, ``task_type``, and ``task_type_params`` — a JSON object
   *serialised as a string*, with keys ``task_type_parameters_<Type>_<name>``;
 - ``subtasks/NN-name.json``: ``{"score": S, "testcases": [...]}``, in file-name
   order; one test may belong to several subtasks (CMS GroupMin targets);
-- ``tests/<code>.in`` / ``.out``; Batch needs every ``.out``;
-- Communication needs ``graders/manager.cpp``.
+- ``tests/<code>.in`` / ``.out``; every ``.in`` needs its ``.out`` (tps.py aborts);
+- Communication needs ``graders/manager.cpp`` and is always std_io with a stub.
 
 A malformed package raises a one-line TaskFormatError naming the file (and the
 field where there is one).
@@ -63,9 +65,12 @@ def test_task_type_params_string_is_parsed_and_prefix_dropped(aplusb, message, s
     """``"{\\"task_type_parameters_Batch_compilation\\": \\"grader\\"}"`` -> ``compilation``."""
     raw = json.loads((TASKS / "aplusb" / "problem.json").read_text())["task_type_params"]
     assert isinstance(raw, str)  # the format really stores a string
-    assert aplusb.params == {"compilation": "grader"}
-    assert message.params == {"num_processes": 2}
-    assert sphinx.params == {"num_processes": 1}
+    assert aplusb.params == {"compilation": "grader", "inputfile": "", "outputfile": "",
+                             "output_eval": "comparator"}
+    # tps.py: Communication parameters are always [num_processes, "stub", "std_io"].
+    assert message.params == {"num_processes": 2, "compilation": "stub", "user_io": "std_io"}
+    assert sphinx.params == {"num_processes": 1, "compilation": "stub", "user_io": "std_io"}
+    assert not message.user_io_fifos
 
 
 def test_number_of_user_processes(aplusb, message, sphinx):
@@ -180,10 +185,10 @@ def test_invalid_problem_json(tmp_path):
 
 def test_unsupported_task_type_names_file_and_field(tmp_path):
     root = copy_task(tmp_path, "aplusb")
-    edit_problem(root, task_type="OutputOnly")
+    edit_problem(root, task_type="Notice")
     msg = load_error(root)
     assert str(root / "problem.json") in msg
-    assert "task_type" in msg and "OutputOnly" in msg
+    assert "task_type" in msg and "Notice" in msg
 
 
 def test_missing_required_field_is_named(tmp_path):
@@ -202,29 +207,89 @@ def test_task_type_params_that_are_not_json_are_named(tmp_path):
     assert str(root / "problem.json") in msg and "task_type_params" in msg
 
 
-def test_subtask_referencing_a_missing_test(tmp_path):
+def test_subtask_matching_no_test_is_refused(tmp_path):
+    """ScoreTypeGroup: "No testcase matches against the regexp" is an error."""
     root = copy_task(tmp_path, "aplusb")
     sub = root / "subtasks" / "02-bZero.json"
-    sub.write_text(json.dumps({"score": 30, "testcases": ["2-01", "9-99"]}))
+    sub.write_text(json.dumps({"score": 30, "testcases": ["9-99"]}))
     msg = load_error(root)
     assert str(sub) in msg
     assert "9-99" in msg
 
 
-def test_batch_test_without_expected_output(tmp_path):
+def test_subtask_names_are_prefix_matched_like_cms(tmp_path):
+    """tps.py joins re.escape(name) with "|"; abc.py takes codenames where re.match
+    succeeds: a prefix match, so "1-0" takes every 1-0*, a missing name among
+    matching ones is ignored, and [] takes every test."""
     root = copy_task(tmp_path, "aplusb")
-    (root / "tests" / "2-02.out").unlink()
-    msg = load_error(root)
-    assert "2-02" in msg and ".out" in msg
-    assert str(root / "subtasks") in msg  # names the subtask file that uses it
-
-
-def test_communication_test_needs_no_expected_output(tmp_path):
-    """Communication managers judge on their own; a missing .out is not an error."""
-    root = copy_task(tmp_path, "message")
-    (root / "tests" / "1-01.out").unlink()
+    sub = root / "subtasks" / "02-bZero.json"
+    sub.write_text(json.dumps({"score": 30, "testcases": ["1-0", "9-99"]}))
+    (root / "subtasks" / "03-full.json").write_text(json.dumps({"score": 50, "testcases": []}))
     task = load_task(root)
-    assert task.tests["1-01"].output is None
+    assert task.subtasks[2].testcases == ("1-01", "1-02", "1-03", "1-04", "1-05")
+    assert task.subtasks[3].testcases == tuple(sorted(task.tests))
+
+
+def test_subtask_points_are_truncated_to_int(tmp_path):
+    """tps.py: score = int(cur_subtask_data["score"])."""
+    root = copy_task(tmp_path, "aplusb")
+    (root / "subtasks" / "01-smallAB.json").write_text(
+        json.dumps({"score": 20.7, "testcases": ["1-01"]}))
+    assert load_task(root).subtasks[1].score == 20
+
+
+def test_no_subtasks_folder_is_score_type_sum(tmp_path):
+    """tps.py: no subtasks -> Sum with 100 / #tests points per test."""
+    root = copy_task(tmp_path, "aplusb")
+    shutil.rmtree(root / "subtasks")
+    task = load_task(root)
+    assert len(task.subtasks) == 1 and task.subtasks[0].reduce == "mean"
+    assert task.max_score == 100 and task.subtasks[0].testcases == tuple(sorted(task.tests))
+
+
+def test_defaults_of_the_tps_loader(tmp_path):
+    """score_precision 2, Batch compilation "grader", task_type capitalised."""
+    root = copy_task(tmp_path, "aplusb")
+    data = json.loads((root / "problem.json").read_text())
+    del data["score_precision"]
+    data["task_type"] = "batch"
+    data["task_type_params"] = ""
+    (root / "problem.json").write_text(json.dumps(data))
+    task = load_task(root)
+    assert (task.score_precision, task.task_type, task.uses_grader) == (2, "Batch", True)
+
+
+def test_batch_without_grader_needs_compilation_alone(tmp_path):
+    root = copy_task(tmp_path, "aplusb")
+    (root / "graders" / "grader.cpp").unlink()
+    assert "grader.cpp" in load_error(root)
+    edit_problem(root, task_type_params=json.dumps(
+        {"task_type_parameters_Batch_compilation": "alone"}))
+    assert not load_task(root).uses_grader
+
+
+def test_communication_grader_is_the_stub(tmp_path):
+    """tps.py renames a Communication task's graders/grader.* to stub.*."""
+    root = copy_task(tmp_path, "sphinx")
+    (root / "graders" / "stub.cpp").rename(root / "graders" / "grader.cpp")
+    task = load_task(root)
+    assert task.graders["stub.cpp"] == root / "graders" / "grader.cpp"
+
+
+def test_fifo_io_only_when_asked(message, tmp_path):
+    root = copy_task(tmp_path, "message")
+    assert load_task(root, user_io="fifo_io").user_io_fifos
+    assert not message.user_io_fifos
+
+
+@pytest.mark.parametrize("task", ["aplusb", "message"])
+def test_a_stray_test_input_without_output_is_refused(tmp_path, task):
+    """tps.py: "Could not find the output file for testcase" aborts the import,
+    for every task type."""
+    root = copy_task(tmp_path, task)
+    (root / "tests" / "9-99.in").write_text("1 2\n")
+    msg = load_error(root)
+    assert str(root / "tests" / "9-99.in") in msg and "9-99.out" in msg
 
 
 def test_communication_without_manager(tmp_path):

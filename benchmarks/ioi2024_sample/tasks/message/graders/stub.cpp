@@ -2,9 +2,12 @@
 // contestant's message.cpp:
 //     g++ -DEVAL -std=gnu++17 -O2 -pipe -static -s -o message stub.cpp message.cpp
 //
-// The judge starts the program twice (Communication task, 2 processes):
-//     ./message <m_to_u0> <u0_to_m> 0     -> Aisha (calls send_message)
-//     ./message <m_to_u1> <u1_to_m> 1     -> Basma (calls receive_message)
+// The judge starts the program twice (Communication task, 2 processes), with
+// the manager's FIFOs as stdin/stdout (std_io, as CMS's TPS loader sets it):
+//     ./message 0     -> Aisha (calls send_message)
+//     ./message 1     -> Basma (calls receive_message)
+// or with the FIFO paths on argv (fifo_io):
+//     ./message <m_to_u0> <u0_to_m> 0 ;  ./message <m_to_u1> <u1_to_m> 1
 //
 // FIFO opening order (must match graders/manager.cpp, or both sides block):
 //   the stub opens argv[1] (manager -> user) for reading FIRST, then argv[2]
@@ -118,19 +121,27 @@ std::vector<bool> send_packet(std::vector<bool> A) {
 }
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: %s <from_manager_fifo> <to_manager_fifo> <index>\n", argv[0]);
+    // std_io (CMS's TPS loader, the official packages): ./message <index>, the
+    // manager on stdin/stdout.  fifo_io: ./message <from_manager> <to_manager> <index>.
+    if (argc != 2 && argc != 4) {
+        std::fprintf(stderr, "usage: %s [<from_manager_fifo> <to_manager_fifo>] <index>\n",
+                     argv[0]);
         return 1;
     }
     // A write to a FIFO the manager already closed must not kill us with
     // SIGPIPE; write_line() then fails and we exit quietly.
     std::signal(SIGPIPE, SIG_IGN);
-    // Order matters: read side first, then write side (see the header comment).
-    g_from_manager = std::fopen(argv[1], "r");
-    if (!g_from_manager) return 1;
-    g_to_manager = std::fopen(argv[2], "w");
-    if (!g_to_manager) return 1;
-    g_role = std::atoi(argv[3]);
+    if (argc == 4) {
+        // Order matters: read side first, then write side (see the header comment).
+        g_from_manager = std::fopen(argv[1], "r");
+        if (!g_from_manager) return 1;
+        g_to_manager = std::fopen(argv[2], "w");
+        if (!g_to_manager) return 1;
+    } else {
+        g_from_manager = stdin;
+        g_to_manager = stdout;
+    }
+    g_role = std::atoi(argv[argc - 1]);
 
     if (g_role == 0)
         run_aisha();

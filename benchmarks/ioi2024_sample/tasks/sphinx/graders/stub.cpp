@@ -3,7 +3,8 @@
 //
 // Compiled together with the contestant's sphinx.cpp:
 //   g++ -DEVAL -std=gnu++17 -O2 -pipe -static -s -o sphinx stub.cpp sphinx.cpp
-// Run as:
+// Run as ./sphinx with the manager's FIFOs as stdin/stdout (std_io, as CMS's
+// TPS loader sets it), or as (fifo_io)
 //   ./sphinx <m_to_u0> <u0_to_m>
 //   argv[1]: FIFO the manager writes and we read,
 //   argv[2]: FIFO we write and the manager reads.
@@ -90,16 +91,18 @@ int perform_experiment(std::vector<int> E) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s <manager_to_user_fifo> <user_to_manager_fifo>\n",
-                 argv[0]);
-    return 1;
-  }
+  // std_io (CMS's TPS loader, the official packages): ./sphinx, the manager on
+  // stdin/stdout.  fifo_io: ./sphinx <manager_to_user_fifo> <user_to_manager_fifo>.
   std::signal(SIGPIPE, SIG_IGN);  // a closed manager shows up as a write error
-  fin = std::fopen(argv[1], "r");   // 1st: manager -> user
-  if (!fin) return 1;
-  fout = std::fopen(argv[2], "w");  // 2nd: user -> manager
-  if (!fout) return 1;
+  if (argc >= 3) {
+    fin = std::fopen(argv[1], "r");   // 1st: manager -> user
+    if (!fin) return 1;
+    fout = std::fopen(argv[2], "w");  // 2nd: user -> manager
+    if (!fout) return 1;
+  } else {
+    fin = stdin;
+    fout = stdout;
+  }
 
   int N = read_int();
   int M = read_int();
