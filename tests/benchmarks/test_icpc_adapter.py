@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pdfs import pdf_bytes
 
 from evalkit.benchmarks import load_benchmark
 from evalkit.errors import EvalkitError
@@ -69,27 +70,6 @@ def test_sample_only_package_is_refused_saying_so_unless_judged_on_samples(tmp_p
         load_benchmark("icpc_wf2025", tmp_path, {"judge_on": "everything"})
 
 
-def one_page_pdf(text: str) -> bytes:
-    """A minimal PDF with one line of Helvetica text (written by hand, offsets and all)."""
-    content = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_pdf_statement_is_the_prompt_and_no_statement_is_not_required(tmp_path):
     pytest.importorskip("pypdf")
     prob = tmp_path / "hello"
@@ -98,7 +78,7 @@ def test_pdf_statement_is_the_prompt_and_no_statement_is_not_required(tmp_path):
     (prob / ".timelimit").write_text("1\n")
     (p,) = load_benchmark("icpc_wf2025", tmp_path).problems()  # no statement: still loads
     assert "no statement" in p.messages[0]["content"]
-    (prob / "problem.pdf").write_bytes(one_page_pdf("Print the words Hello World"))
+    (prob / "problem.pdf").write_bytes(pdf_bytes(["Print the words Hello World"]))
     (p,) = load_benchmark("icpc_wf2025", tmp_path).problems()
     assert "Print the words Hello World" in p.messages[0]["content"]
 

@@ -11,10 +11,9 @@ always killed (by pid) when the test ends.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
+import cpuload
 import pytest
 
 from evalkit.pipeline import RunConfig, start
@@ -24,21 +23,13 @@ from tests.benchmarks.test_icpc_sample import quiet, replay_file
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 HOG_SECONDS = 600  # each hog ends by itself after this, even if the test is killed
-HOG = f"import time\nend = time.monotonic() + {HOG_SECONDS}\nwhile time.monotonic() < end: pass\n"
 
 
 @pytest.fixture
 def cpu_load() -> Iterator[int]:
     """4 x cores busy-looping processes for the duration of the test."""
-    n = 4 * (os.cpu_count() or 1)
-    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(n)]
-    try:
+    with cpuload.cpu_load(seconds=HOG_SECONDS) as n:
         yield n
-    finally:
-        for h in hogs:
-            h.kill()
-        for h in hogs:
-            h.wait(timeout=30)
 
 
 def test_verdicts_under_four_times_the_cores_of_cpu_load(tmp_path, docker_client, cpu_load):

@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pdfs import pdf_bytes
 from rich.console import Console
 
 from evalkit.benchmarks import load_benchmark
@@ -217,32 +218,11 @@ def test_a_checker_that_does_not_build_is_a_judge_error_of_that_task_only(tmp_pa
     assert summary["metrics"]["judge_errors"] == 1
 
 
-def tiny_pdf(text: str) -> bytes:
-    """A one-page PDF showing ``text`` (Helvetica), written by hand: no PDF library."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1,
-                                                                              xref)
-    return bytes(out)
-
-
 def test_a_pdf_statement_is_used_when_there_is_no_markdown(tmp_path):
     """TPS packages may ship statements/<lang>.pdf only; its text becomes the prompt."""
     data, _ = official_layout(tmp_path)
     (data / "aplusb" / "statements").mkdir()
-    (data / "aplusb" / "statements" / "en.pdf").write_bytes(tiny_pdf("Add two integers A and B"))
+    (data / "aplusb" / "statements" / "en.pdf").write_bytes(pdf_bytes(["Add two integers A and B"]))
     problems = {p.id: p for p in load_benchmark("ioi", data).problems()}
     assert "Add two integers A and B" in problems["aplusb"].messages[0]["content"]
     assert "aplusb.h" in problems["aplusb"].messages[0]["content"]  # the interface header

@@ -11,14 +11,10 @@ judged again as "starved".  On the quiet host re-judging adds no test run.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cpuload import cpu_load
 
 from evalkit.judging.cms import tasktypes
 from evalkit.judging.cms.package import load_task
@@ -34,23 +30,6 @@ CASES = [  # task, solution, tests
     ("sphinx", "time_limit/reads_stdin.cpp", ["0-01", "chain-full-01"]),
 ]
 HOG_SECONDS = 300  # upper bound of the load's life even if this process is killed
-
-
-@contextmanager
-def cpu_load(factor: int = 4) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``factor`` x cores busy-looping processes; always stopped on exit."""
-    n = factor * (os.cpu_count() or 1)
-    hogs = [subprocess.Popen(["timeout", str(HOG_SECONDS), "sh", "-c", "while :; do :; done"])
-            for _ in range(n)]
-    try:
-        time.sleep(1.0)  # let the scheduler spread them
-        assert all(h.poll() is None for h in hogs)
-        yield hogs
-    finally:
-        for h in hogs:
-            h.kill()
-        for h in hogs:
-            h.wait(timeout=30)
 
 
 def judge_all(pool) -> tuple[dict[tuple[str, str, str], tuple[str, float]], int, int]:
@@ -77,7 +56,7 @@ def test_verdicts_are_the_same_on_a_quiet_and_a_loaded_host(pool):
     assert {v for (_, sol, _), (v, _) in quiet.items() if "reads_stdin" in sol} == {"TLE"}
     assert {v for (_, sol, _), (v, _) in quiet.items() if "crash" in sol} == {"RE"}
     assert extra <= 0.1 * runs  # at most 10% extra judging work on a quiet host
-    with cpu_load(4):
+    with cpu_load(4, seconds=HOG_SECONDS):
         loaded, _, _ = judge_all(pool)
     assert loaded == quiet
 

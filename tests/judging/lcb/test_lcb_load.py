@@ -10,12 +10,10 @@ and stopped by the test and end by themselves after HOG_SECONDS whatever happens
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
+from cpuload import cpu_load
 
 from evalkit.judging.lcb import harness as H
 from evalkit.judging.lcb import sample as S
@@ -40,16 +38,8 @@ LIMITS = H.JudgeLimits(timeout=1, memory=200 * 1024**2)
 
 @pytest.fixture
 def cpu_hogs() -> Iterator[None]:
-    n = 4 * (os.cpu_count() or 1)
-    code = f"import time\nend = time.time() + {HOG_SECONDS}\nwhile time.time() < end:\n    pass\n"
-    hogs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
-    try:
+    with cpu_load(seconds=HOG_SECONDS):
         yield
-    finally:
-        for p in hogs:
-            p.kill()
-        for p in hogs:
-            p.wait()
 
 
 def judge(pool, code: str) -> H.SampleResult:
