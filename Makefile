@@ -72,7 +72,7 @@ unit: setup
 	EVALKIT_SKIP_DOCKER=1 $(PY) -m pytest -q -m "not docker"
 
 test: engines image swe-images browser lint typecheck
-	$(PY) -m pytest -q -ra
+	$(PY) -m pytest -q -ra --durations=30
 
 bench: image
 	$(PY) scripts/bench_sandbox.py

@@ -451,7 +451,7 @@ def judge(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], workers: 
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
             _judge_all(rd, bench, by_id, todo, ctx, judge_key, executor, console)
-        rd.update(judged_at=now())
+        rd.update(judged_at=now(), judge_environment=bench.judge_environment())
     finally:
         executor.close()
     return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)

@@ -79,6 +79,14 @@ class Benchmark(ABC):
         raise EvalkitError(f"{self.name} reads no --predictions; pass --backend replay "
                            "--generations FILE")
 
+    def judge_environment(self) -> dict[str, Any] | None:
+        """Facts judging found out (toolchain versions, derived limits), for the manifest.
+
+        Not part of the judge key: the image id already fixes the toolchains.  None by
+        default.
+        """
+        return None
+
     def finish(self, run_dir: Path, summary: Mapping[str, Any]) -> None:  # noqa: B027
         """Write extra report files next to summary.json (nothing by default)."""
 

@@ -271,6 +271,11 @@ class IcpcBenchmark(Benchmark):
             "refused": dict(self.refused),
         }
 
+    def judge_environment(self) -> dict[str, Any] | None:
+        """Toolchain versions, validator builds and time limits (derived ones with their
+        submissions) in the manifest, once the packages are loaded."""
+        return self.judge_facts() if self._problems is not None else None
+
     def judge_facts(self) -> dict[str, Any]:
         """What the judge found out: toolchain versions, validator builds, time limits."""
         return {

@@ -67,14 +67,17 @@ class MathAnswerBenchmark(MathDataBenchmark):
 
     # -- judging -------------------------------------------------------------
     def judge_fingerprint(self, ctx: JudgeContext) -> dict[str, Any]:
+        # The question reaches the grader (percent readings, evalkit.math), so a verdict
+        # depends on it as well as on the grader's code.
         return {"benchmark": self.name, "data_hash": self.data_hash(),
-                "grader_sha256": grader_sha256()}
+                "grader_sha256": grader_sha256(), "grader_reads_question": True}
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
-        gold = self.items()[problem.id].answer
-        assert gold is not None
-        return grade_answer(problem.id, generation, gold, judge_key)
+        item = self.items()[problem.id]
+        assert item.answer is not None
+        return grade_answer(problem.id, generation, item.answer, judge_key,
+                            question=item.statement)
 
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
@@ -96,8 +99,12 @@ def grader_sha256() -> str:
 
 
 def grade_answer(problem_id: str, generation: Generation, gold: str,
-                 judge_key: str) -> Judgement:
-    """Extract the final answer (never from unfinished reasoning) and grade it against ``gold``."""
+                 judge_key: str, question: str | None = None) -> Judgement:
+    """Extract the final answer (never from unfinished reasoning) and grade it against ``gold``.
+
+    ``question``: the problem's statement, which tells the grader whether a percentage is
+    asked for (then ``25`` and ``25\\%`` are both read as the percentage; evalkit.math).
+    """
     from evalkit.math import equivalent, extract_answer
 
     base: dict[str, Any] = {"problem_id": problem_id, "sample": generation.sample,
@@ -109,7 +116,7 @@ def grade_answer(problem_id: str, generation: Generation, gold: str,
         return Judgement(**base, verdict=NO_ANSWER, score=0.0,
                          details={"answer": None, "gold": gold, "message": why})
     try:
-        ok = bool(equivalent(gold, answer))
+        ok = bool(equivalent(gold, answer, question=question))
     except Exception as e:  # noqa: BLE001 - a grader crash is a judge error, retried later
         return Judgement(**base, verdict="JE", score=0.0,
                          details={"answer": answer, "gold": gold},

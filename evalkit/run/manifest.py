@@ -87,6 +87,9 @@ class Manifest:
     judge: dict[str, Any] | None = None
     judge_model: dict[str, Any] | None = None  # JudgeSettings of a judge-model benchmark
     environment: dict[str, Any] | None = None  # the backend's runtime environment
+    # What judging found out (toolchain versions, derived limits, validator builds):
+    # facts about the judge, not part of the judge key (Benchmark.judge_environment).
+    judge_environment: dict[str, Any] | None = None
     # Versions and provenance.
     evalkit_version: str | None = None
     git_sha: str | None = None

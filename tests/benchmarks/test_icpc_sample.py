@@ -163,3 +163,13 @@ def test_custom_python_validator_accepts_and_rejects(tmp_path, docker_client):
     assert judged[("hello", 0)].verdict == "AC"
     assert judged[("hello", 1)].verdict == "WA"
     assert judged[("hello", 1)].details["tests"]["secret/hello"]["message"] == "checked"
+
+
+def test_the_manifest_records_toolchain_versions_and_time_limits(solutions_run):
+    _, rd, _ = solutions_run
+    env = json.loads(rd.manifest_path.read_text())["judge_environment"]
+    tools = env["toolchains"]
+    assert {"c", "cpp", "java", "kotlin", "python3"} <= set(tools)
+    assert all(tools[k] for k in ("c", "cpp", "python3")), tools  # in the judge image
+    assert "hello" in env["time_limits"]
+    assert all(t["seconds"] > 0 for t in env["time_limits"].values())

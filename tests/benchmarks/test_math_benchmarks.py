@@ -340,3 +340,17 @@ def test_sample_ks():
     assert sample_ks(1) == [1]
     assert sample_ks(4) == [1, 2, 4]
     assert sample_ks(6) == [1, 2, 4, 6]
+
+
+def test_the_question_tells_the_grader_a_percentage_is_asked_for():
+    from evalkit.benchmarks.math import grade_answer
+    from evalkit.records import Generation
+
+    def verdict(answer: str, question: str | None) -> str:
+        gen = Generation(problem_id="p", sample=0, response=f"\\boxed{{{answer}}}")
+        return grade_answer("p", gen, "25", "k", question=question).verdict
+
+    asked = "What percentage of the 40 students passed?"
+    assert verdict("25\\%", asked) == "AC" and verdict("0.25", asked) == "AC"
+    # Without a question asking for a percentage, a bare gold is never rescaled.
+    assert verdict("0.25", None) == "WA" and verdict("0.25", "How many passed?") == "WA"

@@ -35,7 +35,15 @@ PROBLEMS = ("aplusb", "message", "sphinx")
 def evalkit(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "evalkit", *args], cwd=REPO, text=True,
                             env={**env, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    # A shell that runs the suite in the background (`make test &`) starts it with SIGINT
+    # ignored, which children inherit; the Ctrl-C test needs evalkit to see it, as a user's
+    # terminal would deliver it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 900) -> str:
