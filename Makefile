@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 EVALKIT := $(VENV)/bin/evalkit
 IMAGE ?= evalkit-judge:latest
 
-.PHONY: setup engines vllm-cpu smollm2 demo docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
+.PHONY: test-real setup engines vllm-cpu smollm2 demo docker image swe-images browser sample test lint typecheck unit bench bench-generation publish check-published clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -73,6 +73,10 @@ unit: setup
 
 test: engines image swe-images browser lint typecheck
 	$(PY) -m pytest -q -ra --durations=30
+
+# The slow real-model tests (SmolLM2 through CPU vLLM, ~20 min on 2 cores).
+test-real: engines image
+	EVALKIT_REAL_MODEL=1 $(PY) -m pytest -q -ra tests/model/test_real_model.py
 
 bench: image
 	$(PY) scripts/bench_sandbox.py
