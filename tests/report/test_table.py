@@ -76,7 +76,10 @@ def test_ioi_upper_bound_is_only_a_footnote(real_runs):
 
 def test_a_model_that_repeats_a_benchmark_gets_one_row_per_run(all_runs):
     aime = [r for r in all_runs if r.benchmark == "aime2025"]
-    twin = replace(aime[1], manifest={**aime[1].manifest, "model": "model-a"})
+    first = aime[0].manifest
+    twin = replace(aime[1], manifest={**aime[1].manifest, "model": first["model"],
+                                      "model_name": first.get("model_name")})
+    assert twin.model == aime[0].model
     lb = build_leaderboard([aime[0], twin])
     assert lb.rows == ["model-a [aime2025--model-a]",
                        "model-a [aime2025--model-b]"]
