@@ -177,8 +177,9 @@ class PythonSession:
             if killed.is_set():
                 return ToolResult(error=f"TimeoutError: the call exceeded {self.limits.timeout} s"
                                         " (session killed and rebuilt)", timeout=True)
-            return ToolResult(error="SessionError: the Python session died during the call "
-                                    f"(memory or process limit?); its state was rebuilt {err}".strip())
+            msg = ("SessionError: the Python session died during the call "
+                   f"(memory or process limit?); its state was rebuilt {err}")
+            return ToolResult(error=msg.strip())
         return ToolResult(**reply)
 
     def replay(self, codes: list[str]) -> None:

@@ -35,7 +35,8 @@ def _clip(text: str, limit: int) -> tuple[str, bool]:
     if len(text) <= limit:
         return text, False
     half = limit // 2
-    return text[:half] + f"\n...[{len(text) - limit} characters truncated]...\n" + text[-half:], True
+    note = f"\n...[{len(text) - limit} characters truncated]...\n"
+    return text[:half] + note + text[-half:], True
 
 
 def main() -> None:
@@ -59,7 +60,7 @@ def main() -> None:
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
                 code = compile(req["code"], "<tool>", "exec")
-                exec(code, namespace)  # noqa: S102 - this is the tool
+                exec(code, namespace)
         except CallTimeout:
             timed_out = True
             error = f"TimeoutError: the call exceeded {req.get('timeout')} s"
