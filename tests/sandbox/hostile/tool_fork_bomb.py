@@ -1,3 +1,4 @@
+# ruff: noqa  (hostile input run as a tool call, not project code)
 import os
 while True:
     try:

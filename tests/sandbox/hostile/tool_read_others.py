@@ -1,3 +1,4 @@
+# ruff: noqa  (hostile input run as a tool call, not project code)
 import glob, os
 found = [p for p in glob.glob("/proc/*/environ") + glob.glob("/box*/*") + glob.glob("/tmp/*")]
 print(sorted(os.listdir("/proc"))[:0], len([d for d in os.listdir("/proc") if d.isdigit()]))

@@ -1,3 +1,4 @@
+# ruff: noqa  (hostile input run as a tool call, not project code)
 for p in ("/etc/evil", "/opt/evalkit/evil", "/usr/evil", "/evil"):
     try:
         open(p, "w").write("x")
