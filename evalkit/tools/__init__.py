@@ -1,0 +1,1 @@
+"""Tools a model may call during tool-integrated reasoning (issue 19)."""
