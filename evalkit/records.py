@@ -77,14 +77,41 @@ class Generation(_Record):
     # Episodes: this record's step, and the turns (feedback, tool output) added before it.
     step: int = 0
     context: list[Message] = field(default_factory=list)
+    # What ``context`` extends: None = the linear chain (prompt, then every earlier step;
+    # single-shot records), PROMPT = the problem's prompt only, NOTHING = no messages
+    # (context is the whole conversation), k >= 0 = step k's conversation and response.
+    parent: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["parent"] is None:  # single-shot records stay byte-for-byte as before
+            del d["parent"]
+        return d
 
     def conversation(self, prompt: list[Message], earlier: list[Generation]) -> list[Message]:
-        """The messages this step was generated from: ``prompt``, then each ``earlier``
-        step's context and response (as an assistant turn), then this step's context."""
-        out = list(prompt)
-        for g in sorted(earlier, key=lambda g: g.step):
-            out += [*g.context, {"role": "assistant", "content": g.response}]
-        return out + list(self.context)
+        """The messages this step was generated from (see ``parent``): by default
+        ``prompt``, then each ``earlier`` step's context and response (as an assistant
+        turn), then this step's context."""
+        if self.parent is None:
+            out = list(prompt)
+            for g in sorted(earlier, key=lambda g: g.step):
+                out += [*g.context, {"role": "assistant", "content": g.response}]
+            return out + list(self.context)
+        if self.parent == NOTHING:
+            return list(self.context)
+        if self.parent == PROMPT:
+            return [*prompt, *self.context]
+        by_step = {g.step: g for g in earlier}
+        up = by_step.get(self.parent)
+        if up is None:
+            raise ValueError(f"{self.problem_id}#{self.sample} step {self.step}: "
+                             f"parent step {self.parent} not given")
+        return [*up.conversation(prompt, earlier), {"role": "assistant", "content": up.response},
+                *self.context]
+
+
+PROMPT = -1  # Generation.parent: the conversation starts from the problem's prompt
+NOTHING = -2  # Generation.parent: the conversation is the context alone
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evalkit.errors import EvalkitError
-from evalkit.model.base import Backend, GenerationRequest, SamplingParams, request_seed
+from evalkit.model.base import Backend, GenerationRequest, SamplingParams, request_seed, step_seed
 from evalkit.model.config import ClientSettings, EngineSettings
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "SamplingParams",
     "make_backend",
     "request_seed",
+    "step_seed",
 ]
 
 BACKENDS = ("reference", "replay", "vllm", "openai", "serve")

@@ -37,6 +37,15 @@ def request_seed(run_seed: int, problem_id: str, sample: int) -> int:
     return int.from_bytes(h[:4], "big") & 0x7FFFFFFF
 
 
+def step_seed(run_seed: int, problem_id: str, sample: int, step: int) -> int:
+    """The seed of an episode step: step 0 keeps :func:`request_seed` (single-shot runs
+    ask exactly what they asked before episodes existed); later steps hash the step in."""
+    if step == 0:
+        return request_seed(run_seed, problem_id, sample)
+    h = hashlib.sha256(f"{run_seed}\0{problem_id}\0{sample}\0{step}".encode()).digest()
+    return int.from_bytes(h[:4], "big") & 0x7FFFFFFF
+
+
 @dataclass(frozen=True)
 class GenerationRequest:
     problem: Problem
@@ -45,6 +54,10 @@ class GenerationRequest:
     params: SamplingParams
     seed: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # Episodes (evalkit/episodes): the step this request is for, and tool schemas
+    # (OpenAI function format) offered to the model; single-shot: step 0, no tools.
+    step: int = 0
+    tools: list[dict[str, Any]] | None = None
 
 
 class Backend(ABC):

@@ -165,6 +165,8 @@ class OpenAIBackend(Backend):
             body["top_k"] = p.top_k  # vLLM / SGLang extension
         if p.stop:
             body["stop"] = list(p.stop)
+        if r.tools:
+            body["tools"] = r.tools  # passed through: the server applies its tool parser
         if self.settings.chat_template_kwargs:
             body["chat_template_kwargs"] = self.settings.chat_template_kwargs
         return body
@@ -221,7 +223,7 @@ class OpenAIBackend(Backend):
 
             tok = self.tokenizer
             opened = prompt_opens_reasoning(
-                render(tok, r.messages, self.settings.chat_template_kwargs))
+                render(tok, r.messages, self.settings.chat_template_kwargs, r.tools))
 
             def count(s: str) -> int:
                 return len(tok.encode(s, add_special_tokens=False))
@@ -232,11 +234,21 @@ class OpenAIBackend(Backend):
             prompt_tokens=usage.get("prompt_tokens"),
             completion_tokens=usage.get("completion_tokens"),
             reasoning_tokens=details.get("reasoning_tokens"), count_tokens=count,
-            meta={"response_id": data.get("id")} if data.get("id") else None)
+            meta=_meta(data, msg))
 
     def close(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
+
+
+def _meta(data: dict[str, Any], msg: dict[str, Any]) -> dict[str, Any] | None:
+    """What the response adds to Generation.meta: its id and any ``tool_calls``."""
+    meta: dict[str, Any] = {}
+    if data.get("id"):
+        meta["response_id"] = data["id"]
+    if msg.get("tool_calls"):
+        meta["tool_calls"] = msg["tool_calls"]
+    return meta or None
 
 
 def _message(resp: Any) -> str:

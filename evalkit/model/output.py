@@ -63,10 +63,10 @@ def make_generation(req: GenerationRequest, text: str, *, server_reasoning: str 
                       reasoning=reasoning, finish_reason=finish_reason,
                       prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
                       seed=req.seed, meta=dict(meta or {}), reasoning_tokens=reasoning_tokens,
-                      answer_tokens=answer_tokens)
+                      answer_tokens=answer_tokens, step=req.step)
 
 
 def error_generation(req: GenerationRequest, message: str) -> Generation:
     """A sample that could not be generated (e.g. its prompt is too long); the run goes on."""
     return Generation(problem_id=req.problem.id, sample=req.sample, response="",
-                      seed=req.seed, error=message, finish_reason="error")
+                      seed=req.seed, error=message, finish_reason="error", step=req.step)

@@ -2,8 +2,9 @@
 
 Each line: ``{"problem_id": ..., "sample": i, "response": "raw model output"}``,
 optionally with ``reasoning``, ``finish_reason``, ``prompt_tokens`` and
-``completion_tokens``.  Every requested (problem, sample) must be present, and
-no pair may appear twice; otherwise a one-line error names the file and line.
+``completion_tokens``, and ``step`` (episodes: the recorded turn, default 0).
+Every requested (problem, sample, step) must be present, and none may appear
+twice; otherwise a one-line error names the file and line.
 So does a line that is not UTF-8 or not JSON, or a field of the wrong type (the
 file is refused rather than judged with rows skipped; fix it and re-run).
 """
@@ -21,10 +22,19 @@ from evalkit.records import Generation
 
 
 def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
-    """Index a replay file by (problem_id, sample), validating every line."""
+    """Index a replay file by (problem_id, sample) (its first line of each), validating
+    every line."""
+    return load_turns(path)[0]
+
+
+def load_turns(path: Path) -> tuple[dict[tuple[str, int], dict[str, Any]],
+                                    dict[tuple[str, int, int], dict[str, Any]]]:
+    """Index a replay file by (problem_id, sample) (first line of each) and by
+    (problem_id, sample, step), validating every line."""
     if not path.is_file():
         raise EvalkitError(f"{path}: generations file not found")
     out: dict[tuple[str, int], dict[str, Any]] = {}
+    turns: dict[tuple[str, int, int], dict[str, Any]] = {}
     with open(path, "rb") as f:  # decoded per line: bad bytes name their line
         for n, rec in parse_lines(f, path):
             where = f"{path}:{n}"
@@ -47,11 +57,16 @@ def load_replay(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
                 v = rec.get(key)
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
                     raise EvalkitError(f"{where}: field {key!r} must be an integer >= 0 or null")
-            if (pid, sample) in out:
-                raise EvalkitError(f"{where}: duplicate problem_id {pid!r} sample {sample}")
+            step = rec.get("step", 0)
+            if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+                raise EvalkitError(f"{where}: field 'step' must be an integer >= 0")
+            if (pid, sample, step) in turns:
+                raise EvalkitError(f"{where}: duplicate problem_id {pid!r} sample {sample}"
+                                   + (f" step {step}" if step else ""))
             rec["_line"] = n
-            out[(pid, sample)] = rec
-    return out
+            turns[(pid, sample, step)] = rec
+            out.setdefault((pid, sample), rec)
+    return out, turns
 
 
 class ReplayBackend(Backend):
@@ -60,7 +75,7 @@ class ReplayBackend(Backend):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.records = load_replay(self.path)
+        self.records, self.turns = load_turns(self.path)
 
     def info(self) -> dict[str, Any]:
         import hashlib
@@ -73,21 +88,22 @@ class ReplayBackend(Backend):
         return sorted(s for (p, s) in self.records if p == problem_id)
 
     def check_covers(self, requests: Sequence[GenerationRequest]) -> None:
-        missing = [(r.problem.id, r.sample) for r in requests
-                   if (r.problem.id, r.sample) not in self.records]
+        missing = [(r.problem.id, r.sample, r.step) for r in requests
+                   if (r.problem.id, r.sample, r.step) not in self.turns]
         if missing:
-            shown = ", ".join(f"{p}#{s}" for p, s in missing[:5])
+            shown = ", ".join(f"{p}#{s}" + (f" step {t} (the recorded turns ran out)" if t else "")
+                              for p, s, t in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             raise EvalkitError(f"{self.path}: no generation for {shown}{more}")
 
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         self.check_covers(requests)
         for r in requests:
-            rec = self.records[(r.problem.id, r.sample)]
+            rec = self.turns[(r.problem.id, r.sample, r.step)]
             yield Generation(
                 problem_id=r.problem.id, sample=r.sample, response=rec["response"],
                 reasoning=rec.get("reasoning"), finish_reason=rec.get("finish_reason"),
                 prompt_tokens=rec.get("prompt_tokens"),
                 completion_tokens=rec.get("completion_tokens"), seed=r.seed,
-                meta={"replay_line": rec["_line"]},
+                meta={"replay_line": rec["_line"]}, step=r.step,
             )

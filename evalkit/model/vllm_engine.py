@@ -77,11 +77,18 @@ def template_sha256(tokenizer: Any) -> str | None:
     return hashlib.sha256(tpl.encode()).hexdigest() if isinstance(tpl, str) else None
 
 
-def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any]) -> str:
-    """The prompt text for ``messages`` under the model's chat template."""
+def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any],
+           tools: list[dict[str, Any]] | None = None) -> str:
+    """The prompt text for ``messages`` under the model's chat template.
+
+    The whole conversation is rendered at once, so earlier assistant turns come out
+    as the template wants them (e.g. a template that strips earlier reasoning);
+    ``tools`` go to the template as ``tools=`` (HF chat-template convention)."""
+    extra = {"tools": tools} if tools else {}
     try:
         return str(tokenizer.apply_chat_template(messages, tokenize=False,
-                                                 add_generation_prompt=True, **kwargs))
+                                                 add_generation_prompt=True, **kwargs,
+                                                 **extra))
     except ValueError as e:  # e.g. the tokenizer has no chat template
         raise EvalkitError(f"chat template: {e}") from None
 
@@ -137,7 +144,7 @@ class VllmBackend(Backend):
         live: dict[str, tuple[GenerationRequest, int, bool]] = {}
         try:
             for i, r in enumerate(requests):
-                prompt = render(tok, r.messages, kwargs)
+                prompt = render(tok, r.messages, kwargs, r.tools)
                 ids = tok.encode(prompt, add_special_tokens=False)
                 if limit is not None and len(ids) >= limit:
                     yield error_generation(r, f"prompt is {len(ids)} tokens, the model's "
