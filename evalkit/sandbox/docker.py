@@ -217,7 +217,7 @@ class Worker:
         self.box_uids = [base + i for i in range(4)]
         self.container: Any = None
         self.baseline_diff: list[Any] = []
-        self._session: _RunnerSession | None = None
+        self._session: ExecSession | None = None
         self.start()
 
     def start(self) -> None:
@@ -273,7 +273,7 @@ class Worker:
             for _attempt in range(2):
                 fresh = self._session is None
                 if self._session is None:
-                    self._session = _RunnerSession(self.client.api, self.container.id)
+                    self._session = ExecSession(self.client.api, self.container.id)
                 session = self._session
                 ended = session.run(in_container, result, on_record)
                 if ended or fresh or session.records:
@@ -310,19 +310,23 @@ class Worker:
             self.container.kill()
 
 
-class _RunnerSession:
-    """The container's runner, started once by ``docker exec`` and fed job paths.
+class ExecSession:
+    """A long-lived ``docker exec`` fed one line per request on stdin and answering in
+    JSON lines on stdout: by default the container's runner, fed job paths (each job
+    ends with an ``end`` record); also the python tool's session (evalkit/tools).
 
     The exec's stdin and stdout are the hijacked HTTP connection (multiplexed
-    frames: stream id, length, data).  Each job ends with an ``end`` record.
+    frames: stream id, length, data).
     """
 
-    def __init__(self, api: Any, container_id: str):
+    def __init__(self, api: Any, container_id: str, cmd: list[str] | None = None,
+                 user: str = "root"):
         from docker.utils.socket import frames_iter
 
         self.api = api
         self.exec_id = api.exec_create(
-            container_id, ["python3", RUNNER_IN_CONTAINER, "--serve"], stdin=True, user="root"
+            container_id, cmd or ["python3", RUNNER_IN_CONTAINER, "--serve"], stdin=True,
+            user=user,
         )["Id"]
         self.sock = api.exec_start(self.exec_id, socket=True)
         self.frames = frames_iter(self.sock, tty=False)
@@ -334,6 +338,22 @@ class _RunnerSession:
         raw = getattr(self.sock, "_sock", self.sock)
         raw.sendall(data)
 
+    def _lines(self) -> Iterator[dict[str, Any]]:
+        """The JSON lines of stdout as they arrive (stderr's tail is kept in ``stderr``)."""
+        for stream, data in self.frames:
+            if stream == 2:
+                self.stderr = (self.stderr + data)[-8192:]
+                continue
+            self.buf += data
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                yield json.loads(line)
+
+    def request(self, line: bytes) -> dict[str, Any] | None:
+        """Send one request line; its one-line JSON answer, or None if the exec ended."""
+        self._send(line + b"\n")
+        return next(self._lines(), None)
+
     def run(self, job_path: str, result: JobResult,
             on_record: Callable[[dict[str, Any]], None] | None) -> bool:
         """Run one job; False if the runner ended before the job's ``end`` record."""
@@ -342,20 +362,13 @@ class _RunnerSession:
             self._send(job_path.encode() + b"\n")
         except OSError:
             return False
-        for stream, data in self.frames:
-            if stream == 2:
-                self.stderr = (self.stderr + data)[-8192:]
-                continue
-            self.buf += data
-            while b"\n" in self.buf:
-                line, self.buf = self.buf.split(b"\n", 1)
-                record = json.loads(line)
-                if record.get("type") == "end":
-                    return True
-                self.records += 1
-                result.add(record)
-                if on_record is not None:
-                    on_record(record)
+        for record in self._lines():
+            if record.get("type") == "end":
+                return True
+            self.records += 1
+            result.add(record)
+            if on_record is not None:
+                on_record(record)
         return False
 
     def exit_code(self) -> Any:

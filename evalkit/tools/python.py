@@ -24,7 +24,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from evalkit.sandbox.docker import DEFAULT_IMAGE, LABEL, SandboxError, connect, require_image
+from evalkit.sandbox.docker import (
+    DEFAULT_IMAGE,
+    LABEL,
+    ExecSession,
+    SandboxError,
+    connect,
+    require_image,
+)
 
 SESSION_IN_CONTAINER = "/opt/evalkit/evalkit_pysession.py"
 HARD_GRACE = 10.0  # seconds past the soft timeout before the container is removed
@@ -98,9 +105,7 @@ class PythonSession:
     limits: ToolLimits = field(default_factory=ToolLimits)
     client: Any = None
     container: Any = None
-    _sock: Any = None
-    _frames: Any = None
-    _buf: bytes = b""
+    _exec: ExecSession | None = None
     history: list[str] = field(default_factory=list)  # successful calls, for replay
     calls: int = 0
 
@@ -125,27 +130,14 @@ class PythonSession:
             labels={LABEL: "1", f"{LABEL}.pid": str(os.getpid()), f"{LABEL}.tool": "python"},
             name=f"evalkit-pysession-{os.getpid()}-{uuid.uuid4().hex[:8]}",
         )
-        from docker.utils.socket import frames_iter
-
-        api = self.client.api
-        exec_id = api.exec_create(self.container.id, ["python3", "-I", SESSION_IN_CONTAINER],
-                                  stdin=True, user=f"{uid}:{uid}")["Id"]
-        self._sock = api.exec_start(exec_id, socket=True)
-        self._frames = frames_iter(self._sock, tty=False)
-        self._buf = b""
+        self._exec = ExecSession(self.client.api, self.container.id,
+                                 ["python3", "-I", SESSION_IN_CONTAINER], user=f"{uid}:{uid}")
 
     def _send(self, code: str) -> dict[str, Any] | None:
         req = {"code": code, "timeout": self.limits.timeout, "limit": self.limits.output_chars}
-        raw = getattr(self._sock, "_sock", self._sock)
-        raw.sendall(json.dumps(req).encode() + b"\n")
-        for stream, data in self._frames:
-            if stream == 2:
-                continue
-            self._buf += data
-            if b"\n" in self._buf:
-                line, self._buf = self._buf.split(b"\n", 1)
-                return dict(json.loads(line))
-        return None  # the session died (killed, OOM, exited)
+        if self._exec is None:  # destroyed by the hard-kill timer
+            return None
+        return self._exec.request(json.dumps(req).encode())  # None: the session died
 
     def _run(self, code: str) -> ToolResult:
         if self.container is None:
@@ -205,14 +197,13 @@ class PythonSession:
         return result
 
     def _destroy(self) -> None:
-        with contextlib.suppress(Exception):
-            raw = getattr(self._sock, "_sock", self._sock)
-            raw.close()
+        if self._exec is not None:
+            self._exec.close()
         if self.container is not None:
             with contextlib.suppress(Exception):
                 self.container.remove(force=True)
         self.container = None
-        self._sock = None
+        self._exec = None
 
     def close(self) -> None:
         """Destroy the session (its container and all state)."""
