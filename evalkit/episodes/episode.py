@@ -141,6 +141,15 @@ class Episode:
         return self._conversation(g)
 
     # -- act -----------------------------------------------------------------------
+    @property
+    def replaying(self) -> bool:
+        """Whether the next :meth:`act` is served from the journal (resume) rather than run.
+
+        A protocol with live state outside the run record (a Python session, a
+        container) rebuilds that state before its first live action.
+        """
+        return self._next_act < len(self._records.acts)
+
     def act(self, label: str, fn: Callable[[], J]) -> J:
         """``fn()``'s JSON result, computed once and stored; replayed on resume."""
         seq = self._next_act

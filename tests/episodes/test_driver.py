@@ -37,6 +37,7 @@ class Retry(Protocol):
     name = "retry"
     rejudge = "refuse"
     calls: ClassVar[list[str]] = []
+    replayed: ClassVar[int] = 0
 
     def params(self) -> dict[str, Any]:
         return {"tries": 3}
@@ -46,7 +47,9 @@ class Retry(Protocol):
         best = None
         for t in range(3):
             (g,) = ep.generate(messages, label=f"try{t}")
+            stored = ep.replaying
             note = ep.act("note", lambda t=t: Retry.calls.append(ep.name) or {"try": t})
+            Retry.replayed += stored
             assert note == {"try": t}
             j = ep.judge(g)
             if best is None or j.score > best.score:
@@ -83,6 +86,7 @@ def registered(monkeypatch):
         monkeypatch.setitem(sys.modules, f"evalkit.protocols.{mod}", m)
     monkeypatch.setattr(MathAnswerOptions, "PROTOCOLS", ("retry", "last-word"))
     Retry.calls = []
+    Retry.replayed = 0
 
 
 def answers() -> dict[str, str]:
@@ -173,6 +177,9 @@ def test_a_run_cut_off_at_any_request_resumes_to_the_same_records(tmp_path, cut)
     Retry.calls = []
     with pytest.raises(KeyboardInterrupt):
         run(tmp_path / "cut", gens, "retry", Counting(gens, stop_after=cut))
+    Retry.replayed = 0
+    stored_acts = sum(len(r.acts) for r in Journal(tmp_path / "cut").read().values()
+                      if r.final is None or r.final.error)
     again = Counting(gens)
     resumed = run(tmp_path / "cut", gens, "retry", again)
     assert {k: resumed[k] for k in ("score", "problems", "protocol")} == \
@@ -181,6 +188,8 @@ def test_a_run_cut_off_at_any_request_resumes_to_the_same_records(tmp_path, cut)
     # stopped may be done again: at most one per episode).
     assert sum(len(b) for b in again.batches) == 6 - cut
     assert calls_whole <= len(Retry.calls) <= calls_whole + len(PIDS)
+    # Every stored action of an unfinished episode was replayed (ep.replaying said so).
+    assert Retry.replayed == stored_acts
     a = RunStore(tmp_path / "whole").judgements()
     b = RunStore(tmp_path / "cut").judgements()
     assert {k: (j.score, j.step) for k, j in a.items()} == \
