@@ -245,7 +245,8 @@ class Episode:
             raise ValueError(f"{self.name}: finish() called twice")
         self.final = EpisodeFinal(self.problem.id, self.sample,
                                   step=final.step if final is not None else None,
-                                  judged=judgement is not None, metrics=dict(metrics or {}))
+                                  judged=judgement is not None, metrics=dict(metrics or {}),
+                                  judge_key=self.judge_key or None)
         self.judgement = None if judgement is None else replace(
             judgement, problem_id=self.problem.id, sample=self.sample,
             judge_key=self.judge_key)

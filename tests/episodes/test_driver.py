@@ -12,6 +12,7 @@ off at any request resumes to the same records without redoing stored work.
 from __future__ import annotations
 
 import io
+import sys
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -387,3 +388,24 @@ def test_an_assistant_turn_keeps_the_tool_calls_the_backend_returned():
         {"role": "user", "content": "q"},
         {"role": "assistant", "content": "", "tool_calls": calls},
         {"role": "tool", "tool_call_id": "c1", "content": "1"}]
+
+
+def test_a_new_judge_refuses_every_episode_of_a_protocol_that_acted_on_verdicts(
+        tmp_path, monkeypatch):
+    from evalkit.benchmarks.math import MathAnswerBenchmark
+
+    class GiveUp(Retry):
+        def run(self, ep: Episode) -> None:  # judges once, then ends without an outcome
+            (g,) = ep.generate([{"role": "user", "content": "q"}], label="try0")
+            ep.judge(g)
+            ep.finish(metrics={"tries": 1})
+
+    monkeypatch.setattr(sys.modules["evalkit.protocols.retry"], "PROTOCOL", GiveUp)
+    run(tmp_path / "run", turns(tmp_path / "g.jsonl"), "retry")
+    assert RunStore(tmp_path / "run").judgements() == {}  # nothing judged inside
+    rejudge(tmp_path / "run", 1, Console(file=io.StringIO()))  # the same judge: fine
+    old = MathAnswerBenchmark.judge_fingerprint
+    monkeypatch.setattr(MathAnswerBenchmark, "judge_fingerprint",
+                        lambda self, ctx: {**old(self, ctx), "grader": "another"})
+    with pytest.raises(EvalkitError, match=r"3 episode\(s\) of protocol 'retry' were judged"):
+        rejudge(tmp_path / "run", 1, Console(file=io.StringIO()))
