@@ -12,8 +12,8 @@ off at any request resumes to the same records without redoing stored work.
 from __future__ import annotations
 
 import io
-import sys
 import json
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
