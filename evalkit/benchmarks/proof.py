@@ -20,7 +20,7 @@ from typing import Any
 
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.benchmarks.math import grader_sha256
-from evalkit.benchmarks.mathdata import MathDataBenchmark, MathDataOptions
+from evalkit.benchmarks.mathdata import MathDataBenchmark, MathDataOptions, MathItem
 from evalkit.benchmarks.options import Medals
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
@@ -74,8 +74,16 @@ class ProofBenchmark(MathDataBenchmark):
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
-        item = self.items()[problem.id]
-        base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
+        return self.grade(self.items()[problem.id], generation, ctx, judge_key,
+                          f"{problem.id}#{generation.sample}")
+
+    def grade(self, item: MathItem, generation: Generation, ctx: JudgeContext,
+              judge_key: str, ask_key: str) -> Judgement:
+        """Grade ``generation`` as a proof of ``item`` (its statement, reference solution
+        and guidelines) with the judge model; ``ask_key`` keys the judge's requests (the
+        replay judge's ``problem_id``).  Also used for human-graded proofs
+        (``evalkit agreement``), whose rows carry their own problem and reference."""
+        base: dict[str, Any] = {"problem_id": item.id, "sample": generation.sample,
                                 "judge_key": judge_key, "max_score": float(item.points)}
         if ctx.judge_model is None:
             return Judgement(**base, verdict=UNGRADED, score=0.0,
@@ -97,7 +105,7 @@ class ProofBenchmark(MathDataBenchmark):
             got = parse_score(text, scale.allowed, scale.max_points, reasoning)
             return got.score, got.reason
 
-        verdict = ctx.judge_model.ask(f"{problem.id}#{generation.sample}", prompt, parse)
+        verdict = ctx.judge_model.ask(ask_key, prompt, parse)
         details["judge_attempts"] = [a.to_json() for a in verdict.attempts]
         details["judge_prompt_sha256"] = _sha(prompt)
         if verdict.value is None:
