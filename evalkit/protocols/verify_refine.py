@@ -261,7 +261,8 @@ class VerifyRefine(Protocol):
         """Score after each round (overall and per ProofBench subset), compute used."""
         items = self.bench.items()  # type: ignore[attr-defined]
         n_rounds = self.counts.rounds
-        by_round: list[dict[str, list[float]]] = [{} for _ in range(n_rounds)]
+        # round -> group -> (score, max score) of each episode after that round
+        by_round: list[dict[str, list[tuple[float, float]]]] = [{} for _ in range(n_rounds)]
         totals = {"episodes": len(finals), "proofs": 0, "verifications": 0,
                   "unparsed_verifications": 0, "unverifiable_proofs": 0, "solved_early": 0}
         tokens: dict[str, int] = {}
@@ -274,16 +275,18 @@ class VerifyRefine(Protocol):
             for k, v in (m.get("tokens") or {}).items():
                 tokens[k] = tokens.get(k, 0) + int(v or 0)
             subset = str(items[pid].meta.get("subset") or "") if pid in items else ""
-            last: float | None = None
+            last: tuple[float, float] | None = None
             for i, entry in enumerate((m.get("rounds") or [])[:n_rounds]):
                 if entry.get("score") is not None and entry.get("max_score"):
-                    last = float(entry["score"]) / float(entry["max_score"])
-                if last is not None:
+                    last = (float(entry["score"]), float(entry["max_score"]))
+                if last is not None:  # a round with nothing new keeps the earlier best
                     for group in ("all", *((subset,) if subset else ())):
                         by_round[i].setdefault(group, []).append(last)
-        per_round = [{"round": i + 1, **{g: {"percent": 100 * sum(v) / len(v), "n": len(v)}
-                                         for g, v in sorted(groups.items())}}
-                     for i, groups in enumerate(by_round)]
+        per_round = [{"round": i + 1, **{
+            g: {"percent": 100 * sum(s / mx for s, mx in v) / len(v),
+                "points": sum(s for s, _ in v), "max_points": sum(mx for _, mx in v),
+                "n": len(v)} for g, v in sorted(groups.items())}}
+            for i, groups in enumerate(by_round)]
         total_tokens = sum(tokens.values())
         return {"counts": asdict(self.counts), "upper_bound_per_episode":
                 self.counts.upper_bound(), "score_by_round": per_round, **totals,

@@ -158,6 +158,8 @@ def test_score_after_each_round(whole):
     assert [r["all"]["percent"] for r in m["score_by_round"]] == pytest.approx(
         [100 * w for w in want])
     assert [r["Basic"]["n"] for r in m["score_by_round"]] == [2, 2, 2]
+    assert [r["all"]["points"] for r in m["score_by_round"]] == [1 + 0, 7 + 6, 7 + 7]
+    assert {r["all"]["max_points"] for r in m["score_by_round"]} == {14}
 
 
 def test_ranking_and_round_details(whole):
@@ -245,3 +247,12 @@ def test_single_shot_proof_runs_are_unchanged():
     p = plain.problems()[0]
     assert p.messages[0]["content"] == proof_prompt(plain.items()[p.id].statement or "")
     assert "## Self Evaluation" in vr.problems()[0].messages[0]["content"]
+
+
+def test_imo2025_runs_the_protocol_too():
+    from evalkit.episodes.registry import load_protocol
+
+    imo = load_benchmark("imo2025", None, {"protocol": "verify-refine",
+                                           "verify_refine.preset": "cheap"})
+    assert load_protocol("verify-refine", imo).identity()["n_generate"] == 8
+    assert "## Self Evaluation" in imo.problems()[0].messages[0]["content"]
