@@ -104,10 +104,12 @@ def verification_prompt(t: Templates, problem: str, proof: str) -> str:
 
 # -- reading a proof -----------------------------------------------------------
 
-_SOLUTION = re.compile(r"(?:^|\n)[ \t]*(?:#+[ \t]*|\*+[ \t]*)Solution[ \t]*\**[ \t]*:?[ \t]*\n",
-                       re.IGNORECASE)
+# Header lines as utils._normalize_prover_output accepts them ("## Solution", "**Solution**"),
+# also with a colon ("**Solution:**").
+_SOLUTION = re.compile(r"(?:^|\n)[ \t]*(?:#+[ \t]*|\*+[ \t]*)Solution[ \t]*\**[ \t]*:?[ \t]*\**"
+                       r"[ \t]*\n", re.IGNORECASE)
 _SELF_EVAL = re.compile(r"\n[ \t]*(?:#+[ \t]*|\*+[ \t]*)Self[ \t]+Evaluation[ \t]*\**[ \t]*:?"
-                        r"[ \t]*\n", re.IGNORECASE)
+                        r"[ \t]*\**[ \t]*\n", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

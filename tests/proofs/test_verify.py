@@ -49,6 +49,8 @@ def test_only_the_solution_section_is_verified():
 def test_bold_headers_count_as_the_layout():
     got = extract_proof("**Solution**\nTrivial.\n**Self Evaluation**\nok \\boxed{0.5}")
     assert got.text == "Trivial."
+    got = extract_proof("**Solution:**\nTrivial.\n### Self Evaluation:\nok \\boxed{0.5}")
+    assert got.text == "Trivial."
 
 
 def test_a_proof_without_the_layout_is_not_verified_by_default():
