@@ -184,30 +184,30 @@ class VerifyRefine(Protocol):
                 early = early or r - 1
                 new, refined = [], []
             else:
-                new, refined = [], []
-                for cand in top_k(pool, c.top_k, require_scored=o.require_format):
-                    assert cand.proof is not None
-                    prompt = refinement_prompt(t, statement, cand.proof,
-                                               feedback(cand.verifications))
-                    new += ep.generate([{"role": "user", "content": prompt}], n=c.n_refine,
-                                       label=LABEL_REFINE)
-                    refined.append(cand.step)
+                # All of a round's refinements go out in one batch, then all verifications.
+                chosen = top_k(pool, c.top_k, require_scored=o.require_format)
+                groups = ep.generate_many(
+                    [([{"role": "user", "content": refinement_prompt(
+                        t, statement, cand.proof or "", feedback(cand.verifications))}],
+                      c.n_refine) for cand in chosen], label=LABEL_REFINE) if chosen else []
+                new = [g for group in groups for g in group]
+                refined = [cand.step for cand in chosen]
+            proofs = [extract_proof(g.response, g.reasoning, g.finish_reason,
+                                    require_format=o.require_format) for g in new]
+            todo = [(i, p.text) for i, p in enumerate(proofs) if p.text is not None]
+            checked = ep.generate_many(
+                [([{"role": "user", "content": verification_prompt(t, statement, text)}],
+                  c.n_verify) for _, text in todo],
+                label=LABEL_VERIFY, params=vparams) if todo else []
+            outs = {i: group for (i, _), group in zip(todo, checked, strict=True)}
             verifications = unparsed = 0
-            for g in new:
+            for i, g in enumerate(new):
                 gens[g.step] = g
-                proof = extract_proof(g.response, g.reasoning, g.finish_reason,
-                                      require_format=o.require_format)
-                checks: tuple[Any, ...] = ()
-                if proof.text is not None:
-                    outs = ep.generate(
-                        [{"role": "user", "content": verification_prompt(t, statement,
-                                                                         proof.text)}],
-                        n=c.n_verify, label=LABEL_VERIFY, params=vparams)
-                    checks = tuple(parse_verification(v.response, v.reasoning, v.finish_reason)
-                                   for v in outs)
-                    for v in outs:
-                        gens[v.step] = v
-                cand = Candidate(order=len(pool), step=g.step, proof=proof.text,
+                for v in outs.get(i, []):
+                    gens[v.step] = v
+                checks = tuple(parse_verification(v.response, v.reasoning, v.finish_reason)
+                               for v in outs.get(i, []))
+                cand = Candidate(order=len(pool), step=g.step, proof=proofs[i].text,
                                  verifications=checks)
                 verifications += len(checks)
                 unparsed += cand.unparsed

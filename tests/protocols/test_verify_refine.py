@@ -104,9 +104,11 @@ class Recording(ReplayBackend):
     def __init__(self, path: Path, stop_after: int | None = None):
         super().__init__(path)
         self.sent: dict[tuple[str, int], str] = {}
+        self.batches: list[set[tuple[str, int]]] = []
         self.stop_after = stop_after
 
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
+        self.batches.append({(r.problem.id, r.step) for r in requests})
         for g, r in zip(super().generate(requests), requests, strict=True):
             if self.stop_after is not None and len(self.sent) >= self.stop_after:
                 raise KeyboardInterrupt("cut off")
@@ -191,6 +193,10 @@ def test_refinements_are_shown_the_proof_and_its_evaluations_issues_first(whole)
     # Verification prompts hold the solution section only, never the self-evaluation.
     assert "Proof A2." in sent[(A, 5)] and "Self Evaluation" not in sent[(A, 5)].split(
         "# Solution")[-1]
+    # A round's verifications (and refinements) go out together, both problems' at once.
+    batches = whole[1].batches
+    assert {(A, 3), (A, 4), (A, 5), (A, 6), (B, 3), (B, 4), (B, 5), (B, 6)} in batches
+    assert {(A, 7), (A, 8), (B, 7), (B, 8)} in batches
     # Nothing was asked for A in round 3, nor verifications of A1 or B2.
     assert max(s for p, s in sent if p == A) == 12 and max(s for p, s in sent if p == B) == 18
 
