@@ -223,6 +223,11 @@ def test_a_run_cut_off_mid_episode_resumes_to_the_same_result(tmp_path, whole, c
     assert again["protocol"]["metrics"] == whole[0]["protocol"]["metrics"]
     # Only what was not stored was asked (the requests of the cut-off batch may repeat).
     assert len(backend.sent) < len(whole[1].sent)
+    # The steps never depended on the judge: `evalkit judge` re-judges the final proofs.
+    from evalkit.pipeline import rejudge
+
+    assert rejudge(tmp_path / "run", 1, Console(file=io.StringIO()), force=True)["score"] \
+        == whole[0]["score"]
 
 
 def test_presets_and_identity():
