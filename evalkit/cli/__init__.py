@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("gate", "gate"),
     "merge": ("merge", "merge"),
     "runs": ("runs", "runs"),
+    "agreement": ("agreement", "agreement"),
 }
 
 
