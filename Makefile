@@ -71,12 +71,14 @@ typecheck: setup
 unit: setup
 	EVALKIT_SKIP_DOCKER=1 $(PY) -m pytest -q -m "not docker"
 
-test: engines image swe-images browser lint typecheck
+# smollm2: the real-model tests (tests/model/test_real_model.py) find the checkpoint built.
+test: engines smollm2 image swe-images browser lint typecheck
 	$(PY) -m pytest -q -ra --durations=30
 
-# The slow real-model tests (SmolLM2 through CPU vLLM, ~20 min on 2 cores).
-test-real: engines image
-	EVALKIT_REAL_MODEL=1 $(PY) -m pytest -q -ra tests/model/test_real_model.py
+# Only the real-model tests (part of `make test`; SmolLM2 through one CPU vLLM engine,
+# about 4 min on 2 cores).
+test-real: smollm2 image
+	$(PY) -m pytest -q -ra --durations=0 tests/model/test_real_model.py
 
 bench: image
 	$(PY) scripts/bench_sandbox.py

@@ -194,6 +194,7 @@ class PreparedRun:
     pairs: list[tuple[Problem, int]]
     protocol: Protocol | None = None  # None: single-shot
     workers: int = 1
+    owns_backend: bool = True  # False: the caller's engine (shared), never closed here
 
 
 def check_replay_ids(backend: Backend, problems: Sequence[Problem], strict: bool,
@@ -268,16 +269,21 @@ def build_backend(cfg: RunConfig, engine: EngineSettings) -> Backend:
     return replicate(backend, cfg.replicas, cfg.executor, cfg.ray_address, cfg.replica_gpus)
 
 
-def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) -> PreparedRun:
+def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None,
+            judge_backend: Backend | None = None) -> PreparedRun:
     """Load the benchmark, open (or resume) its run directory and lock it.
 
     ``backend``: an engine shared with other runs (a suite); its engine settings
     must be those this benchmark resolves to.  Without one, a backend is built.
+    ``judge_backend``: an engine to judge with instead of building one from
+    ``cfg.judge`` (whose settings still describe it in the manifest).  Backends
+    passed in belong to the caller: the run never closes them.
     """
     bench = load_benchmark(cfg.benchmark, cfg.data, cfg.options)
     protocol = benchmark_protocol(bench)
     problems, subset = select_problems(bench.problems(), cfg.limit, cfg.problems, bench.name)
     params, engine = resolve_settings(cfg, bench)
+    built = backend is None
     if backend is None:
         backend = build_backend(cfg, engine)
     else:
@@ -287,7 +293,7 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
                                "engine's (a [generation] engine setting in its spec); run it "
                                "on its own")
     model = cfg.model or engine.model or cfg.backend
-    judge_model = make_judge_model(bench, cfg.judge)
+    judge_model = make_judge_model(bench, cfg.judge, judge_backend)
     check_replay_ids(backend, problems, cfg.strict_ids, console)
     samples = plan_samples(cfg, backend, problems)
     if backend.uses_prompts:
@@ -336,7 +342,8 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
             judge_model.close()
         raise
     return PreparedRun(bench, list(problems), params, backend, judge_model, store,
-                       shard_pairs(problems, samples, cfg.shard), protocol, cfg.workers)
+                       shard_pairs(problems, samples, cfg.shard), protocol, cfg.workers,
+                       owns_backend=built)
 
 
 def benchmark_protocol(bench: Benchmark) -> Protocol | None:
@@ -407,9 +414,15 @@ def consoles(console: Console, out: Console | None) -> list[Console]:
     return [console] + ([out] if out is not None and out is not console else [])
 
 
-def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[str, Any]:
-    """Run the whole pipeline for ``cfg``; return the summary."""
-    run = prepare(cfg, console)
+def start(cfg: RunConfig, console: Console, out: Console | None = None, *,
+          backend: Backend | None = None, judge_backend: Backend | None = None
+          ) -> dict[str, Any]:
+    """Run the whole pipeline for ``cfg``; return the summary.
+
+    ``backend`` / ``judge_backend``: engines the caller already runs (see :func:`prepare`);
+    they are used and left running.
+    """
+    run = prepare(cfg, console, backend, judge_backend)
     try:
         quiet = not cfg.verbose and uses_engine(run.backend, run.judge_model)
         with engine_output(run.rd.path / ENGINE_LOG, consoles(console, out),
@@ -421,21 +434,25 @@ def start(cfg: RunConfig, console: Console, out: Console | None = None) -> dict[
                 generate_run(run, console)
                 return judge_run(run, cfg, console, out)
             finally:
-                run.backend.close()
+                if run.owns_backend:
+                    run.backend.close()
                 if run.judge_model is not None:
                     run.judge_model.close()
     finally:
         run.rd.unlock()
 
 
-def make_judge_model(bench: Benchmark, settings: JudgeSettings | None) -> JudgeModel | None:
-    """The judge model for a benchmark graded by one; an error if it needs one and has none."""
+def make_judge_model(bench: Benchmark, settings: JudgeSettings | None,
+                     backend: Backend | None = None) -> JudgeModel | None:
+    """The judge model for a benchmark graded by one; an error if it needs one and has none.
+
+    ``backend``: a running engine to judge with (the caller's; never closed by the run)."""
     if not bench.needs_judge_model:
         return None
     if settings is None:
         raise EvalkitError(f"{bench.name} is graded by a judge model: pass --judge-backend "
                            "(and --judge-model, or --judge-generations for replay)")
-    return JudgeModel(settings)
+    return JudgeModel(settings, backend)
 
 
 def generate(rd: RunStore, pairs: Sequence[tuple[Problem, int]], backend: Backend,

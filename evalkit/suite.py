@@ -16,8 +16,9 @@ folders benchmark by benchmark (a folder of run directories).
 
 Options layer, later wins: the preset < a benchmark's spec ``[generation]`` <
 the suite file's ``[defaults]`` < its ``[[benchmark]]`` entry < the command line.
-Per-benchmark options are sampling settings, ``samples`` and ``data``; engine
-settings are shared and come from the preset and the command line.
+Per-benchmark options are sampling settings, ``samples``, ``data`` and the subset
+(``limit``, ``problems``: as ``--limit`` / ``--problems``); engine settings are shared
+and come from the preset and the command line.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from rich.table import Table
 
 from evalkit._resources import benchmarks_dir
 from evalkit.errors import EvalkitError
-from evalkit.model.base import SamplingParams
+from evalkit.model.base import Backend, SamplingParams
 from evalkit.model.naming import model_label
 from evalkit.model.quiet import ENGINE_LOG, engine_output
 from evalkit.pipeline import (
@@ -53,7 +54,8 @@ from evalkit.rundir import read_json, write_json_atomic
 
 SUITE_JSON = "suite.json"
 SAMPLING_KEYS = frozenset(f.name for f in fields(SamplingParams))
-ENTRY_KEYS = frozenset({"name", "data", "samples", "data_help"}) | SAMPLING_KEYS
+SUBSET_KEYS = frozenset({"limit", "problems"})
+ENTRY_KEYS = frozenset({"name", "data", "samples", "data_help"}) | SAMPLING_KEYS | SUBSET_KEYS
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,20 @@ class SuiteEntry:
     data: Path | None = None
     samples: int | None = None
     sampling: dict[str, Any] = field(default_factory=dict)  # SamplingParams fields
+    limit: int | None = None  # the first N problems (as --limit)
+    problems: tuple[str, ...] | None = None  # only these (as --problems)
 
     def to_json(self) -> dict[str, Any]:
-        return {"benchmark": self.benchmark, "data": str(self.data) if self.data else None,
-                "samples": self.samples, "sampling": dict(sorted(self.sampling.items()))}
+        d: dict[str, Any] = {"benchmark": self.benchmark,
+                             "data": str(self.data) if self.data else None,
+                             "samples": self.samples,
+                             "sampling": dict(sorted(self.sampling.items()))}
+        # Only when set: suite.json of suites without a subset stays as it was (resumes).
+        if self.limit is not None:
+            d["limit"] = self.limit
+        if self.problems is not None:
+            d["problems"] = list(self.problems)
+        return d
 
 
 @dataclass(frozen=True)
@@ -87,12 +99,24 @@ def is_suite_request(benchmarks: Sequence[str]) -> bool:
     return len(benchmarks) > 1 or (len(benchmarks) == 1 and benchmarks[0].endswith(".toml"))
 
 
+def _subset(raw: dict[str, Any], where: str) -> tuple[int | None, tuple[str, ...] | None]:
+    """An entry's ``limit`` (a positive integer) and ``problems`` (a list of ids)."""
+    limit, problems = raw.get("limit"), raw.get("problems")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)
+                              or limit < 1):
+        raise EvalkitError(f"{where}: 'limit' must be a positive integer")
+    if problems is not None and (not isinstance(problems, list) or not problems
+                                 or not all(isinstance(p, str) and p for p in problems)):
+        raise EvalkitError(f"{where}: 'problems' must be a list of problem ids")
+    return limit, None if problems is None else tuple(problems)
+
+
 def _options(raw: dict[str, Any], where: str, base: Path) -> tuple[Path | None, int | None,
                                                                    dict[str, Any]]:
     unknown = sorted(set(raw) - ENTRY_KEYS)
     if unknown:
         raise EvalkitError(f"{where}: unknown option {unknown[0]!r} (allowed: data, samples, "
-                           f"{', '.join(sorted(SAMPLING_KEYS))})")
+                           f"limit, problems, {', '.join(sorted(SAMPLING_KEYS))})")
     data = raw.get("data")
     if data is not None and not isinstance(data, str):
         raise EvalkitError(f"{where}: 'data' must be a path string")
@@ -129,15 +153,19 @@ def load_suite(path: Path) -> Suite:
         raise EvalkitError(f"{path}: [defaults] must be a table")
     base = path.resolve().parent
     d_data, d_samples, d_sampling = _options(defaults, f"{path} [defaults]", base)
+    d_limit, d_problems = _subset(defaults, f"{path} [defaults]")
     entries = []
     for i, item in enumerate(items):
         where = f"{path} [[benchmark]] #{i + 1}"
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise EvalkitError(f"{where}: needs name = \"<benchmark>\"")
         data, samples, sampling = _options(item, where, base)
+        limit, problems = _subset(item, where)
         entries.append(SuiteEntry(item["name"], data or d_data,
                                   samples if samples is not None else d_samples,
-                                  {**d_sampling, **sampling}))
+                                  {**d_sampling, **sampling},
+                                  limit if limit is not None else d_limit,
+                                  problems if problems is not None else d_problems))
     names = [e.benchmark for e in entries]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -168,6 +196,9 @@ def entry_config(cfg: RunConfig, entry: SuiteEntry, folder: Path) -> RunConfig:
     return replace(cfg, benchmark=entry.benchmark, data=entry.data, out=None,
                    results_root=folder,
                    samples=cfg.samples if cfg.samples is not None else entry.samples,
+                   limit=cfg.limit if cfg.limit is not None else entry.limit,
+                   problems=cfg.problems if cfg.problems is not None else
+                   (list(entry.problems) if entry.problems is not None else None),
                    overrides={**entry.sampling, **cli})
 
 
@@ -195,8 +226,14 @@ def _record(folder: Path, suite: Suite, cfg: RunConfig) -> None:
 
 
 def run_suite(suite: Suite, cfg: RunConfig, console: Console,
-              out: Console | None = None) -> dict[str, dict[str, Any]]:
-    """Generate all (one shared backend), then judge and summarise each; summaries by name."""
+              out: Console | None = None, *, backend: Backend | None = None
+              ) -> dict[str, dict[str, Any]]:
+    """Generate all (one shared backend), then judge and summarise each; summaries by name.
+
+    ``backend``: an engine the caller already runs (its settings must be those every
+    benchmark resolves to); the suite uses it and leaves it running.  Without one, the
+    suite builds the backend and stops it before judging.
+    """
     if cfg.data is not None:
         raise EvalkitError("--data names one benchmark's data: put data = \"...\" in the "
                            "suite file's [[benchmark]] table instead")
@@ -213,7 +250,7 @@ def run_suite(suite: Suite, cfg: RunConfig, console: Console,
     with engine_output(folder / ENGINE_LOG, consoles(console, out), verbose=not quiet) as log:
         try:
             for c in cfgs:  # all first: bad data or a missing statement fails before engines
-                runs.append(prepare(c, console, runs[0].backend if runs else None))
+                runs.append(prepare(c, console, runs[0].backend if runs else backend))
             if runs:
                 attach_engine_log(runs[0].backend, log, cfg.verbose)
             if log is not None:
@@ -221,13 +258,13 @@ def run_suite(suite: Suite, cfg: RunConfig, console: Console,
             for run in runs:
                 console.print(f"[bold]generating[/] {run.bench.name}")
                 generate_run(run, console)
-            if runs:
+            if runs and backend is None:
                 runs[0].backend.close()  # free the engine before judging
             for run, c in zip(runs, cfgs, strict=False):
                 console.print(f"[bold]judging[/] {run.bench.name}")
                 summaries[run.bench.name] = judge_run(run, c, console, out)
         finally:
-            if runs:
+            if runs and backend is None:
                 runs[0].backend.close()
             for run in runs:
                 if run.judge_model is not None:

@@ -35,18 +35,25 @@ name = "mine"
 [defaults]
 samples = 2
 max_tokens = 100
+limit = 2
 [[benchmark]]
 name = "icpc_sample"
 max_tokens = 50
+problems = ["hello", "guess"]
 [[benchmark]]
 name = "imo_answerbench"
 data = "d"
 samples = 3
+limit = 1
 """))
     assert s.name == "mine"
     a, b = s.entries
     assert (a.benchmark, a.samples, a.sampling) == ("icpc_sample", 2, {"max_tokens": 50})
     assert (b.samples, b.sampling, b.data) == (3, {"max_tokens": 100}, tmp_path / "d")
+    # A subset per benchmark, as --limit / --problems: the entry's, else [defaults]'.
+    assert (a.limit, a.problems, b.limit, b.problems) == (2, ("hello", "guess"), 1, None)
+    assert entry_config(RunConfig(benchmark=""), a, tmp_path).problems == ["hello", "guess"]
+    assert entry_config(RunConfig(benchmark="", limit=5), b, tmp_path).limit == 5
     # The command line wins over the suite file; unset options (None) do not.
     cfg = RunConfig(benchmark="", samples=None, overrides={"max_tokens": 7, "top_p": None})
     c = entry_config(cfg, a, tmp_path / "out")
@@ -59,6 +66,8 @@ samples = 3
     ('[[benchmark]]\nname = "a"\n[[benchmark]]\nname = "a"\n', "listed twice"),
     ('[[benchmark]]\nname = "a"\ndata = "${EVALKIT_NO_SUCH_VAR}/x"\n', "unset environment"),
     ('[[benchmark]]\nname = "a"\nsamples = 0\n', "'samples' must be a positive integer"),
+    ('[[benchmark]]\nname = "a"\nlimit = 0\n', "'limit' must be a positive integer"),
+    ('[[benchmark]]\nname = "a"\nproblems = "p1"\n', "'problems' must be a list"),
     ('name = "x"\n', "needs at least one [[benchmark]]"),
     ('[[benchmark]]\nsamples = 1\n', 'needs name = "<benchmark>"'),
     ("[[benchmark]\n", "not valid TOML"),
@@ -147,3 +156,37 @@ def test_gate_compares_two_suite_folders_benchmark_by_benchmark(suite_dir, tmp_p
     (lcb / "summary.json").unlink()
     status = {r.benchmark: r.status for r in list_runs(fewer)}
     assert status == {"ioi2024_sample": COMPLETE, "livecodebench_sample": PARTIAL}
+
+
+def test_a_suite_uses_the_callers_engine_and_leaves_it_running(tmp_path):
+    """run_suite(backend=...): every benchmark generates through the caller's backend (one
+    engine for a whole test session), and the suite never closes it."""
+    from evalkit.model.replay import ReplayBackend
+
+    class Counted(ReplayBackend):
+        closed = 0
+
+        def close(self) -> None:
+            self.closed += 1
+
+    data = REPO / "benchmarks" / "suites" / "data" / "answerbench_short"
+    gens = write(tmp_path / "gens.jsonl", "".join(
+        json.dumps({"problem_id": p, "sample": 0, "response": "$\\boxed{7}$"}) + "\n"
+        for p in ("imo-bench-number_theory-052", "imo-bench-number_theory-068")))
+    suite = load_suite(write(tmp_path / "s.toml", f"""name = "borrowed"
+[[benchmark]]
+name = "imo_answerbench"
+data = "{data}"
+problems = ["imo-bench-number_theory-052", "imo-bench-number_theory-068"]
+"""))
+    shared = Counted(gens)
+    cfg = RunConfig(benchmark="", backend="replay", generations=gens, workers=1,
+                    out=tmp_path / "out")
+    with open(os.devnull, "w") as sink:
+        quiet = Console(file=sink)
+        summaries = run_suite(suite, cfg, quiet, quiet, backend=shared)
+    assert shared.closed == 0
+    s = summaries["imo_answerbench"]
+    assert s["generations"] == s["judged"] == 2  # the entry's two problems, no more
+    assert s["subset"]["problems"] == ["imo-bench-number_theory-052",
+                                       "imo-bench-number_theory-068"]

@@ -111,12 +111,17 @@ def _backend_kwargs(s: JudgeSettings) -> dict[str, Any]:
 
 
 class JudgeModel:
-    """A backend plus sampling settings, asked one prompt at a time from judge threads."""
+    """A backend plus sampling settings, asked one prompt at a time from judge threads.
+
+    Without ``backend`` one is built from ``settings`` and closed by :meth:`close`; a
+    backend passed in (an engine the caller already runs) is the caller's to close.
+    """
 
     def __init__(self, settings: JudgeSettings, backend: Backend | None = None):
         if settings.attempts < 1:
             raise EvalkitError("--judge-attempts must be at least 1")
         self.settings = settings
+        self._owns_backend = backend is None
         if backend is None:
             if settings.backend == "replay" and not settings.generations:
                 raise EvalkitError("--judge-backend replay needs --judge-generations FILE")
@@ -179,5 +184,6 @@ class JudgeModel:
             return next(iter(self.backend.generate([req])))
 
     def close(self) -> None:
-        """Release the backend."""
-        self.backend.close()
+        """Release the backend (if this judge built it)."""
+        if self._owns_backend:
+            self.backend.close()

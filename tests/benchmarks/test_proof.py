@@ -20,6 +20,7 @@ from evalkit.benchmarks import load_benchmark
 from evalkit.errors import EvalkitError
 from evalkit.judging.llm import JudgeSettings
 from evalkit.model import SamplingParams
+from evalkit.model.replay import ReplayBackend
 from evalkit.pipeline import RunConfig, rejudge, start
 from evalkit.rundir import RunDir
 
@@ -72,6 +73,28 @@ def imo_config(tmp_path: Path, gens: Path, verdicts: Path) -> RunConfig:
     return RunConfig(benchmark="imo2025", backend="replay", generations=gens,
                      out=tmp_path / "run", workers=2,
                      judge=JudgeSettings(backend="replay", generations=str(verdicts)))
+
+
+class Counted(ReplayBackend):
+    """A replay backend that counts close() calls."""
+
+    closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_engines_passed_to_the_run_are_used_and_left_open(tmp_path):
+    """A caller's generation and judge backends (e.g. one engine shared by a test session)
+    serve the run, the judge settings still describe the judge, and neither is closed."""
+    gens, verdicts = imo_files(tmp_path)
+    mine, judge = Counted(gens), Counted(verdicts)
+    s = start(imo_config(tmp_path, gens, verdicts), quiet(), backend=mine, judge_backend=judge)
+    assert s["metrics"]["points"] == 21.0  # the same verdicts as the run's own backends
+    assert (mine.closed, judge.closed) == (0, 0)
+    m = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert m["judge_model"]["backend"] == "replay"
+    assert m["judge"]["judge_model"]["generations_sha256"] == judge.info()["generations_sha256"]
 
 
 def test_imo2025_grading_retries_records_and_totals(tmp_path):

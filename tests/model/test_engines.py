@@ -128,6 +128,8 @@ def test_vllm_backend_records_seeds_and_resume_after_kill_9(tiny_model, engine_e
     clean = tmp_path / "clean"
     terminal = finish(evalkit(engine_env, *args, "--out", str(clean)))
     check_quiet(terminal, clean)
+    # vLLM's shutdown lines come after the result table: they are logged too.
+    assert "[shutdown]" in (clean / "engine.log").read_text(errors="replace")
     records = gens(clean)
     check_records(records, tiny_model, samples=6, max_tokens=160)
     # The template opened <think>: text without </think> is all reasoning, no answer.

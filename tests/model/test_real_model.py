@@ -1,12 +1,13 @@
 """A real instruct model (SmolLM2-135M-Instruct, CPU vLLM) through every benchmark family.
 
-One suite run shares ONE engine across a math, an IOI, an ICPC and a LiveCodeBench sample
-(1 sample per problem, short max_tokens), then one replayed-proof run uses SmolLM2 as the
+ONE engine (the session's ``smollm2_engine``) serves everything here: a suite run of a
+math, an IOI, an ICPC and a LiveCodeBench sample (one problem each, 1 sample, short
+max_tokens), the same-seed check, and a replayed-proof run that uses SmolLM2 as the
 proof judge.  What only real model text exercises is checked on its actual outputs:
 answer and program extraction agree with the extractors, truncation and no-answer counts in
 the summary match the generations, the chat template hash in the manifest is the model's,
-the same seed gives the same text when a run resumes, and the terminal shows no engine
-lines (they are all in the suite's engine.log).
+the same seed gives the same text, and the terminal shows no engine lines (they are all in
+the suite's engine.log).  A few minutes on 2 cores (README, "The commands").
 """
 
 from __future__ import annotations
@@ -14,56 +15,68 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
-from tiny_model import ENGINE_ENV, HAS_VLLM, NO_VLLM
+from rich.console import Console
+from tiny_model import HAS_VLLM, NO_VLLM
 
 from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.jsonl import read_jsonl
+from evalkit.judging.llm import JudgeSettings
+from evalkit.model import GenerationRequest, SamplingParams, request_seed
+from evalkit.model.base import Backend
 from evalkit.model.stats import no_answer, truncated
-from evalkit.records import Generation
+from evalkit.pipeline import RunConfig, start
+from evalkit.records import Generation, Problem
+from evalkit.suite import load_suite, run_suite
 
-# About 20 minutes on 2 cores (three engine starts of a real 135M model): more than the
-# CI budget leaves, so they run with `make test-real` (EVALKIT_REAL_MODEL=1), not `make test`.
-REAL = os.environ.get("EVALKIT_REAL_MODEL") == "1"
 pytestmark = [pytest.mark.slow, pytest.mark.docker,
-              pytest.mark.skipif(not HAS_VLLM, reason=NO_VLLM),
-              pytest.mark.skipif(not REAL, reason="real-model tests: make test-real "
-                                                  "(EVALKIT_REAL_MODEL=1)")]
+              pytest.mark.skipif(not HAS_VLLM, reason=NO_VLLM)]
 
 REPO = Path(__file__).resolve().parents[2]
 SUBSET = REPO / "benchmarks" / "suites" / "data" / "answerbench_short"
 FAMILIES = ("imo_answerbench", "ioi2024_sample", "icpc_sample", "livecodebench_sample")
 ENGINE_MARKERS = ("(EngineCore", "(MainProcess", "INFO ", "WARNING ", "Triton", "[shutdown]")
+MAX_TOKENS = 128  # enough for a short answer or program, so some finish and some are cut
+SEED = 3
 
 
-def evalkit(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **ENGINE_ENV, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "evalkit", *args], cwd=REPO, text=True,
-                          capture_output=True, env=env, timeout=1500)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
-
-
-def suite_args(model: Path, suite: Path, out: Path) -> list[str]:
-    return ["run", str(suite), "--backend", "vllm", "--preset", "smollm2", "--model", str(model),
-            "--out", str(out), "--workers", "2"]
+@contextmanager
+def terminal(path: Path) -> Iterator[IO[str]]:
+    """Within the block, fds 1 and 2 (what a terminal would show) write to ``path``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with open(path, "w", encoding="utf-8") as f:
+        saved = [os.dup(1), os.dup(2)]
+        os.dup2(f.fileno(), 1)
+        os.dup2(f.fileno(), 2)
+        try:
+            yield f
+        finally:
+            f.flush()
+            for fd, old in zip((1, 2), saved, strict=True):
+                os.dup2(old, fd)
+                os.close(old)
 
 
 @pytest.fixture(scope="module")
-def real_suite(smollm2, tmp_path_factory) -> dict[str, Any]:
+def real_suite(smollm2, smollm2_engine, docker_client, tmp_path_factory) -> dict[str, Any]:
+    """The four families as one suite, one problem each, through the shared engine, with
+    their real judges (Docker sandboxes, the symbolic math grader)."""
     tmp = tmp_path_factory.mktemp("real")
     suite = tmp / "real.toml"
     suite.write_text(f"""name = "real"
 [defaults]
 samples = 1
-max_tokens = 160
-seed = 3
+max_tokens = {MAX_TOKENS}
+seed = {SEED}
+limit = 1
 [[benchmark]]
 name = "imo_answerbench"
 data = "{SUBSET}"
@@ -73,11 +86,17 @@ name = "ioi2024_sample"
 name = "icpc_sample"
 [[benchmark]]
 name = "livecodebench_sample"
+# SmolLM2 answers this one in a short program (~80 tokens) and stops; the others run on.
+problems = ["lc_lcbs_min_operations"]
 """, encoding="utf-8")
     out = tmp / "suite"
-    proc = evalkit(*suite_args(smollm2, suite, out))
+    cfg = RunConfig(benchmark="", model=str(smollm2), backend="vllm", preset="smollm2",
+                    overrides={"model": str(smollm2)}, workers=2, out=out)
+    with terminal(tmp / "terminal.txt") as shown:
+        console = Console(file=shown, width=200)
+        run_suite(load_suite(suite), cfg, console, console, backend=smollm2_engine)
     record = json.loads((out / "suite.json").read_text())
-    return {"out": out, "proc": proc, "suite": suite,
+    return {"out": out, "terminal": (tmp / "terminal.txt").read_text(errors="replace"),
             "runs": {b: out / d for b, d in record["runs"].items()}}
 
 
@@ -92,21 +111,17 @@ def judgements(run: Path) -> dict[tuple[str, int], dict[str, Any]]:
             if r["judge_key"] == key}
 
 
-def test_engine_output_goes_to_the_log_not_the_terminal(real_suite):
-    proc, out = real_suite["proc"], real_suite["out"]
-    terminal = proc.stdout + proc.stderr
-    leaked = [x for x in terminal.splitlines() if any(m in x for m in ENGINE_MARKERS)]
+def test_one_engine_for_the_suite_and_its_output_in_the_log(real_suite, smollm2_engine):
+    shown, out = real_suite["terminal"], real_suite["out"]
+    leaked = [x for x in shown.splitlines() if any(m in x for m in ENGINE_MARKERS)]
     assert not leaked, leaked[:5]
     log = (out / "engine.log").read_text(errors="replace")
-    assert "(EngineCore" in log and "[shutdown]" in log  # start-up and shutdown, both logged
-    assert f"engine log: {out / 'engine.log'}" in " ".join(proc.stderr.split())
+    # The engine started once, during the suite (its first user), and logged there.
+    assert log.count("Initializing a V1 LLM engine") == 1 and "(EngineCore" in log
+    assert getattr(smollm2_engine, "llm", None) is not None  # and the suite left it running
+    assert f"engine log: {out / 'engine.log'}" in " ".join(shown.split())
     for bench in FAMILIES:  # evalkit's own results are on the terminal
-        assert bench in proc.stdout
-
-
-def test_one_engine_served_every_benchmark(real_suite):
-    log = (real_suite["out"] / "engine.log").read_text(errors="replace")
-    assert log.count("Initializing a V1 LLM engine") == 1
+        assert bench in shown
 
 
 def test_manifest_records_the_models_chat_template_and_readable_name(real_suite, smollm2):
@@ -118,7 +133,8 @@ def test_manifest_records_the_models_chat_template_and_readable_name(real_suite,
         m = json.loads((run / "manifest.json").read_text())
         assert m["backend"]["chat_template_sha256"] == want
         assert m["model"] == str(smollm2) and m["model_name"] == "SmolLM2-135M-Instruct"
-        assert m["sampling"]["max_tokens"] == 160 and m["sampling"]["seed"] == 3
+        assert m["sampling"]["max_tokens"] == MAX_TOKENS and m["sampling"]["seed"] == SEED
+        assert len(m["subset"]["problems"]) == 1  # the suite's subset: one problem each
 
 
 def test_summary_truncation_and_no_answer_match_the_real_outputs(real_suite):
@@ -126,18 +142,19 @@ def test_summary_truncation_and_no_answer_match_the_real_outputs(real_suite):
     for run in real_suite["runs"].values():
         gens = list(generations(run).values())
         stats = json.loads((run / "summary.json").read_text())["generation"]
-        assert stats["samples"] == len(gens) > 0
+        assert stats["samples"] == len(gens) == 1
         assert stats["errors"] == 0
         assert stats["truncated"] == sum(g.finish_reason == "length" for g in gens) \
             == sum(map(truncated, gens))
         assert stats["no_answer"] == sum(map(no_answer, gens))
         assert stats["truncated_rate"] == pytest.approx(stats["truncated"] / len(gens))
+        assert stats["no_answer_rate"] == pytest.approx(stats["no_answer"] / len(gens))
         for g in gens:
-            assert 0 < g.completion_tokens <= 160
-            assert (g.finish_reason == "length") == (g.completion_tokens == 160)
+            assert 0 < g.completion_tokens <= MAX_TOKENS
+            assert (g.finish_reason == "length") == (g.completion_tokens == MAX_TOKENS)
         seen_stop += sum(g.finish_reason == "stop" for g in gens)
         seen_length += sum(g.finish_reason == "length" for g in gens)
-    # A 135M model at 160 tokens both finishes some answers and runs out on others.
+    # A 135M model at this length both finishes some answers and runs out on others.
     assert seen_stop and seen_length
 
 
@@ -165,49 +182,71 @@ def test_extraction_on_the_models_actual_text(real_suite):
     assert any(v != "NO_CODE" for v in verdicts), verdicts
 
 
-def test_resumed_suite_regenerates_the_same_text_from_the_same_seed(real_suite, smollm2):
-    runs = real_suite["runs"]
-    before = {b: generations(runs[b]) for b in ("ioi2024_sample", "livecodebench_sample")}
-    for b in before:  # drop the last two samples of two runs: a resume regenerates them
-        path = runs[b] / "generations.jsonl"
-        lines = path.read_text().splitlines(keepends=True)
-        path.write_text("".join(lines[:-2]))
-    proc = evalkit(*suite_args(smollm2, real_suite["suite"], real_suite["out"]))
-    assert proc.stderr.count("resuming") == len(FAMILIES)
-    for b, old in before.items():
-        new = generations(runs[b])
-        assert {k: g.response for k, g in new.items()} == \
-            {k: g.response for k, g in old.items()}, f"{b}: same seed, other text"
+def ask(engine: Backend, messages: list[dict[str, str]], params: SamplingParams,
+        seed: int) -> str:
+    """One request alone through the engine (a batch of one, as each family's run was)."""
+    problem = Problem(id="p", title="p", messages=messages)
+    req = GenerationRequest(problem=problem, sample=0, messages=messages, params=params,
+                            seed=seed)
+    g = next(iter(engine.generate([req])))
+    assert g.error is None, g.error
+    return (g.reasoning or "") + g.response
 
 
-def test_smollm2_as_the_proof_judge(smollm2, tmp_path):
-    """imo2025 with replayed proofs, graded by SmolLM2 through vllm: its real verdict text is
-    kept, parsed on the 0-7 scale or stored as a judge error (never counted as wrong)."""
+def test_same_seed_gives_the_same_text(real_suite, smollm2_engine):
+    run = real_suite["runs"]["imo_answerbench"]
+    (pid, sample), g = next(iter(generations(run).items()))
+    m = json.loads((run / "manifest.json").read_text())
+    params = SamplingParams(**{**m["sampling"], "stop": tuple(m["sampling"]["stop"])})
+    messages = next(r["messages"] for r in read_jsonl(run / "prompts.jsonl")
+                    if r["problem_id"] == pid)
+    # The run record is enough to ask again: its prompt, sampling and the derived seed.
+    assert g.seed == request_seed(SEED, pid, sample)
+    assert ask(smollm2_engine, messages, params, g.seed) == (g.reasoning or "") + g.response
+    # At temperature 1 the seed decides the text: the same seed twice agrees, another differs.
+    hot = SamplingParams(temperature=1.0, max_tokens=48, seed=SEED)
+    first = ask(smollm2_engine, messages, hot, 11)
+    assert ask(smollm2_engine, messages, hot, 11) == first
+    assert ask(smollm2_engine, messages, hot, 12) != first
+
+
+def test_smollm2_as_the_proof_judge(smollm2, smollm2_engine, docker_client, tmp_path):
+    """imo2025 with one replayed proof, graded by SmolLM2 (the shared engine): its real
+    verdict text is kept, parsed on the 0-7 scale or stored as a judge error (never a 0)."""
     proofs = tmp_path / "proofs.jsonl"
-    rows = [{"problem_id": f"imo2025-p{i}", "sample": 0,
-             "response": "We prove the claim. By induction on n, the statement holds for all "
-                         "n, which completes the proof. $\\boxed{2}$"} for i in (1, 2)]
-    proofs.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    proofs.write_text(json.dumps({
+        "problem_id": "imo2025-p1", "sample": 0,
+        "response": "We prove the claim. By induction on n, the statement holds for all n, "
+                    "which completes the proof. $\\boxed{2}$"}) + "\n")
     data = tmp_path / "imo2025"
     data.mkdir()
     src = REPO / "benchmarks" / "imo2025" / "imo2025.jsonl"
-    keep = [x for x in src.read_text().splitlines() if '"imo2025-p1"' in x or '"imo2025-p2"' in x]
+    keep = [x for x in src.read_text().splitlines() if '"imo2025-p1"' in x]
     (data / "imo2025.jsonl").write_text("\n".join(keep) + "\n")
     out = tmp_path / "run"
-    proc = evalkit("run", "imo2025", "--data", str(data), "--backend", "replay",
-                   "--generations", str(proofs), "--judge-backend", "vllm",
-                   "--judge-model", str(smollm2), "--judge-preset", "smollm2",
-                   "--judge-max-tokens", "96", "--judge-attempts", "2", "--out", str(out),
-                   "--workers", "1")
-    assert "(EngineCore" not in proc.stdout + proc.stderr
-    assert "(EngineCore" in (out / "engine.log").read_text(errors="replace")
+    judge = JudgeSettings(backend="vllm", model=str(smollm2), preset="smollm2",
+                          sampling=SamplingParams(max_tokens=96), attempts=2)
+    with open(os.devnull, "w") as sink:
+        quiet = Console(file=sink)
+        start(RunConfig(benchmark="imo2025", data=data, backend="replay", generations=proofs,
+                        out=out, workers=1, judge=judge), quiet, quiet,
+              judge_backend=smollm2_engine)
+    log = out / "engine.log"  # the shared engine judged: no second engine started
+    assert "Initializing a V1 LLM engine" not in (log.read_text() if log.exists() else "")
     js = list(read_jsonl(out / "judgements.jsonl"))
-    assert len(js) == 2
-    for j in js:
-        attempts = j["details"]["judge_attempts"]
-        assert 1 <= len(attempts) <= 2
-        assert any(a["response"].strip() for a in attempts)  # the judge's real text, kept
-        if j["judge_error"] is None:
-            assert 0 <= j["score"] <= 7
-        else:  # unparseable verdicts: a judge error, retried later, never a score
-            assert j["score"] == 0 and len(attempts) == 2
+    assert len(js) == 1
+    j = js[0]
+    attempts = j["details"]["judge_attempts"]
+    assert 1 <= len(attempts) <= 2
+    assert all(a["error"] is None for a in attempts), attempts  # the model answered
+    assert any(a["response"].strip() for a in attempts)  # the judge's real text, kept
+    if j["judge_error"] is None:
+        assert 0 <= j["score"] <= 7 and attempts[-1]["parsed"]
+    else:  # unparseable verdicts: a judge error, retried later, never a score
+        assert j["score"] == 0 and len(attempts) == 2
+        assert not any(a["parsed"] for a in attempts)
+    # The judge's identity in the manifest is the shared engine's (model and template).
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["judge_model"]["model"] == str(smollm2)
+    assert m["judge"]["judge_model"]["chat_template_sha256"] == \
+        smollm2_engine.info()["chat_template_sha256"]
