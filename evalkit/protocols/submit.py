@@ -1,11 +1,12 @@
 """ICPC submissions-to-solve: generate candidates, filter them on the samples, submit in order.
 
-Protocol (Nemotron-Cascade 2, arXiv 2603.19220 §6.1, as summarized in
-/work/shared/reference/nemotron_eval_protocol.md §1.3, "ICPC WF 2025 (10/12)"):
+Protocol (Nemotron-Cascade 2, arXiv 2603.19220 §6.1, read through a third-party
+review of the paper (the project's research notes, nemotron_eval_protocol.md §1.2-1.3,
+"ICPC WF 2025 (10/12)"), not checked against the PDF):
 up to 1,000 generated solutions per problem; after an initial filtering the
 candidates go to the official judge; a problem is solved when an accepted
 submission is found, and the paper reports submissions-to-solve ("8 of 10
-within 100", §1.2 there).  The paper does not say what the filter is; evalkit
+within 100").  The paper does not say what the filter is; evalkit
 uses the one thing a contestant can check before submitting: the program
 compiles and passes the statement's sample tests (``data/sample``), run in the
 same sandbox judge as the official verdict (``IcpcBenchmark.judge_samples``).

@@ -113,10 +113,11 @@ def icpc_submit(summary: Mapping[str, Any]) -> RenderableType:
                   str(pm["filtered_out"]), "")
     within = ", ".join(f"{k}: {v}" for k, v in pm["solved_within"].items())
     budget = ", ".join(f"{k}={v}" for k, v in params.items())
+    median = pm["median_submissions_to_solve"]
     lines: list[RenderableType] = [table, Text(
         f"solved within {within} submissions (of {summary['max_score']}; "
         f"{pm['submissions']} submissions, median to solve "
-        f"{pm['median_submissions_to_solve'] if pm['median_submissions_to_solve'] is not None else '-'}; "
+        f"{'-' if median is None else f'{median:g}'}; "
         f"rejected before AC on solved problems, the ICPC penalty count: "
         f"{pm['rejected_before_ac']})")]
     lines.append(Text(f"protocol submit ({budget}): candidates in generation order, "

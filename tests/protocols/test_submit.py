@@ -2,15 +2,15 @@
 
 Candidates are the packages' labelled programs (``submissions/<verdict>/``), replayed in
 the order the protocol asks for them: chunk c holds steps ``c*chunk ..``.  With
-``chunk = 2`` and ``max_candidates = 6``:
+``chunk = 2`` and ``max_candidates = 4``:
 
 - ``different`` (has a sample): prose (no program) and two programs that fail the
   sample are filtered out; the next one is accepted at the first submission; the
   candidate after it (same chunk) is generated, never tested.
 - ``hello`` (no sample tests: the filter only compiles): WA submitted, a compile error
   filtered, then AC: solved at submission 2 with 1 rejection.
-- ``guess`` (interactive, no sample tests): WA, RTE, prose, CE, WA, RTE: six candidates,
-  four rejected submissions, unsolved.
+- ``guess`` (interactive, no sample tests): WA, prose, RTE, CE: the four candidates of the
+  budget, two rejected submissions, unsolved.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ CANDIDATES: dict[str, list[str]] = {
     "hello": ["wrong_answer/no_bang.cpp", "compile_error/syntax.cpp", "accepted/hello.py",
               "wrong_answer/extra_token.py"],
     "guess": ["wrong_answer/linear.cpp", PROSE, "run_time_error/crash_after_correct.cpp",
-              BROKEN, "wrong_answer/linear.cpp", "run_time_error/crash_after_correct.cpp"],
+              BROKEN],
 }
-OPTIONS = {"protocol": "submit", "submit.chunk": 2, "submit.max_candidates": 6,
+OPTIONS = {"protocol": "submit", "submit.chunk": 2, "submit.max_candidates": 4,
            "problems": sorted(CANDIDATES)}
 
 
@@ -108,8 +108,7 @@ def test_a_candidate_failing_the_samples_is_never_submitted(submitted):
     assert samples["different"] == [(0, "NO_CODE"), (1, "WA"), (2, "WA"), (3, "AC")]
     # Without sample tests the filter can only compile: a compile error is filtered out.
     assert samples["hello"] == [(0, "AC"), (1, "CE"), (2, "AC")]
-    assert samples["guess"] == [(0, "AC"), (1, "NO_CODE"), (2, "AC"), (3, "CE"), (4, "AC"),
-                                (5, "AC")]
+    assert samples["guess"] == [(0, "AC"), (1, "NO_CODE"), (2, "AC"), (3, "CE")]
     for p in CANDIDATES:
         passed = {s for s, v in samples[p] if v == "AC"}
         assert judged[p] == sorted(passed), p  # every survivor submitted, nothing else
@@ -125,14 +124,14 @@ def test_survivors_are_submitted_in_generation_order_until_accepted(submitted):
     labels = {(g.problem_id, g.step): g.meta["label"] for g in store.all_generations()}
     # Chunks of 2: chunk c holds steps 2c, 2c+1; different stops after its second chunk
     # (its fifth candidate is never asked for), hello's step 3 is generated, never tested.
-    assert steps == {"different": [0, 1, 2, 3], "hello": [0, 1, 2, 3],
-                     "guess": [0, 1, 2, 3, 4, 5]}
-    assert labels[("guess", 4)] == labels[("guess", 5)] == "candidates2"
+    assert steps == {"different": [0, 1, 2, 3], "hello": [0, 1, 2, 3], "guess": [0, 1, 2, 3]}
+    assert labels[("guess", 0)] == "candidates0"
+    assert labels[("guess", 2)] == labels[("guess", 3)] == "candidates1"
     _, judged = journal(out)
-    assert judged == {"different": [3], "hello": [0, 2], "guess": [0, 2, 4, 5]}
+    assert judged == {"different": [3], "hello": [0, 2], "guess": [0, 2]}
     # The episode's verdict: the accepted submission, or the last one.
     verdicts = {k[0]: (j.verdict, j.step) for k, j in store.judgements().items()}
-    assert verdicts == {"different": ("AC", 3), "hello": ("AC", 2), "guess": ("RTE", 5)}
+    assert verdicts == {"different": ("AC", 3), "hello": ("AC", 2), "guess": ("RTE", 2)}
 
 
 @pytest.mark.docker
@@ -141,14 +140,14 @@ def test_submissions_to_solve_rejections_and_the_within_k_counts(submitted):
     summary, out, _ = submitted
     assert summary["score"] == 2 and summary["max_score"] == 3
     p = summary["protocol"]
-    assert p["params"] == {"max_candidates": 6, "chunk": 2, "max_submissions": None}
+    assert p["params"] == {"max_candidates": 4, "chunk": 2, "max_submissions": None}
     assert p["episodes"] == 3 and p["errors"] == 0
     m = p["metrics"]
     assert m["problems_solved"] == 2
     assert m["solved_within"] == {"1": 1, "10": 2, "100": 2}
     assert m["rejected_before_ac"] == 1  # hello's WA; guess is unsolved: no penalty
-    assert m["rejected_submissions"] == 5 and m["submissions"] == 7
-    assert m["candidates_generated"] == 4 + 4 + 6 and m["filtered_out"] == 3 + 1 + 2
+    assert m["rejected_submissions"] == 3 and m["submissions"] == 5
+    assert m["candidates_generated"] == 4 + 4 + 4 and m["filtered_out"] == 3 + 1 + 2
     per = m["per_problem"]
     assert per["different"]["submissions_to_solve"] == [1]
     assert per["hello"]["submissions_to_solve"] == [2]
@@ -156,6 +155,9 @@ def test_submissions_to_solve_rejections_and_the_within_k_counts(submitted):
     finals = Journal(out).finals()
     assert finals[("different", 0)].metrics["filtered_verdicts"] == {"NO_CODE": 1, "WA": 2}
     assert finals[("different", 0)].metrics["accepted_step"] == 3
+    # Judged inside: `evalkit judge` refuses to re-judge them under another judge
+    # (pipeline.check_judged_episodes; rejudge = "refuse").
+    assert all(f.judged for f in finals.values())
 
 
 @pytest.mark.docker
@@ -163,8 +165,8 @@ def test_submissions_to_solve_rejections_and_the_within_k_counts(submitted):
 def test_an_unsolved_problem_spends_its_budget_and_says_so(submitted):
     summary, out, _ = submitted
     g = Journal(out).finals()[("guess", 0)].metrics
-    assert g == {"solved": False, "submissions": 4, "rejected_before_ac": 4,
-                 "candidates_generated": 6, "filtered_out": 2,
+    assert g == {"solved": False, "submissions": 2, "rejected_before_ac": 2,
+                 "candidates_generated": 4, "filtered_out": 2,
                  "filtered_verdicts": {"CE": 1, "NO_CODE": 1}, "accepted_step": None}
     assert summary["protocol"]["metrics"]["per_problem"]["guess"]["submissions_to_solve"] \
         == [None]
@@ -182,21 +184,13 @@ def test_an_unsolved_problem_spends_its_budget_and_says_so(submitted):
 @pytest.mark.slow
 def test_the_submission_cap_stops_after_that_many_rejections(tmp_path, submitted):
     _, _, gens = submitted
-    s = run(tmp_path / "cap", gens, **{"problems": ["guess"], "submit.max_submissions": 1})
-    m = Journal(tmp_path / "cap").finals()[("guess", 0)].metrics
+    # hello without a cap: WA, then AC at submission 2; with max_submissions = 1 it
+    # stops unsolved after the WA, without asking for another chunk.
+    s = run(tmp_path / "cap", gens, **{"problems": ["hello"], "submit.max_submissions": 1})
+    m = Journal(tmp_path / "cap").finals()[("hello", 0)].metrics
     assert (m["submissions"], m["candidates_generated"], m["solved"]) == (1, 2, False)
     assert s["protocol"]["params"]["max_submissions"] == 1
-
-
-@pytest.mark.docker
-@pytest.mark.slow
-def test_rejudging_a_submit_run_is_refused(submitted):
-    from evalkit.errors import EvalkitError
-    from evalkit.pipeline import rejudge
-
-    _, out, _ = submitted
-    with pytest.raises(EvalkitError, match="judged during the run under another judge"):
-        rejudge(out, 1, quiet(), force=True)
+    assert s["score"] == 0
 
 
 def final(pid: str, sample: int = 0, **metrics: Any) -> EpisodeFinal:
@@ -254,11 +248,14 @@ def evalkit(*args: str) -> subprocess.Popen[bytes]:
 @pytest.mark.docker
 @pytest.mark.slow
 def test_kill_9_mid_episode_then_rerun_equals_uninterrupted(tmp_path, submitted):
+    """hello and different (guess left out to keep the test short), killed at the first
+    stored verdict, resumed: the same episodes as in the uninterrupted run."""
     clean, clean_dir, gens = submitted
     out = tmp_path / "killed"
+    names = ["different", "hello"]
     args = ["run", "icpc_sample", "--backend", "replay", "--generations", str(gens),
             "--out", str(out), "--workers", "2"]
-    for key, value in OPTIONS.items():
+    for key, value in {**OPTIONS, "problems": names}.items():
         args += ["--set", f"{key}={json.dumps(value)}"]
     proc = evalkit(*args)
     deadline = time.monotonic() + 300
@@ -273,21 +270,27 @@ def test_kill_9_mid_episode_then_rerun_equals_uninterrupted(tmp_path, submitted)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = list(read_jsonl(out / "episodes.jsonl"))
-    assert sum(r["kind"] == "final" for r in partial) < len(CANDIDATES)  # cut mid-run
+    assert sum(r["kind"] == "final" for r in partial) < len(names)  # cut mid-run
 
     rerun = evalkit(*args)
     _, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err.decode()
     resumed = json.loads((out / "summary.json").read_text())
-    for key in ("score", "max_score", "metrics", "protocol"):
-        assert resumed[key] == clean[key], key
+    assert resumed["score"] == 2
+    for p in names:
+        assert resumed["metrics"]["problems"][p] == clean["metrics"]["problems"][p]
+        assert resumed["protocol"]["metrics"]["per_problem"][p] == \
+            clean["protocol"]["metrics"]["per_problem"][p]
+    assert Journal(out).finals() == {k: f for k, f in Journal(clean_dir).finals().items()
+                                     if k[0] in names}
     a, b = RunStore(out).judgements(), RunStore(clean_dir).judgements()
-    assert {k: (j.verdict, j.step) for k, j in a.items()} == \
-        {k: (j.verdict, j.step) for k, j in b.items()}
+    assert {k: (j.verdict, j.step, j.details["tests_run"]) for k, j in a.items()} == \
+        {k: (j.verdict, j.step, j.details["tests_run"]) for k, j in b.items()
+         if k[0] in names}
     # What was stored before the kill was kept and not done again.
     after = list(read_jsonl(out / "episodes.jsonl"))
     assert after[:len(partial)] == partial
     judged = [(r["problem_id"], r["step"]) for r in after if r["kind"] == "judge"]
-    assert len(judged) == len(set(judged)) == 7
+    assert len(judged) == len(set(judged)) == 3
     steps = [(g.problem_id, g.step) for g in RunStore(out).all_generations()]
-    assert len(steps) == len(set(steps)) == 14
+    assert len(steps) == len(set(steps)) == 8
