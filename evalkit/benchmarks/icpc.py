@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.benchmarks.options import BenchmarkOptions
@@ -30,6 +30,7 @@ from evalkit.judging.kattis import multipass
 from evalkit.judging.kattis import timelimit as tlimit
 from evalkit.judging.kattis.languages import LANGUAGES, language
 from evalkit.judging.kattis.package import KattisProblem, content_hash, load_problem
+from evalkit.protocols.submit import SubmitOptions
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.sandbox import job as sj
 from evalkit.scoring import icpc as scoring
@@ -79,6 +80,13 @@ class IcpcOptions(BenchmarkOptions):
     judge: IcpcJudgeOptions = field(default_factory=IcpcJudgeOptions)
     # "secret" (default) or "samples": judge a package that ships only data/sample on it.
     judge_on: str = "secret"
+    # Protocol "submit" (submissions-to-solve, evalkit/protocols/submit.py).
+    submit: SubmitOptions = field(default_factory=SubmitOptions)
+
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ("submit",)
+
+    def check(self, where: str) -> None:
+        self.submit.check(where)
 
 
 class IcpcBenchmark(Benchmark):
@@ -150,11 +158,10 @@ class IcpcBenchmark(Benchmark):
                                "the package has sample data only: judge on it with "
                                "judge_on=samples")
         if self.judge_on == "samples":
-            samples = tuple(t for t in p.tests if t.is_sample)
-            if not samples:
+            p = samples_package(p)
+            if not p.tests:
                 raise EvalkitError(f"{p.root / 'data' / 'sample'}: no sample test cases to "
                                    "judge on (judge_on=samples)")
-            p = dataclasses.replace(p, tests=samples)
         return p
 
     def _derive_time_limits(self, problems: dict[str, KattisProblem]) -> None:
@@ -352,7 +359,23 @@ class IcpcBenchmark(Benchmark):
 
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
-        p = self.packages()[problem.id]
+        return self._judge(problem, self.packages()[problem.id], generation, ctx, judge_key)
+
+    def judge_samples(self, problem: Problem, generation: Generation, ctx: JudgeContext,
+                      judge_key: str) -> Judgement:
+        """The verdict on the package's sample tests only (``data/sample``), what a contestant
+        can check before submitting: the same judge as :meth:`judge` on the package cut to
+        its samples, as ``judge_on = "samples"`` judges a sample-only package.
+
+        A package without sample test cases (an interactive problem's samples are
+        ``.interaction`` transcripts, not tests) checks that the program compiles, nothing
+        more: its verdict is CE, NO_CODE or AC.
+        """
+        return self._judge(problem, samples_package(self.packages()[problem.id]), generation,
+                           ctx, judge_key)
+
+    def _judge(self, problem: Problem, p: KattisProblem, generation: Generation,
+               ctx: JudgeContext, judge_key: str) -> Judgement:
         base: dict[str, Any] = {"problem_id": problem.id, "sample": generation.sample,
                                 "judge_key": judge_key, "max_score": 1.0}
         split = split_reasoning(generation.response, generation.reasoning)
@@ -372,7 +395,7 @@ class IcpcBenchmark(Benchmark):
                              judge_error=f"the judge image has no {lang.title} toolchain "
                                          f"({lang.version_argv[0]}); rebuild it (make image)")
         settings = self._settings(problem.id)
-        data_dir = self._mirror(ctx, problem.id, p)
+        data_dir = self._mirror(ctx, problem.id, self.packages()[problem.id])  # every file
         assert ctx.pool is not None
         out = multipass.evaluate(p, found[1], lang, data_dir, settings, ctx.pool.run)
         rejudged = 0
@@ -406,6 +429,11 @@ class IcpcBenchmark(Benchmark):
             self.name, problems, judgements, self.ks, refused=self.refused,
             judge_facts=self.judge_facts() if self._problems is not None else None)
 
+
+
+def samples_package(p: KattisProblem) -> KattisProblem:
+    """``p`` with its sample test cases only (the rest of the package unchanged)."""
+    return dataclasses.replace(p, tests=tuple(t for t in p.tests if t.is_sample))
 
 
 def _judge_on(value: str, where: str) -> str:

@@ -49,8 +49,12 @@ def ioi(summary: Mapping[str, Any]) -> RenderableType:
 
 
 def icpc(summary: Mapping[str, Any]) -> RenderableType:
-    """ICPC: per problem solved, first accepted, verdicts; solved@k."""
+    """ICPC: per problem solved, first accepted, verdicts; solved@k (protocol ``submit``:
+    submissions-to-solve, see :func:`icpc_submit`)."""
     m = summary["metrics"]
+    proto = summary.get("protocol") or {}
+    if proto.get("name") == "submit" and proto.get("metrics"):
+        return icpc_submit(summary)
     table = Table(title=f"{summary['benchmark']} — ICPC scoring", title_justify="left")
     for col in ("problem", "solved", "first AC", "accepted", "gens", "verdicts"):
         table.add_column(col, justify="left" if col in ("problem", "verdicts") else "right")
@@ -66,6 +70,60 @@ def icpc(summary: Mapping[str, Any]) -> RenderableType:
     lines: list[RenderableType] = [table, Text(
         f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
         f"generations per problem: {m['min_generations']})")]
+    for pid, why in (m.get("refused") or {}).items():
+        lines.append(Text(f"refused {pid}: {why}", style="bold red"))
+    if m["judge_errors"]:
+        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
+                          "re-run to retry them", style="bold red"))
+    return Group(*lines)
+
+
+
+def icpc_submit(summary: Mapping[str, Any]) -> RenderableType:
+    """ICPC submissions-to-solve: per problem submissions to AC, rejected before AC,
+    candidates generated and filtered out on the samples; the within-k counts."""
+    m = summary["metrics"]
+    proto = summary["protocol"]
+    pm = proto["metrics"]
+    params = proto.get("params") or {}
+    table = Table(title=f"{summary['benchmark']} — ICPC submissions-to-solve",
+                  title_justify="left")
+    for col in ("problem", "solved", "subs to AC", "rejected", "candidates", "filtered out",
+                "verdicts"):
+        table.add_column(col, justify="left" if col in ("problem", "verdicts")
+                         else "right")
+
+    def cell(values: list[Any], fmt: Any = str) -> str:
+        return " ".join("-" if v is None else fmt(v) for v in values) or "-"
+
+    per = pm.get("per_problem", {})
+    for pid, r in m["problems"].items():
+        e = per.get(pid)
+        verdicts = "refused" if r.get("refused") else \
+            " ".join(f"{k}:{v}" for k, v in sorted(r["verdicts"].items())) or "none submitted"
+        if e is None:
+            table.add_row(pid, "no", "-", "-", "-", "-", verdicts)
+            continue
+        table.add_row(pid, cell(e["solved"], lambda v: "yes" if v else "no"),
+                      cell(e["submissions_to_solve"]), cell(e["rejected_before_ac"]),
+                      cell(e["candidates_generated"]), cell(e["filtered_out"]), verdicts)
+    table.add_section()
+    table.add_row("total", f"{pm['problems_solved']}/{summary['max_score']}", "",
+                  str(pm["rejected_submissions"]), str(pm["candidates_generated"]),
+                  str(pm["filtered_out"]), "")
+    within = ", ".join(f"{k}: {v}" for k, v in pm["solved_within"].items())
+    budget = ", ".join(f"{k}={v}" for k, v in params.items())
+    median = pm["median_submissions_to_solve"]
+    lines: list[RenderableType] = [table, Text(
+        f"solved within {within} submissions (of {summary['max_score']}; "
+        f"{pm['submissions']} submissions, median to solve "
+        f"{'-' if median is None else f'{median:g}'}; "
+        f"rejected before AC on solved problems, the ICPC penalty count: "
+        f"{pm['rejected_before_ac']})")]
+    lines.append(Text(f"protocol submit ({budget}): candidates in generation order, "
+                      "filtered on the sample tests, submitted in order until AC"
+                      + (f"; averaged over {pm['samples']} samples" if pm["samples"] > 1
+                         else ""), style="dim"))
     for pid, why in (m.get("refused") or {}).items():
         lines.append(Text(f"refused {pid}: {why}", style="bold red"))
     if m["judge_errors"]:
