@@ -24,7 +24,12 @@ from typing import Any
 from evalkit.errors import EvalkitError
 from evalkit.model.base import Backend, GenerationRequest
 from evalkit.model.config import EngineSettings
-from evalkit.model.output import error_generation, make_generation, prompt_opens_reasoning
+from evalkit.model.output import (
+    error_generation,
+    make_generation,
+    prompt_opens_reasoning,
+    tool_meta,
+)
 from evalkit.records import Generation
 
 
@@ -93,6 +98,19 @@ def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any
         raise EvalkitError(f"chat template: {e}") from None
 
 
+def structured(r: GenerationRequest) -> dict[str, Any]:
+    """vLLM structured output for this request: ``extra["structured_outputs"]`` holds the
+    keyword arguments of vLLM 0.32's ``StructuredOutputsParams`` (``regex``, ``grammar``,
+    ``json``, ``choice``; vllm/sampling_params.py).  No protocol sets it: it is the seam
+    a test uses to force a well-formed tool call from a random-weight model."""
+    spec = r.extra.get("structured_outputs")
+    if not spec:
+        return {}
+    from vllm.sampling_params import StructuredOutputsParams
+
+    return {"structured_outputs": StructuredOutputsParams(**spec)}
+
+
 class VllmBackend(Backend):
     name = "vllm"
 
@@ -153,7 +171,7 @@ class VllmBackend(Backend):
                 p = r.params
                 params = VllmParams(n=1, temperature=p.temperature, top_p=p.top_p, top_k=p.top_k,
                                     max_tokens=p.max_tokens, stop=list(p.stop) or None,
-                                    seed=r.seed)
+                                    seed=r.seed, **structured(r))
                 rid = f"{i}:{r.problem.id}#{r.sample}"
                 try:
                     engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
@@ -170,7 +188,8 @@ class VllmBackend(Backend):
                     yield make_generation(
                         r, c.text, opened=opened, finish_reason=c.finish_reason,
                         prompt_tokens=n_prompt, completion_tokens=len(c.token_ids),
-                        count_tokens=lambda s: len(tok.encode(s, add_special_tokens=False)))
+                        count_tokens=lambda s: len(tok.encode(s, add_special_tokens=False)),
+                        meta=tool_meta(r, self.settings.tool_call_format))
         finally:
             if live:  # interrupted: drop what is still in flight, nothing finished is lost
                 try:
