@@ -291,7 +291,8 @@ def engine(tiny_model) -> Any:
     backend = VllmBackend(EngineSettings(
         model=str(tiny_model), max_model_len=4096, gpu_memory_utilization=0.1,
         dtype="float32", chat_template_kwargs={"enable_thinking": False},
-        extra={"enable_chunked_prefill": False, "max_num_batched_tokens": 4096},
+        extra={"enable_chunked_prefill": False, "max_num_batched_tokens": 4096,
+               "enforce_eager": True},  # no torch.compile warm-up (minutes on 2 cores)
         tool_call_format="qwen3_coder"))
     yield backend
     backend.close()
@@ -325,7 +326,7 @@ def test_real_vllm_template_parser_sandbox_and_tool_response(engine, tmp_path, d
 
         def generate(self, requests):  # type: ignore[no-untyped-def]
             yield from engine.generate([
-                replace(r, extra={**r.extra, "structured_outputs": {"regex": FORCED}})
+                replace(r, extra={**r.extra, "structured_outputs": {"regex": literal(FORCED)}})
                 if r.step == 0 else r for r in requests])
 
     cfg = RunConfig(benchmark="aime2025", backend="vllm", data=math_data(tmp_path / "data"),
