@@ -17,6 +17,7 @@ than ``max_model_len`` becomes that sample's error and the run goes on.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -82,7 +83,26 @@ def template_sha256(tokenizer: Any) -> str | None:
     return hashlib.sha256(tpl.encode()).hexdigest() if isinstance(tpl, str) else None
 
 
-def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any],
+def _with_dict_arguments(m: dict[str, Any]) -> dict[str, Any]:
+    """An assistant turn's OpenAI ``tool_calls`` with ``arguments`` as dicts, as templates
+    expect them (what vLLM 0.32's server does before rendering:
+    vllm/renderers/chat_utils.py ``_postprocess_messages``)."""
+    calls = m.get("tool_calls")
+    if m.get("role") != "assistant" or not isinstance(calls, list):
+        return m
+    fixed = []
+    for c in calls:
+        fn = c.get("function") if isinstance(c, dict) else None
+        if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
+            try:
+                c = {**c, "function": {**fn, "arguments": json.loads(fn["arguments"])}}
+            except json.JSONDecodeError:
+                pass  # left as the server sent it
+        fixed.append(c)
+    return {**m, "tool_calls": fixed}
+
+
+def render(tokenizer: Any, messages: list[dict[str, Any]], kwargs: dict[str, Any],
            tools: list[dict[str, Any]] | None = None) -> str:
     """The prompt text for ``messages`` under the model's chat template.
 
@@ -90,6 +110,7 @@ def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any
     as the template wants them (e.g. a template that strips earlier reasoning);
     ``tools`` go to the template as ``tools=`` (HF chat-template convention)."""
     extra = {"tools": tools} if tools else {}
+    messages = [_with_dict_arguments(m) for m in messages]
     try:
         return str(tokenizer.apply_chat_template(messages, tokenize=False,
                                                  add_generation_prompt=True, **kwargs,
