@@ -358,3 +358,27 @@ def _tools() -> list[dict[str, Any]]:
     from evalkit.tools.calls import python_tool_schema
 
     return [python_tool_schema(120.0)]
+
+
+@pytest.mark.parametrize("name", ["aime2025", "hmmt_feb2025", "imo_answerbench",
+                                  "livecodebench_v6", "livecodebench_sample"])
+def test_the_benchmarks_the_card_reports_with_tir_run_it(name):
+    from evalkit.benchmarks import load_benchmark
+    from evalkit.pipeline import benchmark_protocol
+
+    bench = load_benchmark(name, None, {"protocol": "tir", "tir.max_calls": 20})
+    proto = benchmark_protocol(bench)
+    assert proto is not None and proto.identity() == {
+        "name": "tir", "max_calls": 20, "timeout": 120.0, "max_output_chars": 10000}
+
+
+def test_bad_tir_options_are_one_line_errors():
+    from evalkit.benchmarks import load_benchmark
+    from evalkit.errors import EvalkitError
+    from evalkit.pipeline import benchmark_protocol
+
+    with pytest.raises(EvalkitError, match=r"option 'tir.max_calls': must be >= 1, not 0"):
+        benchmark_protocol(load_benchmark("aime2025", None, {"protocol": "tir",
+                                                             "tir.max_calls": 0}))
+    with pytest.raises(EvalkitError, match=r"does not run protocol 'tir'"):
+        benchmark_protocol(load_benchmark("ioi2024_sample", None, {"protocol": "tir"}))
