@@ -24,6 +24,13 @@ One episode, per (problem, sample):
    stored action; a malformed call is an error result, never run; append the
    assistant turn and one ``<tool_response>`` user turn; go to 1.
 
+The assistant turn appended is the turn's final answer (``g.response``, its
+reasoning split off): the reasoning is not re-sent, as the Nemotron template
+rewrites earlier assistant turns to their answer anyway (reference/
+nemotron_eval_protocol.md §1).  On ``serve``/``openai`` it also carries the
+server's ``tool_calls``, which vLLM renders back into the template
+(vllm/renderers/chat_utils.py ``_postprocess_messages``, 0.32.0).
+
 The cap: the call after the ``max_calls``-th gets "Tool call limit reached ...;
 answer without the tool." and the model's next turn is the answer whatever it
 holds.  ``max_tokens`` bounds the whole episode's output (each turn gets what
