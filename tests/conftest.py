@@ -49,6 +49,20 @@ def pool(docker_client, tmp_path_factory) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A random-weight Llama with a ChatML template (tests/model/tiny_model.py), built once
+    per session for every test that runs a real engine."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "model"))
+    from tiny_model import HAS_VLLM, NO_VLLM, build_tiny_model
+
+    if not HAS_VLLM:
+        pytest.skip(NO_VLLM)
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+@pytest.fixture(scope="session")
 def real_runs(docker_client, tmp_path_factory):
     """Real run directories of every bundled sample benchmark, two models where cheap,
     built on first use through evalkit.pipeline.start (tests/realruns.py)."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.benchmarks.options import BenchmarkOptions
@@ -27,6 +27,7 @@ from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.lcb import dataset
 from evalkit.judging.lcb import harness as lcb
 from evalkit.judging.lcb import sample as lcb_sample
+from evalkit.protocols.tir import TirOptions
 from evalkit.records import Generation, Judgement, Message, Problem
 from evalkit.scoring import livecodebench as lcb_scoring
 
@@ -90,6 +91,11 @@ class LcbOptions(BenchmarkOptions):
     hub_revision: str | None = None
     pass_k: list[int] = field(default_factory=lambda: list(DEFAULT_K))
     judge: LcbJudgeOptions = field(default_factory=LcbJudgeOptions)
+    tir: TirOptions = field(default_factory=TirOptions)  # --set protocol=tir
+
+    # Tool-integrated reasoning (evalkit/protocols/tir.py): the card reports LiveCodeBench
+    # v6 with and without it (up to 100 calls).
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ("tir",)
 
 
 class LiveCodeBench(Benchmark):

@@ -10,14 +10,15 @@ k samples per problem come from :mod:`evalkit.scoring.sampling`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evalkit.benchmarks.base import JudgeContext
 from evalkit.benchmarks.mathdata import MathDataBenchmark, MathDataOptions, MathItem
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
+from evalkit.protocols.tir import TirOptions
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.scoring import math as math_scoring
 from evalkit.scoring.math import CORRECT, NO_ANSWER, WRONG
@@ -35,6 +36,11 @@ class MathAnswerOptions(MathDataOptions):
     """The spec's keys (aime2025, hmmt_feb2025, imo_answerbench); ``--set`` overrides."""
 
     prompt: str = PROMPT  # must contain {problem}
+    tir: TirOptions = field(default_factory=TirOptions)  # --set protocol=tir
+
+    # Tool-integrated reasoning (evalkit/protocols/tir.py): the card reports AIME, HMMT
+    # and IMO-AnswerBench with and without it.
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ("tir",)
 
 
 class MathAnswerBenchmark(MathDataBenchmark):

@@ -41,7 +41,7 @@ def make_backend(name: str, *, generations: Path | None = None,
             raise EvalkitError("--backend replay needs --generations FILE")
         from evalkit.model.replay import ReplayBackend
 
-        return ReplayBackend(generations)
+        return ReplayBackend(generations, tool_call_format=engine.tool_call_format)
     if name == "vllm":
         from evalkit.model.vllm_engine import VllmBackend
 

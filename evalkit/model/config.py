@@ -17,6 +17,7 @@ from typing import Any
 
 from evalkit.errors import EvalkitError
 from evalkit.model.base import SamplingParams
+from evalkit.tools.calls import FORMATS
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 
@@ -39,10 +40,15 @@ class EngineSettings:
     extra: dict[str, Any] = field(default_factory=dict)  # more vllm.LLM keyword arguments
     serve_args: tuple[str, ...] = ()  # more flags for the OpenAI server
     preset: str | None = None
+    # How the model writes tool calls (evalkit/tools/calls.py FORMATS, vLLM's
+    # --tool-call-parser names): "qwen3_coder" | "hermes"; None: the preset says nothing.
+    tool_call_format: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["serve_args"] = list(self.serve_args)
+        if d["tool_call_format"] is None:  # unset: engine records stay as they were
+            del d["tool_call_format"]
         return d
 
 
@@ -149,5 +155,8 @@ def _check(p: SamplingParams, e: EngineSettings) -> None:
         raise EvalkitError(f"max_tokens must be >= 1, not {p.max_tokens}")
     if e.tensor_parallel_size < 1 or e.data_parallel_size < 1:
         raise EvalkitError("tensor_parallel_size and data_parallel_size must be >= 1")
+    if e.tool_call_format is not None and e.tool_call_format not in FORMATS:
+        raise EvalkitError(f"tool_call_format must be one of {', '.join(FORMATS)}, not "
+                           f"{e.tool_call_format!r}")
     if e.max_model_len is not None and e.max_model_len < 1:
         raise EvalkitError(f"max_model_len must be >= 1, not {e.max_model_len}")

@@ -27,7 +27,12 @@ from typing import Any
 from evalkit.errors import EvalkitError
 from evalkit.model.base import Backend, GenerationRequest
 from evalkit.model.config import ClientSettings, EngineSettings
-from evalkit.model.output import error_generation, make_generation, prompt_opens_reasoning
+from evalkit.model.output import (
+    error_generation,
+    make_generation,
+    prompt_opens_reasoning,
+    tool_meta,
+)
 from evalkit.records import Generation
 
 RETRY_STATUS = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
@@ -234,7 +239,8 @@ class OpenAIBackend(Backend):
             prompt_tokens=usage.get("prompt_tokens"),
             completion_tokens=usage.get("completion_tokens"),
             reasoning_tokens=details.get("reasoning_tokens"), count_tokens=count,
-            meta=_meta(data, msg))
+            meta={**(_meta(data, msg) or {}),
+                  **(tool_meta(r, self.settings.tool_call_format) or {})})
 
     def close(self) -> None:
         if self._cancel is not None:

@@ -66,6 +66,15 @@ def make_generation(req: GenerationRequest, text: str, *, server_reasoning: str 
                       answer_tokens=answer_tokens, step=req.step)
 
 
+def tool_meta(req: GenerationRequest, fmt: str | None) -> dict[str, object] | None:
+    """What a generation that was offered tools records: the preset's ``tool_call_format``
+    (``fmt``), so the protocol reads calls in its raw text the way this model writes them
+    (evalkit/protocols/tir.py).  A request without tools records nothing."""
+    if req.tools and fmt:
+        return {"tool_call_format": fmt}
+    return None
+
+
 def error_generation(req: GenerationRequest, message: str) -> Generation:
     """A sample that could not be generated (e.g. its prompt is too long); the run goes on."""
     return Generation(problem_id=req.problem.id, sample=req.sample, response="",

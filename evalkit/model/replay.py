@@ -2,7 +2,9 @@
 
 Each line: ``{"problem_id": ..., "sample": i, "response": "raw model output"}``,
 optionally with ``reasoning``, ``finish_reason``, ``prompt_tokens`` and
-``completion_tokens``, and ``step`` (episodes: the recorded turn, default 0).
+``completion_tokens``, ``step`` (episodes: the recorded turn, default 0) and
+``tool_calls`` (OpenAI ``message.tool_calls``, as a server with a tool parser
+returns them).
 Every requested (problem, sample, step) must be present, and none may appear
 twice; otherwise a one-line error names the file and line.
 So does a line that is not UTF-8 or not JSON, or a field of the wrong type (the
@@ -18,6 +20,7 @@ from typing import Any
 from evalkit.errors import EvalkitError
 from evalkit.jsonl import parse_lines
 from evalkit.model.base import Backend, GenerationRequest
+from evalkit.model.output import tool_meta
 from evalkit.records import Generation
 
 
@@ -57,6 +60,10 @@ def load_turns(path: Path) -> tuple[dict[tuple[str, int], dict[str, Any]],
                 v = rec.get(key)
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
                     raise EvalkitError(f"{where}: field {key!r} must be an integer >= 0 or null")
+            calls = rec.get("tool_calls")
+            if calls is not None and (not isinstance(calls, list)
+                                      or not all(isinstance(c, dict) for c in calls)):
+                raise EvalkitError(f"{where}: field 'tool_calls' must be a list of objects")
             step = rec.get("step", 0)
             if not isinstance(step, int) or isinstance(step, bool) or step < 0:
                 raise EvalkitError(f"{where}: field 'step' must be an integer >= 0")
@@ -73,16 +80,21 @@ class ReplayBackend(Backend):
     name = "replay"
     uses_prompts = False
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, tool_call_format: str | None = None):
         self.path = Path(path)
         self.records, self.turns = load_turns(self.path)
+        # The preset's tool-call format: replayed raw text is read as that model writes it.
+        self.tool_call_format = tool_call_format
 
     def info(self) -> dict[str, Any]:
         import hashlib
 
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        return {"backend": self.name, "generations_file": str(self.path),
+        info = {"backend": self.name, "generations_file": str(self.path),
                 "generations_sha256": digest}
+        if self.tool_call_format:  # how tool calls in the text are read: part of the run
+            info["tool_call_format"] = self.tool_call_format
+        return info
 
     def samples_for(self, problem_id: str) -> list[int]:
         return sorted(s for (p, s) in self.records if p == problem_id)
@@ -105,5 +117,9 @@ class ReplayBackend(Backend):
                 reasoning=rec.get("reasoning"), finish_reason=rec.get("finish_reason"),
                 prompt_tokens=rec.get("prompt_tokens"),
                 completion_tokens=rec.get("completion_tokens"), seed=r.seed,
-                meta={"replay_line": rec["_line"]}, step=r.step,
+                meta={"replay_line": rec["_line"],
+                      **(tool_meta(r, self.tool_call_format) or {}),
+                      # As an OpenAI-compatible server returns them (serve/openai runs).
+                      **({"tool_calls": rec["tool_calls"]} if rec.get("tool_calls") else {})},
+                step=r.step,
             )

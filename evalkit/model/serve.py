@@ -61,6 +61,11 @@ def server_command(s: EngineSettings, port: int, python: str = sys.executable) -
         cmd += ["--max-model-len", str(s.max_model_len)]
     if s.trust_remote_code and "--trust-remote-code" not in s.serve_args:
         cmd.append("--trust-remote-code")
+    if s.tool_call_format and "--tool-call-parser" not in s.serve_args:
+        # The server parses the calls of requests offered tools into message.tool_calls
+        # (the card: "For tools, add --enable-auto-tool-choice --tool-call-parser
+        # qwen3_coder"); requests without tools are unaffected.
+        cmd += ["--enable-auto-tool-choice", "--tool-call-parser", s.tool_call_format]
     return cmd + list(s.serve_args)
 
 

@@ -17,6 +17,7 @@ than ``max_model_len`` becomes that sample's error and the run goes on.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -24,7 +25,12 @@ from typing import Any
 from evalkit.errors import EvalkitError
 from evalkit.model.base import Backend, GenerationRequest
 from evalkit.model.config import EngineSettings
-from evalkit.model.output import error_generation, make_generation, prompt_opens_reasoning
+from evalkit.model.output import (
+    error_generation,
+    make_generation,
+    prompt_opens_reasoning,
+    tool_meta,
+)
 from evalkit.records import Generation
 
 
@@ -77,7 +83,26 @@ def template_sha256(tokenizer: Any) -> str | None:
     return hashlib.sha256(tpl.encode()).hexdigest() if isinstance(tpl, str) else None
 
 
-def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any],
+def _with_dict_arguments(m: dict[str, Any]) -> dict[str, Any]:
+    """An assistant turn's OpenAI ``tool_calls`` with ``arguments`` as dicts, as templates
+    expect them (what vLLM 0.32's server does before rendering:
+    vllm/renderers/chat_utils.py ``_postprocess_messages``)."""
+    calls = m.get("tool_calls")
+    if m.get("role") != "assistant" or not isinstance(calls, list):
+        return m
+    fixed = []
+    for c in calls:
+        fn = c.get("function") if isinstance(c, dict) else None
+        if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
+            try:
+                c = {**c, "function": {**fn, "arguments": json.loads(fn["arguments"])}}
+            except json.JSONDecodeError:
+                pass  # left as the server sent it
+        fixed.append(c)
+    return {**m, "tool_calls": fixed}
+
+
+def render(tokenizer: Any, messages: list[dict[str, Any]], kwargs: dict[str, Any],
            tools: list[dict[str, Any]] | None = None) -> str:
     """The prompt text for ``messages`` under the model's chat template.
 
@@ -85,12 +110,26 @@ def render(tokenizer: Any, messages: list[dict[str, str]], kwargs: dict[str, Any
     as the template wants them (e.g. a template that strips earlier reasoning);
     ``tools`` go to the template as ``tools=`` (HF chat-template convention)."""
     extra = {"tools": tools} if tools else {}
+    messages = [_with_dict_arguments(m) for m in messages]
     try:
         return str(tokenizer.apply_chat_template(messages, tokenize=False,
                                                  add_generation_prompt=True, **kwargs,
                                                  **extra))
     except ValueError as e:  # e.g. the tokenizer has no chat template
         raise EvalkitError(f"chat template: {e}") from None
+
+
+def structured(r: GenerationRequest) -> dict[str, Any]:
+    """vLLM structured output for this request: ``extra["structured_outputs"]`` holds the
+    keyword arguments of vLLM 0.32's ``StructuredOutputsParams`` (``regex``, ``grammar``,
+    ``json``, ``choice``; vllm/sampling_params.py).  No protocol sets it: it is the seam
+    a test uses to force a well-formed tool call from a random-weight model."""
+    spec = r.extra.get("structured_outputs")
+    if not spec:
+        return {}
+    from vllm.sampling_params import StructuredOutputsParams
+
+    return {"structured_outputs": StructuredOutputsParams(**spec)}
 
 
 class VllmBackend(Backend):
@@ -153,7 +192,7 @@ class VllmBackend(Backend):
                 p = r.params
                 params = VllmParams(n=1, temperature=p.temperature, top_p=p.top_p, top_k=p.top_k,
                                     max_tokens=p.max_tokens, stop=list(p.stop) or None,
-                                    seed=r.seed)
+                                    seed=r.seed, **structured(r))
                 rid = f"{i}:{r.problem.id}#{r.sample}"
                 try:
                     engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
@@ -170,7 +209,8 @@ class VllmBackend(Backend):
                     yield make_generation(
                         r, c.text, opened=opened, finish_reason=c.finish_reason,
                         prompt_tokens=n_prompt, completion_tokens=len(c.token_ids),
-                        count_tokens=lambda s: len(tok.encode(s, add_special_tokens=False)))
+                        count_tokens=lambda s: len(tok.encode(s, add_special_tokens=False)),
+                        meta=tool_meta(r, self.settings.tool_call_format))
         finally:
             if live:  # interrupted: drop what is still in flight, nothing finished is lost
                 try:

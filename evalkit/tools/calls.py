@@ -1,6 +1,6 @@
 """Tool calls parsed from a model's raw output, and tool results rendered back.
 
-Two formats, chosen by the preset's ``tool_format``:
+Two formats, chosen by the preset's ``tool_call_format``:
 
 - ``qwen3_coder``: ``<tool_call><function=NAME><parameter=P>VALUE</parameter>
   </function></tool_call>`` as in the Nemotron-Cascade 2 chat template
@@ -84,7 +84,7 @@ def _hermes(body: str) -> ToolCall:
 def parse_tool_calls(text: str, fmt: str) -> list[ToolCall]:
     """Every ``<tool_call>`` block in ``text`` (after the reasoning), in order."""
     if fmt not in FORMATS:
-        raise EvalkitError(f"preset tool_format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise EvalkitError(f"preset tool_call_format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if "</think>" in text:  # calls inside the reasoning are thoughts, not calls
         text = text.rsplit("</think>", 1)[1]
     parse = _qwen3_coder if fmt == "qwen3_coder" else _hermes

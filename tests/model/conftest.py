@@ -12,15 +12,7 @@ from tiny_model import ENGINE_ENV, HAS_VLLM, NO_VLLM
 
 from evalkit.model.base import Backend
 
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    """A random-weight Llama with a ChatML template (tests/model/tiny_model.py)."""
-    if not HAS_VLLM:
-        pytest.skip(NO_VLLM)
-    from tiny_model import build_tiny_model
-
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+# tiny_model: tests/conftest.py (shared with tests/protocols).
 
 
 @pytest.fixture(scope="session")

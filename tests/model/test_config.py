@@ -57,3 +57,20 @@ def test_bad_values_are_refused():
 def test_bundled_presets_all_load():
     for name in list_presets():
         resolve(name, None, {})
+
+
+def test_the_tool_call_format_comes_from_the_preset_and_reaches_the_server_flags():
+    from evalkit.model.serve import server_command
+
+    _, engine = resolve("nemotron-cascade-2", None, {})
+    assert engine.tool_call_format == "qwen3_coder"
+    assert engine.to_json()["tool_call_format"] == "qwen3_coder"
+    cmd = server_command(engine, 8000)
+    i = cmd.index("--tool-call-parser")
+    assert cmd[i - 1] == "--enable-auto-tool-choice" and cmd[i + 1] == "qwen3_coder"
+    _, plain = resolve("tiny-chatml", None, {})  # unset: the engine record is unchanged
+    assert plain.tool_call_format is None and "tool_call_format" not in plain.to_json()
+    assert "--tool-call-parser" not in server_command(plain, 8000)
+    with pytest.raises(EvalkitError, match="tool_call_format must be one of qwen3_coder, "
+                                           "hermes, not 'xml'"):
+        resolve(None, {"tool_call_format": "xml"}, {})

@@ -56,3 +56,10 @@ def test_single_shot_records_keep_their_json_and_parents_rebuild_branches():
     alone = Generation("p", 0, response="d", step=3, parent=NOTHING, context=P.messages)
     assert alone.conversation([], []) == P.messages
     assert Generation.from_json(s2.to_json()) == s2
+
+
+def test_recorded_tool_calls_must_be_a_list_of_objects(tmp_path):
+    path = tmp_path / "g.jsonl"
+    path.write_text(json.dumps({"problem_id": "p", "response": "", "tool_calls": "x"}) + "\n")
+    with pytest.raises(EvalkitError, match=r"g\.jsonl:1: field 'tool_calls' must be a list"):
+        ReplayBackend(path)

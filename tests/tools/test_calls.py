@@ -51,7 +51,7 @@ def test_openai_tool_calls():
 
 
 def test_unknown_format_is_a_one_line_error():
-    with pytest.raises(EvalkitError, match="tool_format"):
+    with pytest.raises(EvalkitError, match="tool_call_format"):
         parse_tool_calls("", "xml")
 
 
