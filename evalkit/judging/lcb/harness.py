@@ -126,8 +126,13 @@ def spec_key(spec: bytes) -> str:
 
 
 def build_job(code: str, harness_file: str, spec_file: str, n_tests: int,
-              limits: JudgeLimits) -> sj.Job:
-    """The sandbox job for one sample; ``*_file`` are container paths (DataStore)."""
+              limits: JudgeLimits, warm: bool = True) -> sj.Job:
+    """The sandbox job for one sample; ``*_file`` are container paths (DataStore).
+
+    ``warm``: the harness is forked from the container's zygote, which has
+    imported it and lcb_runner's prelude modules (see the module docstring);
+    False: a fresh ``python3`` per sample (the same verdicts; for tests).
+    """
     place = sj.Compile(
         argv=["/bin/true"],
         files={HARNESS: harness_file, SOLUTION: sj.FileText(code)},
@@ -147,8 +152,9 @@ def build_job(code: str, harness_file: str, spec_file: str, n_tests: int,
         stdin=sj.Stream(path=spec_file),
         stdout=sj.Stream(capture="results.jsonl", returned=True),
         return_limit=limits.output,
+        zygote=harness_file,
     )
-    return sj.Job(compile=place, tests=[sj.Test(id="all", run=[run])])
+    return sj.Job(compile=place, tests=[sj.Test(id="all", run=[run])], zygote=warm)
 
 
 @dataclass(frozen=True)
