@@ -178,8 +178,7 @@ def make_tests(n: int, rng: random.Random) -> list[tuple[str, str]]:
 def bare_result(stdout: str, ok: bool) -> sj.JobResult:
     proc = sj.ProcResult(verdict=sj.OK if ok else sj.RE, exit_code=0, signal=None, cpu_time=0,
                          wall_time=0, max_rss_kb=0, stdout=stdout)
-    return sj.JobResult(compile=sj.CompileResult(True, proc),
-                        tests={"all": sj.TestResult("all", {"harness": proc}, None)}, done=True)
+    return sj.JobResult(tests={"all": sj.TestResult("all", {"harness": proc}, None)}, done=True)
 
 
 def run_bare(code_path: Path, spec: bytes, expected: list[str]) -> str:

@@ -233,6 +233,9 @@ class StopRule:
 class Job:
     tests: list[Test] = field(default_factory=list)
     compile: Compile | None = None
+    # Files placed under {bin} by the runner before the tests, without a compile step
+    # (name -> container path or text): root's, readable by the untrusted uids.
+    files: dict[str, str | FileText] = field(default_factory=dict)
     trusted_builds: list[TrustedBuild] = field(default_factory=list)
     stop_on: StopRule | None = None
     # False: the runner forks itself for every process, the path it takes in an image
@@ -247,6 +250,7 @@ class Job:
             "box_uids": box_uids,
             "trusted_builds": [b.to_json() for b in self.trusted_builds],
             "compile": self.compile.to_json() if self.compile else None,
+            "files": _files_json(self.files),
             "tests": [t.to_json() for t in self.tests],
             "stop_on": asdict(self.stop_on) if self.stop_on else None,
             "no_launcher": not self.launcher,

@@ -1190,11 +1190,22 @@ def proc_uid(name: str) -> int:
     return -1
 
 
+def own_pids() -> set:
+    """Pids of root processes that are the judge's own: init, this runner, its launcher
+    and zygotes (alive, or zombies not yet reaped: their pids cannot be reused)."""
+    pids = {"1", str(os.getpid())}
+    if LAUNCHER.pid > 0:
+        pids.add(str(LAUNCHER.pid))
+    pids.update(str(z.pid) for z in ZYGOTES.servers.values())
+    return pids
+
+
 def uid_usage(uid: int, kill: bool = False) -> tuple:
     """The launcher's uid_usage: (CPU seconds, resident bytes, live processes) of ``uid``."""
     cpu_ticks = rss = live = 0
+    skip = own_pids()  # each would cost a read of its status (root-owned, see proc_uid)
     for name in os.listdir("/proc"):
-        if not name.isdigit() or proc_uid(name) != uid:
+        if not name.isdigit() or name in skip or proc_uid(name) != uid:
             continue
         try:
             with open("/proc/%s/stat" % name) as f:
@@ -1317,7 +1328,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
             # and a submission must die on them as it would anywhere else.
             for sig in (signal.SIGPIPE, signal.SIGXFSZ):
                 signal.signal(sig, signal.SIG_DFL)
-            enter_box(proc, fds, fifo_paths, ipcns, netns, err_w)
+            enter_box(proc, fds, fifo_paths, NAMESPACES.on, ipcns, netns, err_w)
             os.execve(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
             try:
@@ -1349,14 +1360,14 @@ def open_streams(proc: Proc, streams: list) -> tuple:
     return fds, fifo_paths
 
 
-def enter_box(proc: Proc, fds: list, fifo_paths: list, ipcns: int, netns: int,
+def enter_box(proc: Proc, fds: list, fifo_paths: list, ns: bool, ipcns: int, netns: int,
               keep: int) -> None:
     """In a child forked for ``proc`` (by the runner, or by a zygote): become it.
 
-    setsid, oom_score_adj, the cwd, the rlimits, the uid's IPC and network
-    namespaces, the uid itself and no_new_privs (the order and the rules of the
-    launcher's child()), then its streams on 0-2; every other descriptor but
-    ``keep`` (the error pipe, close-on-exec) is closed.
+    setsid, oom_score_adj, the cwd, the rlimits, (``ns``) the uid's IPC and
+    network namespaces, the uid itself and no_new_privs (the order and the rules
+    of the launcher's child()), then its streams on 0-2; every other descriptor
+    but ``keep`` (the error pipe, close-on-exec) is closed.
     """
     os.setsid()
     if not proc.trusted:
@@ -1367,7 +1378,7 @@ def enter_box(proc: Proc, fds: list, fifo_paths: list, ipcns: int, netns: int,
             f.write("1000")
     os.chdir(proc.cwd())
     set_limits(proc)
-    if not proc.trusted and NAMESPACES.on:
+    if not proc.trusted and ns:
         if _libc.setns(ipcns, CLONE_NEWIPC) != 0:
             raise OSError(ctypes.get_errno(), "setns(CLONE_NEWIPC)")
         if _libc.setns(netns, CLONE_NEWNET) != 0:
@@ -1866,6 +1877,12 @@ class Zygote:
                 os.close(fd)
         return self.reaped.pop(pid, None)
 
+    def hung_up(self) -> bool:
+        """Whether the zygote is gone (its end of the socket closed)."""
+        poller = select.poll()
+        poller.register(self.sock.fileno(), select.POLLIN)
+        return any(ev & (select.POLLHUP | select.POLLERR) for _fd, ev in poller.poll(0))
+
     def stop(self) -> None:
         """Hang up (the zygote exits on EOF) and reap it."""
         self.dead = True
@@ -1886,7 +1903,7 @@ def wants_zygote(proc: Proc) -> bool:
 def zygote_for(module: str):
     """The running zygote of ``module`` (started on first use); None: exec instead."""
     z = ZYGOTES.servers.get(module)
-    if z is not None and z.dead:
+    if z is not None and (z.dead or z.hung_up()):
         z.stop()
         del ZYGOTES.servers[module]
         z = None
@@ -1970,8 +1987,10 @@ def zygote_main(module_path: str) -> int:
         fifo_paths = request["fifos"]
         streams = [-1 if path is not None else fds.pop(0) for path in fifo_paths]
         err_w = fds.pop(0)
-        ipcns, netns = (fds[0], fds[1]) if request["ns"] else (-1, -1)
-        enter_box(proc, streams, fifo_paths, ipcns, netns, err_w)
+        # The runner's decision (the zygote never probes namespaces itself).
+        ns = bool(request["ns"])
+        ipcns, netns = (fds[0], fds[1]) if ns else (-1, -1)
+        enter_box(proc, streams, fifo_paths, ns, ipcns, netns, err_w)
         # What exec does for a process that changed uid: it may be inspected by
         # its own uid (as an exec'd python3 is), not only by root.
         _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
@@ -2146,7 +2165,7 @@ class Runner:
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write.
 
-        A job with a compile is a new submission: the programs of the one
+        A job with a compile (or files) is a new submission: the programs of the one
         before are removed from BIN_DIR too (a job without one runs what an
         earlier job of its own put there, e.g. scripts/bench_sandbox.py).
         """
@@ -2159,7 +2178,7 @@ class Runner:
         for d in (WORK_DIR, COMPILE_DIR):
             if os.path.lexists(d):
                 wipe(d)
-        if self.job.get("compile") and os.path.isdir(BIN_DIR):
+        if (self.job.get("compile") or self.job.get("files")) and os.path.isdir(BIN_DIR):
             for entry in os.scandir(BIN_DIR):
                 wipe(entry.path)
         self.wipe_shm()
@@ -2409,6 +2428,10 @@ class Runner:
             emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
+        if self.job.get("files"):
+            # Programs that need no compile (e.g. a Python program and its harness):
+            # placed by the runner, root's and read-only to the untrusted uids.
+            self.place_files(BIN_DIR, self.job["files"], 0)
         if self.job.get("compile"):
             rec = self.compile(self.job["compile"])
             emit(rec, now=not rec["ok"])
@@ -2421,7 +2444,7 @@ class Runner:
             self.clean_after_test()
             if self.stop_after(test, rec):
                 break
-        emit({"type": "done"}, now=True)
+        emit({"type": "done"})  # written with the ``end`` record (serve) or at exit
         return 0
 
 
@@ -2479,7 +2502,9 @@ def main() -> int:
     if len(sys.argv) != 2:
         sys.stderr.write("usage: evalkit_runner.py JOB.json | --serve\n")
         return 2
-    return run_job_file(sys.argv[1])
+    code = run_job_file(sys.argv[1])
+    maybe_flush(force=True)
+    return code
 
 
 if __name__ == "__main__":
