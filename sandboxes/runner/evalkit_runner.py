@@ -1261,6 +1261,10 @@ def reap_zombies() -> None:
         pid = int(kid)
         if pid == LAUNCHER.pid or pid in FORKED:  # a test's own process: reap() waits for it
             continue
+        # A zygote's pid is skipped by the /proc scans (own_pids): only Zygote.stop,
+        # which also forgets it, may reap it, or an untrusted process could reuse it.
+        if any(z.pid == pid for z in ZYGOTES.servers.values()):
+            continue
         try:
             with open("/proc/%d/stat" % pid) as f:
                 zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
@@ -1884,10 +1888,14 @@ class Zygote:
         return any(ev & (select.POLLHUP | select.POLLERR) for _fd, ev in poller.poll(0))
 
     def stop(self) -> None:
-        """Hang up (the zygote exits on EOF) and reap it."""
+        """Hang up (the zygote exits on EOF) and reap it (the caller forgets it)."""
         self.dead = True
         try:
             self.sock.close()
+        except OSError:
+            pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # it holds nothing; never wait for a hung one
         except OSError:
             pass
         try:
