@@ -6,9 +6,10 @@ verdicts are exercised and checked).  Each test sorts and scans a list of a few 
 integers, a typical small LeetCode call.
 
 * **evalkit**: each sample is one sandbox job (evalkit.judging.lcb.harness.build_job) on a
-  :class:`SandboxPool` of ``--workers`` containers, fed from as many threads: one
-  ``docker exec``, one untrusted python3 running all 20 tests, outputs compared on the
-  host.  This is exactly what ``evalkit run livecodebench_*`` does per sample.
+  :class:`SandboxPool` of ``--workers`` containers, fed from as many threads: one request
+  to the container's runner, one untrusted process (forked from the container's warm
+  zygote for the harness) running all 20 tests, outputs compared on the host.  This is
+  exactly what ``evalkit run livecodebench_*`` does per sample.
 * **bare**: the same harness script run on the host by ``subprocess.run`` for each sample
   (no container, no uid switch, no limits), from ``--workers`` threads, compared on
   the host by the same code.  The least any judge running one interpreter per sample
@@ -178,8 +179,7 @@ def make_tests(n: int, rng: random.Random) -> list[tuple[str, str]]:
 def bare_result(stdout: str, ok: bool) -> sj.JobResult:
     proc = sj.ProcResult(verdict=sj.OK if ok else sj.RE, exit_code=0, signal=None, cpu_time=0,
                          wall_time=0, max_rss_kb=0, stdout=stdout)
-    return sj.JobResult(compile=sj.CompileResult(True, proc),
-                        tests={"all": sj.TestResult("all", {"harness": proc}, None)}, done=True)
+    return sj.JobResult(tests={"all": sj.TestResult("all", {"harness": proc}, None)}, done=True)
 
 
 def run_bare(code_path: Path, spec: bytes, expected: list[str]) -> str:
@@ -299,7 +299,7 @@ def main() -> int:
                         f"call-based tests, {args.workers} worker(s)", title_justify="left")
     for col in ("judge", "tests/s", "vs bare"):
         table.add_column(col, justify="right" if col != "judge" else "left")
-    for name, label in (("evalkit", "evalkit (Docker sandbox, one interpreter per sample)"),
+    for name, label in (("evalkit", "evalkit (Docker sandbox, one warm fork per sample)"),
                         ("bare", "bare host loop (one interpreter per sample)"),
                         ("bare_per_test", "bare host loop (one interpreter per test)")):
         table.add_row(label, f"{figures[name]:.0f}", f"{figures[name] / figures['bare']:.2f}x")

@@ -90,6 +90,12 @@ class Process:
     stderr: Stream | None = None
     env: dict[str, str] = field(default_factory=dict)
     return_limit: int = 64 * 1024
+    # A trusted Python module (container path) that ``argv`` runs as
+    # ``[python3, -I, <module>, args...]``: the runner forks the process from a warm
+    # interpreter that has imported it (its zygote), calling its ``main()`` with
+    # ``sys.argv = argv[2:]``, under the same uid, limits and isolation
+    # (sandboxes/runner/evalkit_runner.py, ZYGOTE).  Untrusted processes only.
+    zygote: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -104,6 +110,8 @@ class Process:
         for key in ("stdin", "stdout", "stderr"):
             stream = getattr(self, key)
             out[key] = stream.to_json() if stream is not None else None
+        if self.zygote is not None:
+            out["zygote"] = self.zygote
         return out
 
 
@@ -225,20 +233,28 @@ class StopRule:
 class Job:
     tests: list[Test] = field(default_factory=list)
     compile: Compile | None = None
+    # Files placed under {bin} by the runner before the tests, without a compile step
+    # (name -> container path or text): root's, readable by the untrusted uids.
+    files: dict[str, str | FileText] = field(default_factory=dict)
     trusted_builds: list[TrustedBuild] = field(default_factory=list)
     stop_on: StopRule | None = None
     # False: the runner forks itself for every process, the path it takes in an image
     # without gcc for its launcher (same limits and verdicts, slower); for tests.
     launcher: bool = True
+    # False: processes naming a zygote are exec'd (``python3 -I module ...``) instead of
+    # forked warm (same limits and verdicts, slower); for tests.
+    zygote: bool = True
 
     def to_json(self, box_uids: list[int]) -> dict[str, Any]:
         return {
             "box_uids": box_uids,
             "trusted_builds": [b.to_json() for b in self.trusted_builds],
             "compile": self.compile.to_json() if self.compile else None,
+            "files": _files_json(self.files),
             "tests": [t.to_json() for t in self.tests],
             "stop_on": asdict(self.stop_on) if self.stop_on else None,
             "no_launcher": not self.launcher,
+            "no_zygote": not self.zygote,
         }
 
 

@@ -38,15 +38,16 @@ import json
 import math
 import os
 import resource
-import hashlib
 import select
-import shutil
 import signal
 import socket
 import stat
-import subprocess
 import sys
 import time
+
+# hashlib, shutil and subprocess are imported where used (once per runner): the
+# zygotes are this file too, and every child forked from one would carry their
+# ~5 MiB (OpenSSL's, bz2's, lzma's) in its memory figure.
 
 TMP = "/tmp"
 # What a submission may write (its box, its FIFOs) lives on a file system of its
@@ -1055,6 +1056,9 @@ def launcher_pump(block: bool = False) -> None:
 
 def build_launcher() -> str:
     """Compile the launcher into the trusted dir once per container; '' if impossible."""
+    import hashlib
+    import subprocess
+
     key = hashlib.sha256(LAUNCHER_C.encode()).hexdigest()[:16]
     path = os.path.join(TRUSTED_DIR, "launcher-" + key)
     if os.path.isfile(path):
@@ -1121,6 +1125,10 @@ class Proc:
         # (every process of it, as isolate's cgroup), not only its own.
         self.tree = not self.trusted and (self.nproc is None or int(self.nproc) != 1)
         self.peak_rss = 0  # bytes: the largest sum over the tree seen by the watchdog
+        # A trusted Python module argv runs ([python3, -I, module, args...]) that a
+        # zygote may fork warm instead (see ZYGOTE); the zygote that did, if one did.
+        self.zygote = spec.get("zygote")
+        self.warm = None
 
     def cwd(self) -> str:
         return self.spec.get("cwd") or (WORK_DIR if self.trusted else box_dir(self.slot))
@@ -1182,11 +1190,22 @@ def proc_uid(name: str) -> int:
     return -1
 
 
+def own_pids() -> set:
+    """Pids of root processes that are the judge's own: init, this runner, its launcher
+    and zygotes (alive, or zombies not yet reaped: their pids cannot be reused)."""
+    pids = {"1", str(os.getpid())}
+    if LAUNCHER.pid > 0:
+        pids.add(str(LAUNCHER.pid))
+    pids.update(str(z.pid) for z in ZYGOTES.servers.values())
+    return pids
+
+
 def uid_usage(uid: int, kill: bool = False) -> tuple:
     """The launcher's uid_usage: (CPU seconds, resident bytes, live processes) of ``uid``."""
     cpu_ticks = rss = live = 0
+    skip = own_pids()  # each would cost a read of its status (root-owned, see proc_uid)
     for name in os.listdir("/proc"):
-        if not name.isdigit() or proc_uid(name) != uid:
+        if not name.isdigit() or name in skip or proc_uid(name) != uid:
             continue
         try:
             with open("/proc/%s/stat" % name) as f:
@@ -1242,6 +1261,10 @@ def reap_zombies() -> None:
         pid = int(kid)
         if pid == LAUNCHER.pid or pid in FORKED:  # a test's own process: reap() waits for it
             continue
+        # A zygote's pid is skipped by the /proc scans (own_pids): only Zygote.stop,
+        # which also forgets it, may reap it, or an untrusted process could reuse it.
+        if any(z.pid == pid for z in ZYGOTES.servers.values()):
+            continue
         try:
             with open("/proc/%d/stat" % pid) as f:
                 zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
@@ -1271,7 +1294,9 @@ def substitute(arg: str, ctx: dict) -> str:
 
 
 def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = False) -> None:
-    """Start ``proc``: through the launcher when it was built, else by forking the runner.
+    """Start ``proc``: forked by its zygote if it names one (a warm Python, see
+    ZYGOTE below), else through the launcher when it was built, else by forking
+    the runner.
 
     ``watch``: the launcher watches it to its end itself (see run_alone).
     """
@@ -1283,22 +1308,18 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
     env.update(spec.get("env", {}))
     streams = [stream_field(spec.get(key), mode, proc, pipes, key, ctx)
                for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
+    if wants_zygote(proc):
+        z = zygote_for(substitute(proc.zygote, ctx))
+        if z is not None:
+            spawn_warm(z, proc, argv, env, streams)
+            return
     if LAUNCHER.sock is not None:
         spawn_launched(proc, argv, env, [field for field, _ in streams],
                        [fd for _, fd in streams if fd is not None], watch)
         return
     # Forking the runner: the same streams, opened here (a FIFO by the child,
     # after its uid switch: opening it here would block).
-    fds: list = []
-    fifo_paths: list = []
-    for i, (field, fd) in enumerate(streams):
-        kind, path = field[0], field[2:]
-        fifo_paths.append(path if kind == "f" else None)
-        if fd is None and kind == "r":
-            fd = open_input(path, i == 0 and not proc.trusted)
-        elif fd is None:
-            fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        fds.append(fd)
+    fds, fifo_paths = open_streams(proc, streams)
     netns = netns_for(proc.uid) if NAMESPACES.on and not proc.trusted else -1
     ipcns = ipcns_for(proc.uid) if NAMESPACES.on and not proc.trusted else -1
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
@@ -1311,34 +1332,7 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
             # and a submission must die on them as it would anywhere else.
             for sig in (signal.SIGPIPE, signal.SIGXFSZ):
                 signal.signal(sig, signal.SIG_DFL)
-            os.setsid()
-            if not proc.trusted:
-                # Raise our own OOM score before dropping privileges (after the
-                # uid switch /proc/self is no longer ours to write): the
-                # submission, not the runner, is what the OOM killer picks.
-                with open("/proc/self/oom_score_adj", "w") as f:
-                    f.write("1000")
-            os.chdir(proc.cwd())
-            set_limits(proc)
-            if not proc.trusted and NAMESPACES.on:
-                if _libc.setns(ipcns, CLONE_NEWIPC) != 0:
-                    raise OSError(ctypes.get_errno(), "setns(CLONE_NEWIPC)")
-                if _libc.setns(netns, CLONE_NEWNET) != 0:
-                    raise OSError(ctypes.get_errno(), "setns(CLONE_NEWNET)")
-                resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))  # no POSIX mqueues
-            if not proc.trusted:
-                os.setgroups([])
-                os.setresgid(proc.uid, proc.uid, proc.uid)
-                os.setresuid(proc.uid, proc.uid, proc.uid)
-                if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-                    raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS)")
-            for i, path in enumerate(fifo_paths):
-                if path is not None:
-                    fds[i] = os.open(path, os.O_RDONLY if i == 0 else os.O_WRONLY)
-            for i, fd in enumerate(fds):
-                os.dup2(fd, i)
-            os.closerange(3, err_w)
-            os.closerange(err_w + 1, 65536)
+            enter_box(proc, fds, fifo_paths, NAMESPACES.on, ipcns, netns, err_w)
             os.execve(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
             try:
@@ -1353,6 +1347,60 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
     FORKED.add(pid)
     proc.pidfd = os.pidfd_open(pid)
     proc._err_r = err_r  # type: ignore[attr-defined]
+
+
+def open_streams(proc: Proc, streams: list) -> tuple:
+    """The fork path's descriptors for stdin/stdout/stderr (-1: a FIFO the child opens)."""
+    fds: list = []
+    fifo_paths: list = []
+    for i, (field, fd) in enumerate(streams):
+        kind, path = field[0], field[2:]
+        fifo_paths.append(path if kind == "f" else None)
+        if fd is None and kind == "r":
+            fd = open_input(path, i == 0 and not proc.trusted)
+        elif fd is None:
+            fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fds.append(fd)
+    return fds, fifo_paths
+
+
+def enter_box(proc: Proc, fds: list, fifo_paths: list, ns: bool, ipcns: int, netns: int,
+              keep: int) -> None:
+    """In a child forked for ``proc`` (by the runner, or by a zygote): become it.
+
+    setsid, oom_score_adj, the cwd, the rlimits, (``ns``) the uid's IPC and
+    network namespaces, the uid itself and no_new_privs (the order and the rules
+    of the launcher's child()), then its streams on 0-2; every other descriptor
+    but ``keep`` (the error pipe, close-on-exec) is closed.
+    """
+    os.setsid()
+    if not proc.trusted:
+        # Raise our own OOM score before dropping privileges (after the
+        # uid switch /proc/self is no longer ours to write): the
+        # submission, not the runner, is what the OOM killer picks.
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    os.chdir(proc.cwd())
+    set_limits(proc)
+    if not proc.trusted and ns:
+        if _libc.setns(ipcns, CLONE_NEWIPC) != 0:
+            raise OSError(ctypes.get_errno(), "setns(CLONE_NEWIPC)")
+        if _libc.setns(netns, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns(CLONE_NEWNET)")
+        resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))  # no POSIX mqueues
+    if not proc.trusted:
+        os.setgroups([])
+        os.setresgid(proc.uid, proc.uid, proc.uid)
+        os.setresuid(proc.uid, proc.uid, proc.uid)
+        if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS)")
+    for i, path in enumerate(fifo_paths):
+        if path is not None:
+            fds[i] = os.open(path, os.O_RDONLY if i == 0 else os.O_WRONLY)
+    for i, fd in enumerate(fds):
+        os.dup2(fd, i)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 65536)
 
 
 def open_input(path: str, copy: bool) -> int:
@@ -1452,7 +1500,7 @@ def run_alone(proc: Proc, ctx: dict, env_base: dict) -> None:
     one request and wakes once for the answer, instead of four times per
     process (see LAUNCHER_C), for the same limits and the same verdicts.
     """
-    if LAUNCHER.sock is None or LAUNCHER.dead:
+    if LAUNCHER.sock is None or LAUNCHER.dead or wants_zygote(proc):
         spawn(proc, ctx, {}, env_base)
         wait_all([proc])
         return
@@ -1613,6 +1661,8 @@ class IdleClock:
 def reap(p: Proc) -> None:
     if p.launched:
         reap_launched(p)
+    elif p.warm is not None:
+        reap_warm(p)
     else:
         _, status, ru = os.wait4(p.pid, 0)
         FORKED.discard(p.pid)
@@ -1724,6 +1774,362 @@ def describe(p: Proc, oom_delta: int) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Zygotes: warm Python interpreters that fork a test's process.
+#
+# A process whose spec names a "zygote" (a trusted Python module that its argv
+# runs as ``python3 -I MODULE ARGS...``, e.g. LiveCodeBench's harness) is not
+# exec'd: a zygote, one long-lived root process per module and runner (this
+# file run as ``--zygote MODULE``), has imported the module and called its
+# ``zygote_preload()`` once, and forks a child for each such process.  The
+# child becomes the process exactly as the fork path's child does (enter_box:
+# setsid, oom_score_adj, rlimits, the uid's namespaces, the uid, no_new_privs,
+# its streams, nothing else open) and then runs ``MODULE.main()`` with
+# ``sys.argv = ARGS`` (argv[2:]) as ``__main__``, ending as that interpreter
+# would (sys.exit, atexit, non-daemon threads joined).  A fresh python3 and its
+# imports cost a tiny LiveCodeBench sample ~40 ms; a fork costs ~1 ms.
+#
+# Nothing of one process reaches the next: each is a fresh fork of a zygote
+# that never runs untrusted code (copy-on-write: a child changing a module
+# changes its own copy), holds nothing but the module and the paths of earlier
+# requests, and whose socket, like every descriptor but the child's streams,
+# is closed in the child before the module runs.  The child runs as the
+# untrusted uid, so it can neither signal nor ptrace the zygote (root).  The
+# runner watches the child as it does the fork path's (wait_all: wall limit,
+# 10 ms CPU/RSS watchdog over the whole uid; a pidfd sent by the zygote); the
+# zygote reaps it and reports its status and rusage; its orphans come to the
+# runner (the zygote is no subreaper), which counts and reaps them (tree_end).
+# The random module reseeds itself in each child (os.register_at_fork); string
+# hashing is the zygote's (as in lcb_runner's forked workers).
+
+MAX_ZYGOTES = 4  # per runner; the oldest goes first (a module changes with its content)
+ZYGOTE_START = 120.0  # seconds to import the module and preload
+
+
+class _Zygotes:
+    off = False  # the job asked for exec'd processes (Job(zygote=False))
+    servers: dict = {}  # module path -> Zygote
+    failed: set = set()  # modules whose zygote could not start: exec'd instead
+
+
+ZYGOTES = _Zygotes()
+
+
+class Zygote:
+    """The runner's end of one zygote (see above)."""
+
+    def __init__(self, module: str):
+        self.module = module
+        self.reaped: dict = {}  # pid -> (status, utime_us, stime_us, maxrss_kb)
+        self.dead = False
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        null = os.open("/dev/null", os.O_RDWR)
+        try:
+            # The environment of a test's python3 (the child gets its own
+            # os.environ): what the interpreter reads at start-up is the same.
+            self.pid = os.posix_spawn(
+                sys.executable, [sys.executable, "-I", os.path.abspath(__file__), "--zygote",
+                                 module], {"PATH": "/usr/local/bin:/usr/bin:/bin",
+                                           "LANG": "C.UTF-8"},
+                file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1),
+                              (os.POSIX_SPAWN_DUP2, null, 2),
+                              (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3)])
+        finally:
+            os.close(null)
+            theirs.close()
+        self.sock = ours
+        ready = select.select([ours], [], [], ZYGOTE_START)[0]
+        answer = ours.recv(4096) if ready else b""
+        if answer != b"ready":
+            self.stop()
+            raise OSError("zygote for %s did not start: %s" % (
+                module, answer.decode(errors="replace") or "no answer"))
+
+    def pump(self, block: bool) -> tuple:
+        """One message (and the descriptors with it); (b"", []) when none or gone.
+
+        A report on a reaped child (``R``) is kept in ``reaped`` and not returned.
+        """
+        while not self.dead:
+            try:
+                msg, fds, _flags, _addr = socket.recv_fds(
+                    self.sock, 4096, 1, 0 if block else socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                return b"", []
+            except InterruptedError:
+                continue
+            except OSError:
+                msg, fds = b"", []
+            if not msg:
+                self.dead = True
+                for fd in fds:
+                    os.close(fd)
+                return b"", []
+            if msg[:1] == b"R":  # a child reaped: kept until its reap() asks
+                pid, *numbers = (int(x) for x in msg[1:].split())
+                self.reaped[pid] = tuple(numbers)
+                if block:
+                    return b"R", []
+                continue
+            return msg, fds
+        return b"", []
+
+    def wait_reaped(self, pid: int):
+        """The zygote's report on child ``pid``: (status, utime_us, stime_us, maxrss_kb)."""
+        while pid not in self.reaped and not self.dead:
+            msg, fds = self.pump(block=True)
+            for fd in fds:
+                os.close(fd)
+        return self.reaped.pop(pid, None)
+
+    def hung_up(self) -> bool:
+        """Whether the zygote is gone (its end of the socket closed)."""
+        poller = select.poll()
+        poller.register(self.sock.fileno(), select.POLLIN)
+        return any(ev & (select.POLLHUP | select.POLLERR) for _fd, ev in poller.poll(0))
+
+    def stop(self) -> None:
+        """Hang up (the zygote exits on EOF) and reap it (the caller forgets it)."""
+        self.dead = True
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # it holds nothing; never wait for a hung one
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def wants_zygote(proc: Proc) -> bool:
+    return bool(proc.zygote) and not proc.trusted and not ZYGOTES.off
+
+
+def zygote_for(module: str):
+    """The running zygote of ``module`` (started on first use); None: exec instead."""
+    z = ZYGOTES.servers.get(module)
+    if z is not None and (z.dead or z.hung_up()):
+        z.stop()
+        del ZYGOTES.servers[module]
+        z = None
+    if z is None and module not in ZYGOTES.failed:
+        while len(ZYGOTES.servers) >= MAX_ZYGOTES:
+            ZYGOTES.servers.pop(next(iter(ZYGOTES.servers))).stop()
+        try:
+            z = ZYGOTES.servers[module] = Zygote(module)
+        except OSError:
+            ZYGOTES.failed.add(module)  # same verdicts exec'd, only slower
+    return z
+
+
+def spawn_warm(z: Zygote, proc: Proc, argv: list, env: dict, streams: list) -> None:
+    """Start ``proc`` as a child of zygote ``z`` (the fork path's streams and namespaces)."""
+    fds, fifo_paths = open_streams(proc, streams)
+    ns = NAMESPACES.on
+    netns = netns_for(proc.uid) if ns else -1
+    ipcns = ipcns_for(proc.uid) if ns else -1
+    err_r, err_w = os.pipe2(os.O_CLOEXEC)
+    request = json.dumps({"spec": proc.spec, "uid": proc.uid, "argv": argv, "env": env,
+                          "fifos": fifo_paths, "ns": ns}).encode()
+    passed = [fd for fd in fds if fd >= 0] + [err_w] + ([ipcns, netns] if ns else [])
+    proc.warm = z
+    proc.start = time.monotonic()
+    try:
+        socket.send_fds(z.sock, [request], passed)
+        msg, got = z.pump(block=True)
+        while msg == b"R":  # an earlier child's report came first
+            msg, got = z.pump(block=True)
+    except OSError as e:
+        msg, got = b"E" + str(e).encode(), []
+    finally:
+        os.close(err_w)
+        for fd in fds:
+            if fd >= 0:
+                os.close(fd)
+    proc._err_r = err_r  # type: ignore[attr-defined]
+    if msg[:1] == b"P" and len(got) == 1:
+        proc.pid = int(msg[1:])
+        proc.pidfd = got[0]
+        return
+    for fd in got:
+        os.close(fd)
+    # Not started: a judge-side failure (XX); reap() reports it at once.
+    proc.exec_error = "zygote: " + (msg[1:].decode(errors="replace") or "no answer")
+    proc.pidfd = os.eventfd(1)  # readable now: wait_all reaps it without waiting
+
+
+def reap_warm(p: Proc) -> None:
+    """Take what the zygote reported about ``p`` (it has reaped it)."""
+    report = p.warm.wait_reaped(p.pid) if p.pid > 0 else None
+    p.end = time.monotonic()
+    os.close(p.pidfd)
+    err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
+    os.close(p._err_r)  # type: ignore[attr-defined]
+    if report is not None:
+        p.status, utime, stime, p.max_rss_kb = report
+        p.cpu_time = (utime + stime) / 1e6
+    elif p.exec_error is None:
+        p.exec_error = "the zygote ended before reporting"
+    if err:
+        p.exec_error = err.decode(errors="replace")
+
+
+PR_SET_DUMPABLE = 4
+
+
+def zygote_main(module_path: str) -> int:
+    """``--zygote MODULE``: load MODULE, then fork a child per request (see ZYGOTE).
+
+    Only the children return from here: as the test's process, with MODULE's
+    main() as this interpreter's program.
+    """
+    module, request, fds = zygote_serve(module_path)
+    err_w = -1
+    try:
+        spec = request["spec"]
+        # A Proc for this one uid (whatever its slot), for enter_box's rules.
+        proc = Proc(spec, {"box_uids": [request["uid"]] * (int(spec.get("slot", 0)) + 1)})
+        fifo_paths = request["fifos"]
+        streams = [-1 if path is not None else fds.pop(0) for path in fifo_paths]
+        err_w = fds.pop(0)
+        # The runner's decision (the zygote never probes namespaces itself).
+        ns = bool(request["ns"])
+        ipcns, netns = (fds[0], fds[1]) if ns else (-1, -1)
+        enter_box(proc, streams, fifo_paths, ns, ipcns, netns, err_w)
+        # What exec does for a process that changed uid: it may be inspected by
+        # its own uid (as an exec'd python3 is), not only by root.
+        _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = list(request["argv"][2:])
+        module.__name__ = "__main__"
+        module.__file__ = sys.argv[0] if sys.argv else module.__file__
+        sys.modules["__main__"] = module
+        os.close(err_w)
+    except BaseException as e:  # noqa: BLE001 - report anything to the runner
+        try:
+            os.write(err_w, ("%s: %s" % (type(e).__name__, e)).encode()[:1000])
+        finally:
+            os._exit(127)
+    run_as_main(module)
+    return 0  # never reached
+
+
+def exit_status(code) -> int:
+    """The exit status of ``sys.exit(code)``, as the interpreter makes it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        sys.stderr.write(str(code) + "\n")
+    except Exception:  # noqa: BLE001 - as the interpreter: the status stays 1
+        pass
+    return 1
+
+
+def run_as_main(module) -> None:
+    """``sys.exit(module.main())`` in a zygote's child, then the end of a process.
+
+    What the interpreter does at exit that a program can see (non-daemon
+    threads joined, atexit handlers, stdio flushed; an uncaught exception
+    printed, status 1), then ``os._exit``: tearing the interpreter down would
+    touch, and so copy, every page inherited from the zygote (several ms per
+    sample).  lcb_runner's workers (multiprocessing, forked) end with os._exit
+    too.
+    """
+    try:
+        status = exit_status(module.main())
+    except SystemExit as e:
+        status = exit_status(e.code)
+    except BaseException:  # noqa: BLE001 - the interpreter's handling of the uncaught
+        try:
+            sys.excepthook(*sys.exc_info())
+        except BaseException:  # noqa: BLE001
+            pass
+        status = 1
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            threading._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: BLE001 - as at exit: reported, not fatal
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except BaseException:  # noqa: BLE001 - the interpreter exits 120 then
+            status = 120
+    os._exit(status)
+
+
+def zygote_serve(module_path: str) -> tuple:
+    """The zygote's loop; returns (module, request, descriptors) in each child only."""
+    import gc
+    import importlib.util
+
+    sock = socket.socket(fileno=3)
+    try:
+        loader_spec = importlib.util.spec_from_file_location("evalkit_zygote_module",
+                                                             module_path)
+        if loader_spec is None or loader_spec.loader is None:
+            raise ImportError("cannot load " + module_path)
+        module = importlib.util.module_from_spec(loader_spec)
+        loader_spec.loader.exec_module(module)
+        preload = getattr(module, "zygote_preload", None)
+        if preload is not None:
+            preload()
+        if not callable(getattr(module, "main", None)):
+            raise ImportError("%s has no main()" % module_path)
+    except BaseException as e:  # noqa: BLE001 - the runner execs instead
+        sock.send(("%s: %s" % (type(e).__name__, e)).encode()[:1000])
+        os._exit(1)
+    # Children do not walk (and so copy) the zygote's objects in their collections.
+    gc.collect()
+    gc.freeze()
+    sock.send(b"ready")
+    children: dict = {}  # pidfd -> pid
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    while True:
+        for fd, _event in poller.poll():
+            if fd != sock.fileno():  # a child ended: reap it, report it
+                pid = children.pop(fd)
+                poller.unregister(fd)
+                _, status, ru = os.wait4(pid, 0)
+                os.close(fd)
+                sock.send(b"R%d %d %d %d %d" % (
+                    pid, status, int(ru.ru_utime * 1e6), int(ru.ru_stime * 1e6), ru.ru_maxrss))
+                continue
+            msg, fds, _flags, _addr = socket.recv_fds(sock, 1 << 20, 8)
+            if not msg:  # the runner is gone
+                os._exit(0)
+            try:
+                request = json.loads(msg)
+                pid = os.fork()
+            except (OSError, ValueError) as e:
+                sock.send(("E%s: %s" % (type(e).__name__, e)).encode()[:1000])
+                for x in fds:
+                    os.close(x)
+                continue
+            if pid == 0:
+                sock.detach()  # closed by enter_box; never by a finalizer later
+                return module, request, fds
+            for x in fds:
+                os.close(x)
+            pidfd = os.pidfd_open(pid)
+            children[pidfd] = pid
+            poller.register(pidfd, select.POLLIN)
+            socket.send_fds(sock, [b"P%d" % pid], [pidfd])
+
+
+# --------------------------------------------------------------------------
 # Steps
 
 
@@ -1747,6 +2153,7 @@ class Runner:
         # processes ran (None: anything may be there, sweep it all).
         self.known_files: list | None = None
         probe_namespaces()
+        ZYGOTES.off = bool(job.get("no_zygote"))
         if job.get("no_launcher"):
             stop_launcher()
         else:
@@ -1766,7 +2173,7 @@ class Runner:
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write.
 
-        A job with a compile is a new submission: the programs of the one
+        A job with a compile (or files) is a new submission: the programs of the one
         before are removed from BIN_DIR too (a job without one runs what an
         earlier job of its own put there, e.g. scripts/bench_sandbox.py).
         """
@@ -1779,7 +2186,7 @@ class Runner:
         for d in (WORK_DIR, COMPILE_DIR):
             if os.path.lexists(d):
                 wipe(d)
-        if self.job.get("compile") and os.path.isdir(BIN_DIR):
+        if (self.job.get("compile") or self.job.get("files")) and os.path.isdir(BIN_DIR):
             for entry in os.scandir(BIN_DIR):
                 wipe(entry.path)
         self.wipe_shm()
@@ -1834,7 +2241,7 @@ class Runner:
                 with open(dest, "w") as f:
                     f.write(source["text"])
             else:
-                shutil.copyfile(source, dest)
+                copy_file(source, dest)
             os.chown(dest, owner, owner)
             os.chmod(dest, 0o644)
 
@@ -1884,7 +2291,7 @@ class Runner:
             path = os.path.join(COMPILE_DIR, src)
             dest = os.path.join(BIN_DIR, name)
             if ok and os.path.isfile(path) and not os.path.islink(path):
-                shutil.copyfile(path, dest)
+                copy_file(path, dest)
                 os.chown(dest, 0, 0)
                 os.chmod(dest, 0o755)
             else:
@@ -2029,6 +2436,10 @@ class Runner:
             emit(rec, now=not rec["ok"])
             if not rec["ok"]:
                 return 0
+        if self.job.get("files"):
+            # Programs that need no compile (e.g. a Python program and its harness):
+            # placed by the runner, root's and read-only to the untrusted uids.
+            self.place_files(BIN_DIR, self.job["files"], 0)
         if self.job.get("compile"):
             rec = self.compile(self.job["compile"])
             emit(rec, now=not rec["ok"])
@@ -2041,8 +2452,14 @@ class Runner:
             self.clean_after_test()
             if self.stop_after(test, rec):
                 break
-        emit({"type": "done"}, now=True)
+        emit({"type": "done"})  # written with the ``end`` record (serve) or at exit
         return 0
+
+
+def copy_file(source: str, dest: str) -> None:
+    import shutil
+
+    shutil.copyfile(source, dest)
 
 
 def check_name(test: dict):
@@ -2080,6 +2497,10 @@ PR_SET_CHILD_SUBREAPER = 36
 
 
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--zygote":
+        # Neither the runner's SIGPIPE nor its subreaper role: its children are
+        # python3 as a test would exec it, and their orphans go to the runner.
+        return zygote_main(sys.argv[2])
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # Orphans of a submission forked by the runner itself come to it (not to the
     # container's init, which would reap them unseen): see tree_end.
@@ -2089,7 +2510,9 @@ def main() -> int:
     if len(sys.argv) != 2:
         sys.stderr.write("usage: evalkit_runner.py JOB.json | --serve\n")
         return 2
-    return run_job_file(sys.argv[1])
+    code = run_job_file(sys.argv[1])
+    maybe_flush(force=True)
+    return code
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """One LiveCodeBench sample as a sandbox job, and its verdict.
 
-The job: a no-op "compile" (``/bin/true``) that only places the in-sandbox
-harness (sandboxes/lcb/harness.py) and the program under ``{bin}``, then ONE
-test that runs ``python3 harness.py solution.py`` with the problem's test
-*inputs* on stdin.  All tests of the sample run in that one interpreter, as
-lcb_runner does (one process per sample, ``run_test``), so a sample pays one
-interpreter start-up, not one per test.  Expected outputs never enter the
+The job: the in-sandbox harness (sandboxes/lcb/harness.py) and the program
+placed under ``{bin}`` (``Job.files``: no compile step), then ONE test that runs
+``python3 -I harness.py solution.py`` with the problem's test *inputs* on stdin,
+forked warm by the container's zygote for the harness (a Python that has
+imported it and lcb_runner's prelude modules once; sandboxes/runner, ZYGOTE),
+which saves a sample the ~40 ms of a fresh interpreter and its imports.  All
+tests of the sample run in that one process, as lcb_runner does (one process per
+sample, ``run_test``, forked from its warm parent).  Expected outputs never enter the
 sandbox: the harness reports what the program produced and the host compares
 (:mod:`evalkit.judging.lcb.compare`).
 
@@ -126,14 +128,13 @@ def spec_key(spec: bytes) -> str:
 
 
 def build_job(code: str, harness_file: str, spec_file: str, n_tests: int,
-              limits: JudgeLimits) -> sj.Job:
-    """The sandbox job for one sample; ``*_file`` are container paths (DataStore)."""
-    place = sj.Compile(
-        argv=["/bin/true"],
-        files={HARNESS: harness_file, SOLUTION: sj.FileText(code)},
-        artifacts={HARNESS: HARNESS, SOLUTION: SOLUTION},
-        limits=sj.Limits(cpu=10, wall=20),
-    )
+              limits: JudgeLimits, warm: bool = True) -> sj.Job:
+    """The sandbox job for one sample; ``*_file`` are container paths (DataStore).
+
+    ``warm``: the harness is forked from the container's zygote, which has
+    imported it and lcb_runner's prelude modules (see the module docstring);
+    False: a fresh ``python3`` per sample (the same verdicts; for tests).
+    """
     run = sj.Process(
         name="harness",
         argv=[PYTHON, "-I", "{bin}/" + HARNESS, "{bin}/" + SOLUTION],
@@ -147,8 +148,10 @@ def build_job(code: str, harness_file: str, spec_file: str, n_tests: int,
         stdin=sj.Stream(path=spec_file),
         stdout=sj.Stream(capture="results.jsonl", returned=True),
         return_limit=limits.output,
+        zygote=harness_file,
     )
-    return sj.Job(compile=place, tests=[sj.Test(id="all", run=[run])])
+    return sj.Job(files={HARNESS: harness_file, SOLUTION: sj.FileText(code)},
+                  tests=[sj.Test(id="all", run=[run])], zygote=warm)
 
 
 @dataclass(frozen=True)
@@ -210,9 +213,6 @@ def interpret(result: sj.JobResult, mode: str, expected: list[str],
     n = len(expected)
     if result.error is not None:
         return SampleResult(JE, n, 0, judge_error=result.error)
-    if result.compile is None or not result.compile.ok:
-        why = result.compile.result.verdict if result.compile else "missing"
-        return SampleResult(JE, n, 0, judge_error=f"placing the program failed ({why})")
     test = result.tests.get("all")
     if test is None or "harness" not in test.procs:
         return SampleResult(JE, n, 0, judge_error="no result for the harness")

@@ -153,8 +153,7 @@ def job_result(stdout: str, verdict: str = sj.OK, **proc) -> sj.JobResult:
     p = sj.ProcResult(verdict=verdict, exit_code=0 if verdict == sj.OK else None, signal=None,
                       cpu_time=1.0, wall_time=proc.pop("wall_time", 1.0), max_rss_kb=1000,
                       stdout=stdout, **proc)
-    return sj.JobResult(compile=sj.CompileResult(True, p),
-                        tests={"all": sj.TestResult("all", {"harness": p}, None)}, done=True)
+    return sj.JobResult(tests={"all": sj.TestResult("all", {"harness": p}, None)}, done=True)
 
 
 def lines(*recs: dict) -> str:
@@ -201,8 +200,7 @@ def test_forged_lines_cannot_pass_and_garbage_is_a_failure():
 
 @pytest.mark.parametrize(("result", "why"), [
     (sj.JobResult(error="engine died"), "engine died"),
-    (sj.JobResult(compile=sj.CompileResult(False, sj.ProcResult("RE", 1, None, 0, 0, 0))),
-     "placing the program failed"),
+    (sj.JobResult(done=True), "no result for the harness"),
     (job_result("", sj.XX, error="ENOENT"), "could not start python3"),
 ])
 def test_judge_side_failures_are_judge_errors(result, why):
@@ -215,6 +213,14 @@ def test_the_job_carries_inputs_only():
     payload = json.dumps(job.to_json([1000]))
     assert "spec.json" in payload and "print(1)" in payload
     (test,) = job.tests
+    # Placed by the runner (no compile step); the harness forked warm by its zygote,
+    # which loads it from the data store; argv is what an exec'd python3 would get.
+    assert job.compile is None and set(job.files) == {H.HARNESS, H.SOLUTION}
+    assert job.files[H.HARNESS] == "/judge/h/harness.py" and job.zygote
+    assert test.run[0].zygote == "/judge/h/harness.py"
+    assert test.run[0].argv == [H.PYTHON, "-I", "{bin}/harness.py", "{bin}/solution.py"]
+    assert not H.build_job("print(1)", "/h.py", "/s.json", 3, H.JudgeLimits(),
+                           warm=False).zygote
     # lcb_runner's global timeout, enforced by the harness on effective time; the sandbox
     # backs it up as CPU time and, far above, wall time (a starved run may stretch).
     assert test.run[0].limits.cpu == (6 + 1) * 3 + 5

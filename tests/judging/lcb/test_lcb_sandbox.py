@@ -1,4 +1,8 @@
-"""LiveCodeBench jobs in real judge containers: limits, isolation, forged results."""
+"""LiveCodeBench jobs in real judge containers: limits, isolation, forged results.
+
+Each harness process is forked warm by the container's zygote (the default) or, where
+parametrized ``execd``, started as a fresh python3: the same verdicts either way.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ pytestmark = pytest.mark.docker
 
 
 def judge(pool, code: str, mode: str, tests: list[tuple[str, str]], fn: str | None = None,
-          limits: H.JudgeLimits | None = None, tmp: Path | None = None) -> H.SampleResult:
+          limits: H.JudgeLimits | None = None, tmp: Path | None = None,
+          warm: bool = True) -> H.SampleResult:
     limits = limits or H.JudgeLimits(timeout=2, memory=200 * 1024**2)
     src = H.harness_path()
     harness_file = pool.mirror("test-lcb-harness-" + H.spec_key(src.read_bytes()),
@@ -23,28 +28,32 @@ def judge(pool, code: str, mode: str, tests: list[tuple[str, str]], fn: str | No
     path = tmp / "spec.json"
     path.write_bytes(spec)
     spec_file = pool.mirror(H.spec_key(spec), {"spec.json": path}) + "/spec.json"
-    job = H.build_job(code, harness_file, spec_file, len(tests), limits)
+    job = H.build_job(code, harness_file, spec_file, len(tests), limits, warm=warm)
     return H.interpret(pool.run(job), mode, [o for _, o in tests])
 
 
 ADD = [("1\n2", "3"), ("[1]\n[2]", "[1, 2]")]
+BOTH = pytest.mark.parametrize("warm", [True, False], ids=["warm", "execd"])
 
 
-def test_a_correct_call_based_solution_passes(pool, tmp_path):
+@BOTH
+def test_a_correct_call_based_solution_passes(pool, tmp_path, warm):
     r = judge(pool, "class Solution:\n    def add(self, a, b):\n        return a + b\n", "call",
-              ADD, "add", tmp=tmp_path)
+              ADD, "add", tmp=tmp_path, warm=warm)
     assert r.verdict == H.AC and r.passed == 2
 
 
-def test_stdin_program_in_the_container(pool, tmp_path):
+@BOTH
+def test_stdin_program_in_the_container(pool, tmp_path, warm):
     r = judge(pool, "n = int(input())\nprint(n * 1.0)\n", "stdin", [("2\n", "2"), ("5\n", "5")],
-              tmp=tmp_path)
+              tmp=tmp_path, warm=warm)
     assert r.verdict == H.AC
 
 
-def test_memory_hog_is_mle(pool, tmp_path):
+@BOTH
+def test_memory_hog_is_mle(pool, tmp_path, warm):
     code = "x = [0] * (100 * 1024 * 1024)\nprint(len(x))\n"
-    r = judge(pool, code, "stdin", [("\n", "1")], tmp=tmp_path)
+    r = judge(pool, code, "stdin", [("\n", "1")], tmp=tmp_path, warm=warm)
     assert r.verdict == H.MLE, r
 
 
@@ -57,7 +66,8 @@ def test_ignoring_the_alarm_hits_lcb_runners_global_timeout(pool, tmp_path):
     assert r.verdict == H.TLE and "CPU" in r.message and r.lcb_results == [-2]
 
 
-def test_forged_results_written_to_the_channel_do_not_pass(pool, tmp_path):
+@BOTH
+def test_forged_results_written_to_the_channel_do_not_pass(pool, tmp_path, warm):
     # The program finds the harness's result channel and writes "results" of its own,
     # then exits: without the expected outputs it can only guess.
     code = """
@@ -73,11 +83,12 @@ class Solution:
     def add(self, a, b):
         return a + b
 """
-    r = judge(pool, code, "call", ADD, "add", tmp=tmp_path)
+    r = judge(pool, code, "call", ADD, "add", tmp=tmp_path, warm=warm)
     assert r.verdict != H.AC
 
 
-def test_expected_outputs_never_reach_the_container(pool, tmp_path):
+@BOTH
+def test_expected_outputs_never_reach_the_container(pool, tmp_path, warm):
     secret = "S3CRET-EXPECTED-OUTPUT"
     code = """
 import os
@@ -95,7 +106,7 @@ class Solution:
                         pass
         return hits
 """
-    r = judge(pool, code, "call", [("1", json.dumps([secret]))], "look", tmp=tmp_path)
+    r = judge(pool, code, "call", [("1", json.dumps([secret]))], "look", tmp=tmp_path, warm=warm)
     assert r.verdict == H.WA and r.tests[0].message.startswith("Wrong Answer: [] != ")
     # Nor is it anywhere in what the host shared with containers (data store, jobs).
     for path in Path(pool.store.root).rglob("*"):
@@ -103,7 +114,8 @@ class Solution:
             assert b"S3CRET" not in path.read_bytes(), path
 
 
-def test_threads_for_deep_recursion_work(pool, tmp_path):
+@BOTH
+def test_threads_for_deep_recursion_work(pool, tmp_path, warm):
     code = """
 import threading
 threading.stack_size(64 * 1024 * 1024)
@@ -114,5 +126,5 @@ t = threading.Thread(target=lambda: res.append(depth(int(input()))))
 t.start(); t.join()
 print(res[0])
 """
-    r = judge(pool, code, "stdin", [("20000\n", "20000")], tmp=tmp_path)
+    r = judge(pool, code, "stdin", [("20000\n", "20000")], tmp=tmp_path, warm=warm)
     assert r.verdict == H.AC, r
