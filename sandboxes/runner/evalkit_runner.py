@@ -33,6 +33,7 @@ double-fork escapes included) and their writable directories are wiped.
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import json
 import math
@@ -326,7 +327,8 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
  * "d" (the next descriptor attached to the message, SCM_RIGHTS: a pipe end).
  * The child applies setsid, oom_score_adj 1000, rlimits, its streams, the uid
  * and no_new_privs, opens its FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
- * "E<tag> <message>" if it could not start, "R<pid> <status> <utime_us>
+ * "E<tag> <message>" if it could not start, "F<tag> <i>" once its FIFO stream i is
+ * open (a process with FIFO streams is forked, not vfork-cloned), "R<pid> <status> <utime_us>
  * <stime_us> <maxrss_kb>" once reaped.  EOF on fd 3 ends the server.
  *
  * watch "1" (a test's only process): the launcher itself watches the process
@@ -518,9 +520,19 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
         if (setresuid(uid, uid, uid) != 0) fail("setresuid");
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
     }
-    for (int i = 0; i < 3; i++)  /* FIFOs: the untrusted side opens them as itself */
-        if (io[i] < 0 && (io[i] = open(f[9 + i] + 2, i == 0 ? O_RDONLY : O_WRONLY)) < 0)
-            fail("open fifo");
+    /* FIFOs: the untrusted side opens them as itself, blocking until the other side
+     * opens its end, as isolate's redirections do (so a peer may open them in any
+     * order, and late).  This child is a fork of its own (see spawn): the launcher and
+     * the runner go on meanwhile, and the runner's limits bound the wait.  "F<tag> <i>"
+     * says stream i is open: a process killed before all of them were is one whose peer
+     * never opened its end (the runner names the FIFO; nothing of the program ran). */
+    for (int i = 0; i < 3; i++) {
+        if (io[i] >= 0) continue;
+        if ((io[i] = open(f[9 + i] + 2, i == 0 ? O_RDONLY : O_WRONLY)) < 0) fail("open fifo");
+        char note[48];
+        snprintf(note, sizeof note, "F%s %d", tag, i);
+        reply(note);
+    }
     for (int i = 0; i < 3; i++)  /* all >= 4 (0-2 are the launcher's /dev/null) */
         if (dup2(io[i], i) < 0) fail("dup2");
     /* everything else is closed; the socket (fd 3) stays until exec, to report */
@@ -583,8 +595,18 @@ static void spawn(ssize_t len, int *fds, int nfds) {
             return;
         }
     }
-    pid_t pid = clone(start, child_stack + sizeof child_stack,
-                      CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    /* A process with a FIFO stream waits in open() for its peer (see child): it gets a
+     * fork of its own, not the vfork-like clone, which would hold the launcher (and the
+     * runner waiting for its pid, so nobody would watch the test's other processes)
+     * until the peer came, if ever.  Forking this small static program costs little. */
+    int fifo = 0;
+    for (int k = 9; k < 12; k++) fifo |= f[k][0] == 'f';
+    pid_t pid;
+    if (fifo) {
+        if ((pid = fork()) == 0) child(f, argv, envp, fds);
+    } else {
+        pid = clone(start, child_stack + sizeof child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    }
     if (pid < 0) {
         int err = errno;
         snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(err));
@@ -979,6 +1001,7 @@ class _Launcher:
     poller = None  # select.poll() on sock
     orphan_cpu: dict = {}  # uid -> CPU us of its processes the launcher reaped (whole-tree)
     own: set = set()  # pids of the processes the runner asked for (not orphans)
+    fifo_open: dict = {}  # tag -> indices of its FIFO streams open so far ("F" replies)
     pong = False
 
 
@@ -1045,6 +1068,9 @@ def launcher_pump(block: bool = False) -> None:
             if pid not in LAUNCHER.own and uid > 0:
                 # an orphan of a submission, reaped by the launcher: its CPU is its uid's
                 LAUNCHER.orphan_cpu[uid] = LAUNCHER.orphan_cpu.get(uid, 0) + utime + stime
+        elif kind == b"F":
+            tag, i = rest.split(" ", 1)
+            LAUNCHER.fifo_open.setdefault(tag, set()).add(int(i))
         elif kind == b".":
             LAUNCHER.pong = True
         elif kind == b"W":
@@ -1117,6 +1143,7 @@ class Proc:
         self.exit_order = -1  # 0 for the first process of the test reaped, 1 for the next...
         self.exec_error: str | None = None
         self.captures: dict[str, str] = {}
+        self.fifo_streams: dict[int, str] = {}  # stream index -> FIFO path it opens
         # An untrusted process that may start others: CPU and memory are its uid's
         # (every process of it, as isolate's cgroup), not only its own.
         self.tree = not self.trusted and (self.nproc is None or int(self.nproc) != 1)
@@ -1283,6 +1310,8 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
     env.update(spec.get("env", {}))
     streams = [stream_field(spec.get(key), mode, proc, pipes, key, ctx)
                for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
+    proc.fifo_streams = {i: field[2:] for i, (field, _) in enumerate(streams)
+                         if field.startswith("f:")}
     if LAUNCHER.sock is not None:
         spawn_launched(proc, argv, env, [field for field, _ in streams],
                        [fd for _, fd in streams if fd is not None], watch)
@@ -1332,9 +1361,10 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
                 os.setresuid(proc.uid, proc.uid, proc.uid)
                 if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
                     raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS)")
-            for i, path in enumerate(fifo_paths):
+            for i, path in enumerate(fifo_paths):  # blocking, as the launcher's child
                 if path is not None:
                     fds[i] = os.open(path, os.O_RDONLY if i == 0 else os.O_WRONLY)
+                    os.write(err_w, FIFO_OPEN + bytes([48 + i]))  # see fifo_wait_error
             for i, fd in enumerate(fds):
                 os.dup2(fd, i)
             os.closerange(3, err_w)
@@ -1518,18 +1548,23 @@ def set_limits(proc: Proc) -> None:
         lim(resource.RLIMIT_NPROC, int(proc.nproc))
 
 
-def wait_all(procs: list[Proc], on_reap=None) -> None:
+def wait_all(procs: list[Proc], on_reap=None, ends: dict | None = None) -> None:
     """Wait for every process, enforcing wall limits and the CPU watchdog.
 
     Processes are reaped in the order they end (those ending within one poll
     are taken in start order); ``exit_order`` records it, so the host can tell
     e.g. whether an interactive validator or the submission ended first.
     Launched processes end when the launcher's report arrives on its socket;
-    forked ones when their pidfd becomes readable.
+    forked ones when their pidfd becomes readable.  ``ends``: process name ->
+    its FIFO ends, opened for it once it has ended (see stand_in).  Once every
+    process with an idle limit has ended, the others (a manager) get one idle
+    limit of their own: asleep that long with nothing left to wait for, they are
+    killed ("idle"), not left to their wall limit.
     """
     running = list(procs)
     order = 0
     idle = IdleClock(procs)
+    orphaned: list = []  # FIFO ends of ended processes, not yet stood in for
     poller = select.poll()
     for p in procs:
         if not p.launched:
@@ -1544,7 +1579,7 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
                 timeout = 0.0
             if p.wall_limit is not None:
                 timeout = min(timeout, max(0.0, p.start + p.wall_limit - now))
-            if p.cpu_limit is not None or p.mem_limit is not None:
+            if p.cpu_limit is not None or p.mem_limit is not None or orphaned:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
         maybe_flush()
@@ -1562,9 +1597,15 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
             order += 1
             if on_reap is not None:
                 on_reap(p)
+            orphaned += (ends or {}).get(p.name, [])
+            if p.idle_limit is not None and not any(q.idle_limit is not None for q in running):
+                idle.restart()  # the rest (a manager) gets an idle limit of its own
+        orphaned = [end for end in orphaned if running and not stand_in(*end)]
         idle_out = idle.expired(running, now)
+        users_left = any(p.idle_limit is not None for p in running)
         for p in running:
-            if idle_out and p.idle_limit is not None and p.killed_by is None:
+            if idle_out and (p.idle_limit is not None or not users_left) and \
+                    p.killed_by is None:
                 p.killed_by = "idle"
                 kill_group(p.pid)
             elif p.wall_limit is not None and now - p.start >= p.wall_limit:
@@ -1595,6 +1636,11 @@ class IdleClock:
         self.last: float | None = None
         self.busy: dict[int, int] = {}
 
+    def restart(self) -> None:
+        """Count idle time afresh (from the next tick)."""
+        self.idle = 0.0
+        self.last = None
+
     def expired(self, running: list[Proc], now: float) -> bool:
         if self.limit is None:
             return False
@@ -1610,6 +1656,38 @@ class IdleClock:
         return self.idle >= self.limit
 
 
+def stand_in(path: str, reads: bool) -> bool:
+    """Open an ended process's end of a FIFO for it, once the peer is there; True when done.
+
+    The peer (a manager) may be waiting in open() for that end: a process that
+    ended (or was killed) without opening its FIFO would leave it there until its
+    own limits, and the test would end as a judge error a submission can force.
+    The end is opened non-blocking, only once the peer holds (or waits in open()
+    for) the other end, which wakes it, and is closed at once: the peer then sees
+    end of file or EPIPE, exactly as if the process had opened it and exited.
+    CMS (Communication.py, isolate) leaves such a manager to its wall limit,
+    then fails the job.  Called every watchdog tick until done.
+    """
+    if reads:  # the peer writes: a writer is there if a read does not say EOF
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return True
+        try:
+            return os.read(fd, 1 << 16) != b""  # data for an ended reader: dropped
+        except BlockingIOError:
+            return True
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    try:  # the peer reads: ENXIO while there is no reader
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+    except OSError as e:
+        return e.errno != errno.ENXIO
+    return True
+
+
 def reap(p: Proc) -> None:
     if p.launched:
         reap_launched(p)
@@ -1623,8 +1701,14 @@ def reap(p: Proc) -> None:
         os.close(p.pidfd)
         err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
         os.close(p._err_r)  # type: ignore[attr-defined]
+        opened = set()
+        while err[:1] == FIFO_OPEN and len(err) >= 2:  # notes come first, an error after
+            opened.add(err[1] - 48)
+            err = err[2:]
         if err:
             p.exec_error = err.decode(errors="replace")
+        else:
+            p.exec_error = fifo_wait_error(p, opened)
     if p.trusted and p.pid > 0:
         kill_group(p.pid)
     if p.tree and p.pid > 0:
@@ -1643,8 +1727,29 @@ def reap_launched(p: Proc) -> None:
         p.max_rss_kb = maxrss
     elif not errors:
         errors = ["the launcher ended before reporting"]
+    opened = LAUNCHER.fifo_open.pop(p.tag, set())
     if errors:
         p.exec_error = "; ".join(errors)
+    else:
+        p.exec_error = fifo_wait_error(p, opened)
+
+
+FIFO_OPEN = b"\x01"  # fork path: the child's note that a FIFO stream is open (then its index)
+
+
+def fifo_wait_error(p: Proc, opened: set) -> str | None:
+    """Why ``p`` never ran, if it ended waiting in open() for a FIFO's other end.
+
+    Its FIFO streams are opened for it before exec (blocking, as isolate's
+    redirections), so a process that ended before all were open was killed by a
+    limit while its peer (the manager) never opened the other end: nothing of
+    the submission ran, and the verdict is a judge error naming the FIFO.
+    """
+    missing = [path for i, path in sorted(p.fifo_streams.items()) if i not in opened]
+    if not missing:
+        return None
+    return ("never started: the other end of its FIFO %s was not opened (waited %.1f s)"
+            % (missing[0], time.monotonic() - p.start))
 
 
 def read_capture_sized(path: str, limit: int) -> tuple:
@@ -1762,6 +1867,7 @@ class Runner:
             LAUNCHER.watched.clear()
             LAUNCHER.orphan_cpu.clear()
             LAUNCHER.own.clear()
+            LAUNCHER.fifo_open.clear()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write.
@@ -1904,6 +2010,7 @@ class Runner:
         for slot in slots:
             self.fresh_dir(box_dir(slot), self.uids[slot])
             ctx["box%d" % slot] = box_dir(slot)
+        ends: dict = {}  # process name -> [(FIFO path, whether it reads)] (see stand_in)
         for fifo in test.get("fifos", []):
             slot = int(fifo.get("slot", 0))
             d = fifo_dir(slot)
@@ -1913,6 +2020,8 @@ class Runner:
             os.mkfifo(path, 0o600)
             os.chown(path, self.uids[slot], self.uids[slot])
             ctx["fifo:" + fifo["name"]] = path
+            if fifo.get("end_of"):
+                ends.setdefault(fifo["end_of"], []).append((path, bool(fifo.get("end_reads"))))
         for name in test.get("work_dirs", []):  # trusted scratch dirs, e.g. a feedback dir
             os.makedirs(os.path.join(WORK_DIR, name), mode=0o700, exist_ok=True)
         pipes = {name: make_pipe() for name in test.get("pipes", [])}
@@ -1928,7 +2037,7 @@ class Runner:
         if len(procs) == 1 and not pipes and not test.get("fifos"):
             run_alone(procs[0], ctx, self.env)
         else:
-            self.run_together(procs, ctx, pipes, held, held_w)
+            self.run_together(procs, ctx, pipes, held, held_w, ends)
         oom_delta = oom_kills() - before
         if not test.get("work_dirs") and all(
                 not p.trusted and not any("path" in (p.spec.get(k) or {})
@@ -1963,7 +2072,7 @@ class Runner:
         return record
 
     def run_together(self, procs: list, ctx: dict, pipes: dict, held: list,
-                     held_w: dict) -> None:
+                     held_w: dict, ends: dict) -> None:
         """Start all processes of a test (pipes, FIFOs between them), wait for all."""
         try:
             for p in procs:
@@ -1982,7 +2091,7 @@ class Runner:
                     del held_w[fd]
 
         try:
-            wait_all(procs, release)
+            wait_all(procs, release, ends)
         finally:
             for fd in list(held) + list(held_w):
                 os.close(fd)
