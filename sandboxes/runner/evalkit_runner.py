@@ -323,7 +323,8 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
  *   watch wall_us cpu_us mem_bytes argc argv... env...
  * ("-" = not set, "u" = unlimited; uid 0 = trusted: stays root).  Each stream
  * is "r:PATH" or "w:PATH" (opened by the child as root: read, or
- * create/truncate 0600), "f:PATH" (a FIFO, opened after the uid switch) or
+ * create/truncate 0600; an untrusted stdin "r:" is handed over as a copy, see
+ * open_input), "n:PATH" (read, a file named by its content: no copy), "f:PATH" (a FIFO, opened after the uid switch) or
  * "d" (the next descriptor attached to the message, SCM_RIGHTS: a pipe end).
  * The child applies setsid, oom_score_adj 1000, rlimits, its streams, the uid
  * and no_new_privs, opens its FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
@@ -349,7 +350,11 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/signalfd.h>
@@ -367,39 +372,52 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 static int sfd = -1; /* signalfd for SIGCHLD */
 static int ns_on = 0; /* "--ns": namespaces of their own for untrusted processes */
 static int child_netfd = -1, child_ipcfd = -1; /* the namespaces the next child enters */
+static int child_checks_ipc = 0; /* the child looks for SysV objects itself (see ipcns_for) */
 #define MAXNS_ 16
 
 /* An IPC namespace per uid, replaced by a new one when the test before left a
  * SysV object in it (a new one for every process cost ~0.05 ms in a quiet loop
  * and ~3 ms per test in the benchmark under load: its teardown).  POSIX message
- * queues cannot be made at all (RLIMIT_MSGQUEUE 0), so they never need looking for. */
+ * queues cannot be made at all (RLIMIT_MSGQUEUE 0), so they never need looking for.
+ * The check is the kernel's own counts of the calling process's namespace (SHM_INFO
+ * used_ids, MSG_INFO msgpool, SEM_INFO semusz: ipc/shm.c, msg.c, sem.c), made by the
+ * child once it has entered it (three system calls, no setns or /proc reading in the
+ * launcher): a child that finds an object moves to a new namespace of its own
+ * (unshare) and says so in ipc_seen (it shares this memory: vfork-like clone), so
+ * that the uid's namespace is replaced before its next process.  A forked child (a
+ * FIFO process) cannot say so: for it the launcher looks itself, in the namespace. */
 static uid_t ipc_uid[MAXNS_];
-static int ipc_fd[MAXNS_], n_ipc = 0, own_ipc = -1;
+static int ipc_fd[MAXNS_], ipc_bad[MAXNS_], n_ipc = 0, own_ipc = -1, ipc_slot = -1;
+static volatile int ipc_seen = 0; /* set by a vfork-like child: its uid's namespace held an object */
+
+static int ipc_objects(void) {
+    struct shm_info shm;
+    struct msginfo msq;
+    struct seminfo sem;
+    union { int val; struct semid_ds *buf; unsigned short *array; struct seminfo *__buf; } arg;
+    arg.__buf = &sem;
+    if (shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&shm) < 0 ||
+        msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&msq) < 0 || semctl(0, 0, SEM_INFO, arg) < 0)
+        return 1;  /* cannot tell: as if there were */
+    return shm.used_ids != 0 || msq.msgpool != 0 || sem.semusz != 0;
+}
 
 static int ipc_dirty(int fd) {
-    static const char *lists[3] = {"/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem"};
     if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return 1;
     if (setns(fd, CLONE_NEWIPC) != 0) return 1;
-    int dirty = 0;
-    for (int i = 0; i < 3 && !dirty; i++) {  /* a header line, then one line per object */
-        char buf[512];
-        int lf = open(lists[i], O_RDONLY | O_CLOEXEC);
-        if (lf < 0) { dirty = 1; break; }
-        ssize_t n = read(lf, buf, sizeof buf);
-        close(lf);
-        int lines = 0;
-        for (ssize_t k = 0; k < n; k++) lines += buf[k] == '\n';
-        dirty = n < 0 || lines > 1 || n == (ssize_t)sizeof buf;
-    }
+    int dirty = ipc_objects();
     if (setns(own_ipc, CLONE_NEWIPC) != 0) _exit(1);  /* never stay in it */
     return dirty;
 }
 
-static int ipcns_for(uid_t uid) {
+/* the uid's IPC namespace; checked here only when the child cannot (check_here) */
+static int ipcns_for(uid_t uid, int check_here) {
     int slot = -1;
     for (int i = 0; i < n_ipc; i++)
         if (ipc_uid[i] == uid) slot = i;
-    if (slot >= 0 && !ipc_dirty(ipc_fd[slot])) return ipc_fd[slot];
+    ipc_slot = slot;
+    if (slot >= 0 && !ipc_bad[slot] && !(check_here && ipc_dirty(ipc_fd[slot])))
+        return ipc_fd[slot];
     if (slot < 0 && n_ipc == MAXNS_) return -1;
     if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return -1;
     if (unshare(CLONE_NEWIPC) != 0) return -1;
@@ -410,6 +428,8 @@ static int ipcns_for(uid_t uid) {
     else close(ipc_fd[slot]);  /* the old one goes with its last reference */
     ipc_uid[slot] = uid;
     ipc_fd[slot] = fd;
+    ipc_bad[slot] = 0;
+    ipc_slot = slot;
     return fd;
 }
 
@@ -464,7 +484,9 @@ static const char *STREAM[3] = {"open stdin", "open stdout", "open stderr"};
 
 /* An untrusted process's input file is handed over as a copy named input.txt
  * (as CMS copies it into the box): /proc/self/fd/0 of the file itself would
- * name the test (/judge/data/KEY/tests/0-01.in). */
+ * name the test (/judge/data/KEY/tests/0-01.in).  Inputs the host's data store
+ * also keeps under their content's sha256 ("n:", /judge/in/SHA) need no copy:
+ * that name tells the process nothing it cannot compute from its input. */
 static int open_input(const char *path, int copy) {
     int fd = open(path, O_RDONLY);
     struct stat st;
@@ -497,6 +519,10 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
     if (chdir(f[8]) != 0) fail("chdir");
     if (child_netfd >= 0 && setns(child_netfd, CLONE_NEWNET) != 0) fail("setns");
     if (child_ipcfd >= 0 && setns(child_ipcfd, CLONE_NEWIPC) != 0) fail("setns");
+    if (child_ipcfd >= 0 && child_checks_ipc && ipc_objects()) {  /* see ipcns_for */
+        ipc_seen = 1;
+        if (unshare(CLONE_NEWIPC) != 0) fail("unshare(CLONE_NEWIPC)");
+    }
     if (child_ipcfd >= 0) lim(RLIMIT_MSGQUEUE, "0", "0");  /* no POSIX message queues */
     lim(RLIMIT_CORE, "0", "0");
     if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
@@ -509,6 +535,7 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
         io[i] = -1;
         if (v[0] == 'd') io[i] = fds[passed++];
         else if (v[0] == 'r' && v[1] == ':') io[i] = open_input(v + 2, uid != 0 && i == 0);
+        else if (v[0] == 'n' && v[1] == ':') io[i] = open(v + 2, O_RDONLY);  /* named neutrally */
         else if (v[0] == 'w' && v[1] == ':') io[i] = open(v + 2, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         else if (v[0] == 'f' && v[1] == ':') continue;  /* after the uid switch */
         if (io[i] < 0) fail(STREAM[i]);
@@ -573,7 +600,7 @@ static void spawn(ssize_t len, int *fds, int nfds) {
     int watched = strcmp(f[12], "1") == 0, wanted = 0, bad = 0;
     for (int k = 9; k < 12; k++) {
         if (strcmp(f[k], "d") == 0) wanted++;
-        else if (strlen(f[k]) < 3 || f[k][1] != ':' || !strchr("rwf", f[k][0])) bad = 1;
+        else if (strlen(f[k]) < 3 || f[k][1] != ':' || !strchr("rwfn", f[k][0])) bad = 1;
     }
     if (i < argc || argc < 1 || wanted != nfds || bad) {
         snprintf(buf, sizeof buf, "E%s bad request", tag); reply(buf);
@@ -586,27 +613,30 @@ static void spawn(ssize_t len, int *fds, int nfds) {
      * process sleeps until the child has exec'd or failed, so one stack will do */
     /* untrusted: its uid's IPC namespace (holding nothing of an earlier test)
      * and network namespace (no other user process of the test is there) */
-    child_netfd = child_ipcfd = -1;
-    if (ns_on && strcmp(f[1], "0") != 0) {
-        uid_t u = (uid_t)strtoul(f[1], NULL, 10);
-        if ((child_netfd = netns_for(u)) < 0 || (child_ipcfd = ipcns_for(u)) < 0) {
-            snprintf(buf, sizeof buf, "E%s netns: %s", tag, strerror(errno)); reply(buf);
-            snprintf(buf, sizeof buf, watched ? "W%s -1 0 0 0 0 0 -" : "P%s -1", tag); reply(buf);
-            return;
-        }
-    }
     /* A process with a FIFO stream waits in open() for its peer (see child): it gets a
      * fork of its own, not the vfork-like clone, which would hold the launcher (and the
      * runner waiting for its pid, so nobody would watch the test's other processes)
      * until the peer came, if ever.  Forking this small static program costs little. */
     int fifo = 0;
     for (int k = 9; k < 12; k++) fifo |= f[k][0] == 'f';
+    child_netfd = child_ipcfd = -1;
+    child_checks_ipc = !fifo;
+    if (ns_on && strcmp(f[1], "0") != 0) {
+        uid_t u = (uid_t)strtoul(f[1], NULL, 10);
+        if ((child_netfd = netns_for(u)) < 0 || (child_ipcfd = ipcns_for(u, fifo)) < 0) {
+            snprintf(buf, sizeof buf, "E%s netns: %s", tag, strerror(errno)); reply(buf);
+            snprintf(buf, sizeof buf, watched ? "W%s -1 0 0 0 0 0 -" : "P%s -1", tag); reply(buf);
+            return;
+        }
+    }
     pid_t pid;
+    ipc_seen = 0;
     if (fifo) {
         if ((pid = fork()) == 0) child(f, argv, envp, fds);
     } else {
         pid = clone(start, child_stack + sizeof child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
     }
+    if (ipc_seen && ipc_slot >= 0) ipc_bad[ipc_slot] = 1;  /* a new one for its next process */
     if (pid < 0) {
         int err = errno;
         snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(err));
@@ -933,7 +963,19 @@ def netns_for(uid: int) -> int:
     return fd
 
 
-SYSV_LISTS = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
+def ipc_objects() -> bool:
+    """The launcher's ipc_objects: whether this process's IPC namespace holds a SysV object.
+
+    The kernel's counts (SHM_INFO used_ids, MSG_INFO msgpool, SEM_INFO semusz),
+    each the int at the given index of the struct it fills.
+    """
+    for call, index in ((lambda b: _libc.shmctl(0, 14, b), 0),
+                        (lambda b: _libc.msgctl(0, 12, b), 0),
+                        (lambda b: _libc.semctl(0, 0, 19, b), 7)):
+        buf = ctypes.create_string_buffer(256)
+        if call(buf) < 0 or int.from_bytes(buf.raw[4 * index:4 * index + 4], sys.byteorder):
+            return True
+    return False
 
 
 def ipc_dirty(fd: int) -> bool:
@@ -943,11 +985,7 @@ def ipc_dirty(fd: int) -> bool:
         if _libc.setns(fd, CLONE_NEWIPC) != 0:
             return True
         try:
-            for path in SYSV_LISTS:  # a header line, then one line per object
-                with open(path, "rb") as f:
-                    if f.read(4096).count(b"\n") > 1:
-                        return True
-            return False
+            return ipc_objects()
         finally:
             if _libc.setns(me, CLONE_NEWIPC) != 0:  # never stay in it
                 os._exit(1)
@@ -1325,6 +1363,8 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
         fifo_paths.append(path if kind == "f" else None)
         if fd is None and kind == "r":
             fd = open_input(path, i == 0 and not proc.trusted)
+        elif fd is None and kind == "n":
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         elif fd is None:
             fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         fds.append(fd)
@@ -1403,7 +1443,7 @@ def open_input(path: str, copy: bool) -> int:
 def stream_field(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict) -> tuple:
     """How a process gets a stream: (field, descriptor to pass or None).
 
-    The field is the launcher's ("r:PATH", "w:PATH", "f:PATH" or "d", see
+    The field is the launcher's ("r:PATH", "n:PATH", "w:PATH", "f:PATH" or "d", see
     LAUNCHER_C).  Files are opened by the launcher's child itself (as root,
     before its uid switch): opening them here and passing the descriptors costs
     the runner six system calls per process.
@@ -1414,6 +1454,8 @@ def stream_field(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict
         path = substitute(spec["path"], ctx)
         if not path.startswith("/"):  # as the runner would have opened it
             path = os.path.abspath(path)
+        if spec.get("neutral") and mode == "r":  # named by its content: no copy (open_input)
+            mode = "n"
     elif "capture" in spec:
         path = os.path.join(WORK_DIR, spec["capture"])
         proc.captures[which] = path
