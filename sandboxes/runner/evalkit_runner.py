@@ -328,9 +328,9 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
  * "d" (the next descriptor attached to the message, SCM_RIGHTS: a pipe end).
  * The child applies setsid, oom_score_adj 1000, rlimits, its streams, the uid
  * and no_new_privs, opens its FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
- * "E<tag> <message>" if it could not start, "F<tag> <i>" once its FIFO stream i is
- * open (a process with FIFO streams is forked, not vfork-cloned), "R<pid> <status> <utime_us>
- * <stime_us> <maxrss_kb>" once reaped.  EOF on fd 3 ends the server.
+ * "E<tag> <message>" if it could not start, "R<pid> <status> <utime_us>
+ * <stime_us> <maxrss_kb> <uid> <fifo_mask>" once reaped (fifo_mask: which FIFO streams a
+ * forked FIFO process had open, -1 for any other).  EOF on fd 3 ends the server.
  *
  * watch "1" (a test's only process): the launcher itself watches the process
  * to its end, enforcing the wall limit and the CPU and memory watchdog as the
@@ -373,6 +373,10 @@ static int sfd = -1; /* signalfd for SIGCHLD */
 static int ns_on = 0; /* "--ns": namespaces of their own for untrusted processes */
 static int child_netfd = -1, child_ipcfd = -1; /* the namespaces the next child enters */
 static int child_checks_ipc = 0; /* the child looks for SysV objects itself (see ipcns_for) */
+/* FIFO streams a forked child has open (see child), in a MAP_SHARED page: slot per child */
+#define NMARKS 256
+static struct mark { pid_t pid; int mask; } *marks;
+static int mark_slot = -1;
 #define MAXNS_ 16
 
 /* An IPC namespace per uid, replaced by a new one when the test before left a
@@ -550,15 +554,14 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
     /* FIFOs: the untrusted side opens them as itself, blocking until the other side
      * opens its end, as isolate's redirections do (so a peer may open them in any
      * order, and late).  This child is a fork of its own (see spawn): the launcher and
-     * the runner go on meanwhile, and the runner's limits bound the wait.  "F<tag> <i>"
-     * says stream i is open: a process killed before all of them were is one whose peer
-     * never opened its end (the runner names the FIFO; nothing of the program ran). */
+     * the runner go on meanwhile, and the runner's limits bound the wait.  Each open
+     * stream is marked in a page shared with the launcher (no message, no wake-up),
+     * which reports the marks when it reaps the process: one killed before all were
+     * open never started, since its peer never opened its end (the runner names it). */
     for (int i = 0; i < 3; i++) {
         if (io[i] >= 0) continue;
         if ((io[i] = open(f[9 + i] + 2, i == 0 ? O_RDONLY : O_WRONLY)) < 0) fail("open fifo");
-        char note[48];
-        snprintf(note, sizeof note, "F%s %d", tag, i);
-        reply(note);
+        if (mark_slot >= 0) __atomic_or_fetch(&marks[mark_slot].mask, 1 << i, __ATOMIC_SEQ_CST);
     }
     for (int i = 0; i < 3; i++)  /* all >= 4 (0-2 are the launcher's /dev/null) */
         if (dup2(io[i], i) < 0) fail("dup2");
@@ -631,8 +634,13 @@ static void spawn(ssize_t len, int *fds, int nfds) {
     }
     pid_t pid;
     ipc_seen = 0;
+    mark_slot = -1;
     if (fifo) {
+        for (int k = 0; k < NMARKS && mark_slot < 0; k++)
+            if (marks && marks[k].pid == 0) mark_slot = k;
+        if (mark_slot >= 0) { marks[mark_slot].pid = -1; marks[mark_slot].mask = 0; }
         if ((pid = fork()) == 0) child(f, argv, envp, fds);
+        if (mark_slot >= 0) marks[mark_slot].pid = pid > 0 ? pid : 0;
     } else {
         pid = clone(start, child_stack + sizeof child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
     }
@@ -847,10 +855,14 @@ static void reap(void) {
         snprintf(name, sizeof name, "%ld", (long)si.si_pid);
         long uid = proc_uid(name);
         if ((pid = wait4(si.si_pid, &status, WNOHANG, &ru)) <= 0) break;
+        int mask = -1;  /* its FIFO streams open (a forked FIFO process), -1: not one */
+        for (int k = 0; marks && k < NMARKS; k++)
+            if (marks[k].pid == pid) { mask = marks[k].mask; marks[k].pid = 0; }
         char buf[160];
-        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld %ld", (long)pid, status,
+        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld %ld %d", (long)pid, status,
                  (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
-                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss, uid);
+                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss, uid,
+                 mask);
         reply(buf);
     }
 }
@@ -860,6 +872,9 @@ int main(int argc, char **argv) {
     /* orphans of a submission come here, not to the container's init, which
      * would reap them (and their CPU time) unseen */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return 1;
+    marks = mmap(NULL, NMARKS * sizeof *marks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                 -1, 0);
+    if (marks == MAP_FAILED) marks = NULL;  /* then no FIFO process is known as never started */
     /* SCHED_BATCH: a request does not preempt the runner that sent it (it goes
      * on to wait for the answer first), which saves it a wake-up per process;
      * the processes started run SCHED_OTHER as anywhere else */
@@ -1039,7 +1054,7 @@ class _Launcher:
     poller = None  # select.poll() on sock
     orphan_cpu: dict = {}  # uid -> CPU us of its processes the launcher reaped (whole-tree)
     own: set = set()  # pids of the processes the runner asked for (not orphans)
-    fifo_open: dict = {}  # tag -> indices of its FIFO streams open so far ("F" replies)
+    fifo_masks: dict = {}  # pid -> bits of the FIFO streams it had open when reaped
     pong = False
 
 
@@ -1101,14 +1116,13 @@ def launcher_pump(block: bool = False) -> None:
             tag, _, message = rest.partition(" ")
             LAUNCHER.errors.setdefault(tag, []).append(message)
         elif kind == b"R":
-            pid, status, utime, stime, maxrss, uid = (int(x) for x in rest.split())
+            pid, status, utime, stime, maxrss, uid, mask = (int(x) for x in rest.split())
             LAUNCHER.reaped[pid] = (status, utime, stime, maxrss)
+            if mask >= 0:
+                LAUNCHER.fifo_masks[pid] = mask
             if pid not in LAUNCHER.own and uid > 0:
                 # an orphan of a submission, reaped by the launcher: its CPU is its uid's
                 LAUNCHER.orphan_cpu[uid] = LAUNCHER.orphan_cpu.get(uid, 0) + utime + stime
-        elif kind == b"F":
-            tag, i = rest.split(" ", 1)
-            LAUNCHER.fifo_open.setdefault(tag, set()).add(int(i))
         elif kind == b".":
             LAUNCHER.pong = True
         elif kind == b"W":
@@ -1769,11 +1783,11 @@ def reap_launched(p: Proc) -> None:
         p.max_rss_kb = maxrss
     elif not errors:
         errors = ["the launcher ended before reporting"]
-    opened = LAUNCHER.fifo_open.pop(p.tag, set())
+    mask = LAUNCHER.fifo_masks.pop(p.pid, -1)
     if errors:
         p.exec_error = "; ".join(errors)
-    else:
-        p.exec_error = fifo_wait_error(p, opened)
+    elif mask >= 0:
+        p.exec_error = fifo_wait_error(p, {i for i in range(3) if mask >> i & 1})
 
 
 FIFO_OPEN = b"\x01"  # fork path: the child's note that a FIFO stream is open (then its index)
@@ -1909,7 +1923,7 @@ class Runner:
             LAUNCHER.watched.clear()
             LAUNCHER.orphan_cpu.clear()
             LAUNCHER.own.clear()
-            LAUNCHER.fifo_open.clear()
+            LAUNCHER.fifo_masks.clear()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write.
