@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 LABEL = "evalkit.sandbox"
 RUNNER_IN_CONTAINER = "/opt/evalkit/evalkit_runner.py"
 MOUNT = "/judge"
+INPUTS = "in"  # DataStore: every mirrored file again, named by its content's sha256
+INPUTS_LIST = ".inputs.json"
 DEFAULT_IMAGE = "evalkit-judge:latest"
 # Capabilities the runner (root in the container) needs: switch to the
 # untrusted uids, hand them their directories, read root-only task files,
@@ -123,11 +125,17 @@ class DataStore:
     Task files are mirrored in under a content key so that containers can
     reach data from anywhere on the host; everything is mode 0700/0600, so
     only root in the container (the runner and trusted programs) can read it.
+    Every mirrored file is also hard-linked as ``in/<sha256 of its content>``
+    (listed in the key's ``.inputs.json``): an untrusted process's input is
+    opened there (:meth:`neutral_inputs`), so ``/proc/self/fd/0`` names only
+    what the process can compute from its input itself, never the test, and the
+    runner need not copy it (issue 12: CMS hands the program ``input.txt``).
     """
 
     def __init__(self, root: Path):
         self.root = root
-        for sub in ("", "data", "exchange"):
+        self._inputs: dict[str, dict[str, str]] = {}  # key -> {relative name: sha256}
+        for sub in ("", "data", "exchange", INPUTS):
             (root / sub).mkdir(parents=True, exist_ok=True)
             os.chmod(root / sub, 0o700)
         clean_exchange(root / "exchange")
@@ -143,11 +151,17 @@ class DataStore:
         with file_lock(self.root / "data" / f".{key}.lock"):
             if not done.exists():
                 tmp = self.root / "data" / f".{key}.{uuid.uuid4().hex}"
+                digests = {}
                 for rel, src in files.items():
                     dest = tmp / rel
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(Path(src).read_bytes())
+                    data = Path(src).read_bytes()
+                    dest.write_bytes(data)
+                    digests[rel] = hashlib.sha256(data).hexdigest()
+                    with contextlib.suppress(FileExistsError):  # the same content, linked before
+                        os.link(dest, self.root / INPUTS / digests[rel])
                 tmp.mkdir(parents=True, exist_ok=True)
+                (tmp / INPUTS_LIST).write_text(json.dumps(digests))
                 (tmp / ".complete").touch()
                 for dirpath, _dirs, filenames in os.walk(tmp):
                     os.chmod(dirpath, 0o700)
@@ -159,6 +173,33 @@ class DataStore:
                     shutil.rmtree(target)
                 os.rename(tmp, target)
         return f"{MOUNT}/data/{key}"
+
+    def neutral_inputs(self, payload: dict[str, Any]) -> None:
+        """Point every untrusted process's stdin file of a job at its ``in/<sha256>`` link.
+
+        Only files this store mirrored (listed in their key's ``.inputs.json``); any
+        other stdin keeps its path and the runner hands over a copy instead.
+        """
+        prefix = f"{MOUNT}/data/"
+        for test in payload.get("tests", []):
+            for proc in test.get("run", []):
+                stdin = proc.get("stdin") or {}
+                path = stdin.get("path", "")
+                if proc.get("trusted") or not path.startswith(prefix):
+                    continue
+                key, _, rel = path[len(prefix):].partition("/")
+                digest = self._inputs_of(key).get(rel)
+                if digest is not None:
+                    stdin.update(path=f"{MOUNT}/{INPUTS}/{digest}", neutral=True)
+
+    def _inputs_of(self, key: str) -> dict[str, str]:
+        if key not in self._inputs:
+            try:
+                self._inputs[key] = json.loads(
+                    (self.root / "data" / key / INPUTS_LIST).read_text())
+            except (OSError, ValueError):
+                self._inputs[key] = {}  # mirrored by an older evalkit: copies, as before
+        return self._inputs[key]
 
     def write_job(self, payload: dict[str, Any]) -> tuple[Path, str]:
         # Named by the writing process, so a later start can tell (and remove) the
@@ -265,7 +306,9 @@ class Worker:
 
     def run(self, job: Job, on_record: Callable[[dict[str, Any]], None] | None = None) -> JobResult:
         """Run ``job``; judge-side failures come back as ``JobResult.error``."""
-        path, in_container = self.store.write_job(job.to_json(self.box_uids))
+        payload = job.to_json(self.box_uids)
+        self.store.neutral_inputs(payload)
+        path, in_container = self.store.write_job(payload)
         result = JobResult()
         timer = threading.Timer(self.config.job_deadline, self._kill)
         timer.start()

@@ -117,8 +117,26 @@ class Process:
 
 @dataclass(frozen=True)
 class Fifo:
+    """A named pipe of a test, in the box directory of ``slot``'s uid.
+
+    ``end_of`` names the process at one end (``end_reads``: it reads from it).
+    When that process has ended, the runner opens its end for it as soon as the
+    peer holds (or waits in ``open()`` for) the other one, and closes it at once,
+    so a peer never waits forever for a process that ended without opening its
+    FIFO: it sees end of file (or EPIPE), as if the process had opened it and
+    exited (docs/architecture.md, "Communication under load").
+    """
+
     name: str
     slot: int = 0  # owned by this untrusted uid; trusted processes can open any
+    end_of: str | None = None
+    end_reads: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "slot": self.slot}
+        if self.end_of is not None:
+            out.update(end_of=self.end_of, end_reads=self.end_reads)
+        return out
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,7 @@ class Test:
             "id": self.id,
             "run": [p.to_json() for p in self.run],
             "check": self.check.to_json() if self.check else None,
-            "fifos": [{"name": f.name, "slot": f.slot} for f in self.fifos],
+            "fifos": [f.to_json() for f in self.fifos],
             "pipes": list(self.pipes),
         }
         if self.work_dirs:

@@ -33,6 +33,7 @@ double-fork escapes included) and their writable directories are wiped.
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import json
 import math
@@ -323,12 +324,14 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
  *   watch wall_us cpu_us mem_bytes argc argv... env...
  * ("-" = not set, "u" = unlimited; uid 0 = trusted: stays root).  Each stream
  * is "r:PATH" or "w:PATH" (opened by the child as root: read, or
- * create/truncate 0600), "f:PATH" (a FIFO, opened after the uid switch) or
+ * create/truncate 0600; an untrusted stdin "r:" is handed over as a copy, see
+ * open_input), "n:PATH" (read, a file named by its content: no copy), "f:PATH" (a FIFO, opened after the uid switch) or
  * "d" (the next descriptor attached to the message, SCM_RIGHTS: a pipe end).
  * The child applies setsid, oom_score_adj 1000, rlimits, its streams, the uid
  * and no_new_privs, opens its FIFOs and execs.  Replies: "P<tag> <pid>" once forked (pid -1: fork failed),
  * "E<tag> <message>" if it could not start, "R<pid> <status> <utime_us>
- * <stime_us> <maxrss_kb>" once reaped.  EOF on fd 3 ends the server.
+ * <stime_us> <maxrss_kb> <uid> <fifo_mask>" once reaped (fifo_mask: which FIFO streams a
+ * forked FIFO process had open, -1 for any other).  EOF on fd 3 ends the server.
  *
  * watch "1" (a test's only process): the launcher itself watches the process
  * to its end, enforcing the wall limit and the CPU and memory watchdog as the
@@ -348,7 +351,11 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/signalfd.h>
@@ -366,39 +373,56 @@ LAUNCHER_C = r"""/* evalkit launcher: a small fork server, started once per job 
 static int sfd = -1; /* signalfd for SIGCHLD */
 static int ns_on = 0; /* "--ns": namespaces of their own for untrusted processes */
 static int child_netfd = -1, child_ipcfd = -1; /* the namespaces the next child enters */
+static int child_checks_ipc = 0; /* the child looks for SysV objects itself (see ipcns_for) */
+/* FIFO streams a forked child has open (see child), in a MAP_SHARED page: slot per child */
+#define NMARKS 256
+static struct mark { pid_t pid; int mask; } *marks;
+static int mark_slot = -1;
 #define MAXNS_ 16
 
 /* An IPC namespace per uid, replaced by a new one when the test before left a
  * SysV object in it (a new one for every process cost ~0.05 ms in a quiet loop
  * and ~3 ms per test in the benchmark under load: its teardown).  POSIX message
- * queues cannot be made at all (RLIMIT_MSGQUEUE 0), so they never need looking for. */
+ * queues cannot be made at all (RLIMIT_MSGQUEUE 0), so they never need looking for.
+ * The check is the kernel's own counts of the calling process's namespace (SHM_INFO
+ * used_ids, MSG_INFO msgpool, SEM_INFO semusz: ipc/shm.c, msg.c, sem.c), made by the
+ * child once it has entered it (three system calls, no setns or /proc reading in the
+ * launcher): a child that finds an object moves to a new namespace of its own
+ * (unshare) and says so in ipc_seen (it shares this memory: vfork-like clone), so
+ * that the uid's namespace is replaced before its next process.  A forked child (a
+ * FIFO process) cannot say so: for it the launcher looks itself, in the namespace. */
 static uid_t ipc_uid[MAXNS_];
-static int ipc_fd[MAXNS_], n_ipc = 0, own_ipc = -1;
+static int ipc_fd[MAXNS_], ipc_bad[MAXNS_], n_ipc = 0, own_ipc = -1, ipc_slot = -1;
+static volatile int ipc_seen = 0; /* set by a vfork-like child: its uid's namespace held an object */
+
+static int ipc_objects(void) {
+    struct shm_info shm;
+    struct msginfo msq;
+    struct seminfo sem;
+    union { int val; struct semid_ds *buf; unsigned short *array; struct seminfo *__buf; } arg;
+    arg.__buf = &sem;
+    if (shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&shm) < 0 ||
+        msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&msq) < 0 || semctl(0, 0, SEM_INFO, arg) < 0)
+        return 1;  /* cannot tell: as if there were */
+    return shm.used_ids != 0 || msq.msgpool != 0 || sem.semusz != 0;
+}
 
 static int ipc_dirty(int fd) {
-    static const char *lists[3] = {"/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem"};
     if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return 1;
     if (setns(fd, CLONE_NEWIPC) != 0) return 1;
-    int dirty = 0;
-    for (int i = 0; i < 3 && !dirty; i++) {  /* a header line, then one line per object */
-        char buf[512];
-        int lf = open(lists[i], O_RDONLY | O_CLOEXEC);
-        if (lf < 0) { dirty = 1; break; }
-        ssize_t n = read(lf, buf, sizeof buf);
-        close(lf);
-        int lines = 0;
-        for (ssize_t k = 0; k < n; k++) lines += buf[k] == '\n';
-        dirty = n < 0 || lines > 1 || n == (ssize_t)sizeof buf;
-    }
+    int dirty = ipc_objects();
     if (setns(own_ipc, CLONE_NEWIPC) != 0) _exit(1);  /* never stay in it */
     return dirty;
 }
 
-static int ipcns_for(uid_t uid) {
+/* the uid's IPC namespace; checked here only when the child cannot (check_here) */
+static int ipcns_for(uid_t uid, int check_here) {
     int slot = -1;
     for (int i = 0; i < n_ipc; i++)
         if (ipc_uid[i] == uid) slot = i;
-    if (slot >= 0 && !ipc_dirty(ipc_fd[slot])) return ipc_fd[slot];
+    ipc_slot = slot;
+    if (slot >= 0 && !ipc_bad[slot] && !(check_here && ipc_dirty(ipc_fd[slot])))
+        return ipc_fd[slot];
     if (slot < 0 && n_ipc == MAXNS_) return -1;
     if (own_ipc < 0 && (own_ipc = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0) return -1;
     if (unshare(CLONE_NEWIPC) != 0) return -1;
@@ -409,6 +433,8 @@ static int ipcns_for(uid_t uid) {
     else close(ipc_fd[slot]);  /* the old one goes with its last reference */
     ipc_uid[slot] = uid;
     ipc_fd[slot] = fd;
+    ipc_bad[slot] = 0;
+    ipc_slot = slot;
     return fd;
 }
 
@@ -463,7 +489,9 @@ static const char *STREAM[3] = {"open stdin", "open stdout", "open stderr"};
 
 /* An untrusted process's input file is handed over as a copy named input.txt
  * (as CMS copies it into the box): /proc/self/fd/0 of the file itself would
- * name the test (/judge/data/KEY/tests/0-01.in). */
+ * name the test (/judge/data/KEY/tests/0-01.in).  Inputs the host's data store
+ * also keeps under their content's sha256 ("n:", /judge/in/SHA) need no copy:
+ * that name tells the process nothing it cannot compute from its input. */
 static int open_input(const char *path, int copy) {
     int fd = open(path, O_RDONLY);
     struct stat st;
@@ -496,6 +524,10 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
     if (chdir(f[8]) != 0) fail("chdir");
     if (child_netfd >= 0 && setns(child_netfd, CLONE_NEWNET) != 0) fail("setns");
     if (child_ipcfd >= 0 && setns(child_ipcfd, CLONE_NEWIPC) != 0) fail("setns");
+    if (child_ipcfd >= 0 && child_checks_ipc && ipc_objects()) {  /* see ipcns_for */
+        ipc_seen = 1;
+        if (unshare(CLONE_NEWIPC) != 0) fail("unshare(CLONE_NEWIPC)");
+    }
     if (child_ipcfd >= 0) lim(RLIMIT_MSGQUEUE, "0", "0");  /* no POSIX message queues */
     lim(RLIMIT_CORE, "0", "0");
     if (set(f[2])) lim(RLIMIT_CPU, f[2], f[3]);
@@ -508,6 +540,7 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
         io[i] = -1;
         if (v[0] == 'd') io[i] = fds[passed++];
         else if (v[0] == 'r' && v[1] == ':') io[i] = open_input(v + 2, uid != 0 && i == 0);
+        else if (v[0] == 'n' && v[1] == ':') io[i] = open(v + 2, O_RDONLY);  /* named neutrally */
         else if (v[0] == 'w' && v[1] == ':') io[i] = open(v + 2, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         else if (v[0] == 'f' && v[1] == ':') continue;  /* after the uid switch */
         if (io[i] < 0) fail(STREAM[i]);
@@ -519,9 +552,18 @@ static void child(char **f, char **argv, char **envp, const int *fds) {
         if (setresuid(uid, uid, uid) != 0) fail("setresuid");
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(NO_NEW_PRIVS)");
     }
-    for (int i = 0; i < 3; i++)  /* FIFOs: the untrusted side opens them as itself */
-        if (io[i] < 0 && (io[i] = open(f[9 + i] + 2, i == 0 ? O_RDONLY : O_WRONLY)) < 0)
-            fail("open fifo");
+    /* FIFOs: the untrusted side opens them as itself, blocking until the other side
+     * opens its end, as isolate's redirections do (so a peer may open them in any
+     * order, and late).  This child is a fork of its own (see spawn): the launcher and
+     * the runner go on meanwhile, and the runner's limits bound the wait.  Each open
+     * stream is marked in a page shared with the launcher (no message, no wake-up),
+     * which reports the marks when it reaps the process: one killed before all were
+     * open never started, since its peer never opened its end (the runner names it). */
+    for (int i = 0; i < 3; i++) {
+        if (io[i] >= 0) continue;
+        if ((io[i] = open(f[9 + i] + 2, i == 0 ? O_RDONLY : O_WRONLY)) < 0) fail("open fifo");
+        if (mark_slot >= 0) __atomic_or_fetch(&marks[mark_slot].mask, 1 << i, __ATOMIC_SEQ_CST);
+    }
     for (int i = 0; i < 3; i++)  /* all >= 4 (0-2 are the launcher's /dev/null) */
         if (dup2(io[i], i) < 0) fail("dup2");
     /* everything else is closed; the socket (fd 3) stays until exec, to report */
@@ -562,7 +604,7 @@ static void spawn(ssize_t len, int *fds, int nfds) {
     int watched = strcmp(f[12], "1") == 0, wanted = 0, bad = 0;
     for (int k = 9; k < 12; k++) {
         if (strcmp(f[k], "d") == 0) wanted++;
-        else if (strlen(f[k]) < 3 || f[k][1] != ':' || !strchr("rwf", f[k][0])) bad = 1;
+        else if (strlen(f[k]) < 3 || f[k][1] != ':' || !strchr("rwfn", f[k][0])) bad = 1;
     }
     if (i < argc || argc < 1 || wanted != nfds || bad) {
         snprintf(buf, sizeof buf, "E%s bad request", tag); reply(buf);
@@ -575,17 +617,35 @@ static void spawn(ssize_t len, int *fds, int nfds) {
      * process sleeps until the child has exec'd or failed, so one stack will do */
     /* untrusted: its uid's IPC namespace (holding nothing of an earlier test)
      * and network namespace (no other user process of the test is there) */
+    /* A process with a FIFO stream waits in open() for its peer (see child): it gets a
+     * fork of its own, not the vfork-like clone, which would hold the launcher (and the
+     * runner waiting for its pid, so nobody would watch the test's other processes)
+     * until the peer came, if ever.  Forking this small static program costs little. */
+    int fifo = 0;
+    for (int k = 9; k < 12; k++) fifo |= f[k][0] == 'f';
     child_netfd = child_ipcfd = -1;
+    child_checks_ipc = !fifo;
     if (ns_on && strcmp(f[1], "0") != 0) {
         uid_t u = (uid_t)strtoul(f[1], NULL, 10);
-        if ((child_netfd = netns_for(u)) < 0 || (child_ipcfd = ipcns_for(u)) < 0) {
+        if ((child_netfd = netns_for(u)) < 0 || (child_ipcfd = ipcns_for(u, fifo)) < 0) {
             snprintf(buf, sizeof buf, "E%s netns: %s", tag, strerror(errno)); reply(buf);
             snprintf(buf, sizeof buf, watched ? "W%s -1 0 0 0 0 0 -" : "P%s -1", tag); reply(buf);
             return;
         }
     }
-    pid_t pid = clone(start, child_stack + sizeof child_stack,
-                      CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    pid_t pid;
+    ipc_seen = 0;
+    mark_slot = -1;
+    if (fifo) {
+        for (int k = 0; k < NMARKS && mark_slot < 0; k++)
+            if (marks && marks[k].pid == 0) mark_slot = k;
+        if (mark_slot >= 0) { marks[mark_slot].pid = -1; marks[mark_slot].mask = 0; }
+        if ((pid = fork()) == 0) child(f, argv, envp, fds);
+        if (mark_slot >= 0) marks[mark_slot].pid = pid > 0 ? pid : 0;
+    } else {
+        pid = clone(start, child_stack + sizeof child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    }
+    if (ipc_seen && ipc_slot >= 0) ipc_bad[ipc_slot] = 1;  /* a new one for its next process */
     if (pid < 0) {
         int err = errno;
         snprintf(buf, sizeof buf, "E%s fork: %s", tag, strerror(err));
@@ -796,10 +856,14 @@ static void reap(void) {
         snprintf(name, sizeof name, "%ld", (long)si.si_pid);
         long uid = proc_uid(name);
         if ((pid = wait4(si.si_pid, &status, WNOHANG, &ru)) <= 0) break;
+        int mask = -1;  /* its FIFO streams open (a forked FIFO process), -1: not one */
+        for (int k = 0; marks && k < NMARKS; k++)
+            if (marks[k].pid == pid) { mask = marks[k].mask; marks[k].pid = 0; }
         char buf[160];
-        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld %ld", (long)pid, status,
+        snprintf(buf, sizeof buf, "R%ld %d %ld %ld %ld %ld %d", (long)pid, status,
                  (long)ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
-                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss, uid);
+                 (long)ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec, ru.ru_maxrss, uid,
+                 mask);
         reply(buf);
     }
 }
@@ -809,6 +873,9 @@ int main(int argc, char **argv) {
     /* orphans of a submission come here, not to the container's init, which
      * would reap them (and their CPU time) unseen */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return 1;
+    marks = mmap(NULL, NMARKS * sizeof *marks, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                 -1, 0);
+    if (marks == MAP_FAILED) marks = NULL;  /* then no FIFO process is known as never started */
     /* SCHED_BATCH: a request does not preempt the runner that sent it (it goes
      * on to wait for the answer first), which saves it a wake-up per process;
      * the processes started run SCHED_OTHER as anywhere else */
@@ -912,7 +979,19 @@ def netns_for(uid: int) -> int:
     return fd
 
 
-SYSV_LISTS = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
+def ipc_objects() -> bool:
+    """The launcher's ipc_objects: whether this process's IPC namespace holds a SysV object.
+
+    The kernel's counts (SHM_INFO used_ids, MSG_INFO msgpool, SEM_INFO semusz),
+    each the int at the given index of the struct it fills.
+    """
+    for call, index in ((lambda b: _libc.shmctl(0, 14, b), 0),
+                        (lambda b: _libc.msgctl(0, 12, b), 0),
+                        (lambda b: _libc.semctl(0, 0, 19, b), 7)):
+        buf = ctypes.create_string_buffer(256)
+        if call(buf) < 0 or int.from_bytes(buf.raw[4 * index:4 * index + 4], sys.byteorder):
+            return True
+    return False
 
 
 def ipc_dirty(fd: int) -> bool:
@@ -922,11 +1001,7 @@ def ipc_dirty(fd: int) -> bool:
         if _libc.setns(fd, CLONE_NEWIPC) != 0:
             return True
         try:
-            for path in SYSV_LISTS:  # a header line, then one line per object
-                with open(path, "rb") as f:
-                    if f.read(4096).count(b"\n") > 1:
-                        return True
-            return False
+            return ipc_objects()
         finally:
             if _libc.setns(me, CLONE_NEWIPC) != 0:  # never stay in it
                 os._exit(1)
@@ -980,6 +1055,7 @@ class _Launcher:
     poller = None  # select.poll() on sock
     orphan_cpu: dict = {}  # uid -> CPU us of its processes the launcher reaped (whole-tree)
     own: set = set()  # pids of the processes the runner asked for (not orphans)
+    fifo_masks: dict = {}  # pid -> bits of the FIFO streams it had open when reaped
     pong = False
 
 
@@ -1041,8 +1117,10 @@ def launcher_pump(block: bool = False) -> None:
             tag, _, message = rest.partition(" ")
             LAUNCHER.errors.setdefault(tag, []).append(message)
         elif kind == b"R":
-            pid, status, utime, stime, maxrss, uid = (int(x) for x in rest.split())
+            pid, status, utime, stime, maxrss, uid, mask = (int(x) for x in rest.split())
             LAUNCHER.reaped[pid] = (status, utime, stime, maxrss)
+            if mask >= 0:
+                LAUNCHER.fifo_masks[pid] = mask
             if pid not in LAUNCHER.own and uid > 0:
                 # an orphan of a submission, reaped by the launcher: its CPU is its uid's
                 LAUNCHER.orphan_cpu[uid] = LAUNCHER.orphan_cpu.get(uid, 0) + utime + stime
@@ -1121,6 +1199,7 @@ class Proc:
         self.exit_order = -1  # 0 for the first process of the test reaped, 1 for the next...
         self.exec_error: str | None = None
         self.captures: dict[str, str] = {}
+        self.fifo_streams: dict[int, str] = {}  # stream index -> FIFO path it opens
         # An untrusted process that may start others: CPU and memory are its uid's
         # (every process of it, as isolate's cgroup), not only its own.
         self.tree = not self.trusted and (self.nproc is None or int(self.nproc) != 1)
@@ -1308,6 +1387,8 @@ def spawn(proc: Proc, ctx: dict, pipes: dict, env_base: dict, watch: bool = Fals
     env.update(spec.get("env", {}))
     streams = [stream_field(spec.get(key), mode, proc, pipes, key, ctx)
                for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
+    proc.fifo_streams = {i: field[2:] for i, (field, _) in enumerate(streams)
+                         if field.startswith("f:")}
     if wants_zygote(proc):
         z = zygote_for(substitute(proc.zygote, ctx))
         if z is not None:
@@ -1358,6 +1439,8 @@ def open_streams(proc: Proc, streams: list) -> tuple:
         fifo_paths.append(path if kind == "f" else None)
         if fd is None and kind == "r":
             fd = open_input(path, i == 0 and not proc.trusted)
+        elif fd is None and kind == "n":
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         elif fd is None:
             fd = -1 if kind == "f" else os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         fds.append(fd)
@@ -1394,9 +1477,10 @@ def enter_box(proc: Proc, fds: list, fifo_paths: list, ns: bool, ipcns: int, net
         os.setresuid(proc.uid, proc.uid, proc.uid)
         if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS)")
-    for i, path in enumerate(fifo_paths):
+    for i, path in enumerate(fifo_paths):  # blocking, as the launcher's child
         if path is not None:
             fds[i] = os.open(path, os.O_RDONLY if i == 0 else os.O_WRONLY)
+            os.write(keep, FIFO_OPEN + bytes([48 + i]))  # see fifo_wait_error
     for i, fd in enumerate(fds):
         os.dup2(fd, i)
     os.closerange(3, keep)
@@ -1421,7 +1505,7 @@ def open_input(path: str, copy: bool) -> int:
 def stream_field(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict) -> tuple:
     """How a process gets a stream: (field, descriptor to pass or None).
 
-    The field is the launcher's ("r:PATH", "w:PATH", "f:PATH" or "d", see
+    The field is the launcher's ("r:PATH", "n:PATH", "w:PATH", "f:PATH" or "d", see
     LAUNCHER_C).  Files are opened by the launcher's child itself (as root,
     before its uid switch): opening them here and passing the descriptors costs
     the runner six system calls per process.
@@ -1432,6 +1516,8 @@ def stream_field(spec, mode: str, proc: Proc, pipes: dict, which: str, ctx: dict
         path = substitute(spec["path"], ctx)
         if not path.startswith("/"):  # as the runner would have opened it
             path = os.path.abspath(path)
+        if spec.get("neutral") and mode == "r":  # named by its content: no copy (open_input)
+            mode = "n"
     elif "capture" in spec:
         path = os.path.join(WORK_DIR, spec["capture"])
         proc.captures[which] = path
@@ -1566,18 +1652,23 @@ def set_limits(proc: Proc) -> None:
         lim(resource.RLIMIT_NPROC, int(proc.nproc))
 
 
-def wait_all(procs: list[Proc], on_reap=None) -> None:
+def wait_all(procs: list[Proc], on_reap=None, ends: dict | None = None) -> None:
     """Wait for every process, enforcing wall limits and the CPU watchdog.
 
     Processes are reaped in the order they end (those ending within one poll
     are taken in start order); ``exit_order`` records it, so the host can tell
     e.g. whether an interactive validator or the submission ended first.
     Launched processes end when the launcher's report arrives on its socket;
-    forked ones when their pidfd becomes readable.
+    forked ones when their pidfd becomes readable.  ``ends``: process name ->
+    its FIFO ends, opened for it once it has ended (see stand_in).  Once every
+    process with an idle limit has ended, the others (a manager) get one idle
+    limit of their own: asleep that long with nothing left to wait for, they are
+    killed ("idle"), not left to their wall limit.
     """
     running = list(procs)
     order = 0
     idle = IdleClock(procs)
+    orphaned: list = []  # FIFO ends of ended processes, not yet stood in for
     poller = select.poll()
     for p in procs:
         if not p.launched:
@@ -1592,7 +1683,7 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
                 timeout = 0.0
             if p.wall_limit is not None:
                 timeout = min(timeout, max(0.0, p.start + p.wall_limit - now))
-            if p.cpu_limit is not None or p.mem_limit is not None:
+            if p.cpu_limit is not None or p.mem_limit is not None or orphaned:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
         events = poller.poll(timeout * 1000)
         maybe_flush()
@@ -1610,9 +1701,15 @@ def wait_all(procs: list[Proc], on_reap=None) -> None:
             order += 1
             if on_reap is not None:
                 on_reap(p)
+            orphaned += (ends or {}).get(p.name, [])
+            if p.idle_limit is not None and not any(q.idle_limit is not None for q in running):
+                idle.restart()  # the rest (a manager) gets an idle limit of its own
+        orphaned = [end for end in orphaned if running and not stand_in(*end)]
         idle_out = idle.expired(running, now)
+        users_left = any(p.idle_limit is not None for p in running)
         for p in running:
-            if idle_out and p.idle_limit is not None and p.killed_by is None:
+            if idle_out and (p.idle_limit is not None or not users_left) and \
+                    p.killed_by is None:
                 p.killed_by = "idle"
                 kill_group(p.pid)
             elif p.wall_limit is not None and now - p.start >= p.wall_limit:
@@ -1643,6 +1740,11 @@ class IdleClock:
         self.last: float | None = None
         self.busy: dict[int, int] = {}
 
+    def restart(self) -> None:
+        """Count idle time afresh (from the next tick)."""
+        self.idle = 0.0
+        self.last = None
+
     def expired(self, running: list[Proc], now: float) -> bool:
         if self.limit is None:
             return False
@@ -1656,6 +1758,38 @@ class IdleClock:
             self.idle += max(0.0, (now - self.last) - delta)
         self.last, self.busy = now, busy
         return self.idle >= self.limit
+
+
+def stand_in(path: str, reads: bool) -> bool:
+    """Open an ended process's end of a FIFO for it, once the peer is there; True when done.
+
+    The peer (a manager) may be waiting in open() for that end: a process that
+    ended (or was killed) without opening its FIFO would leave it there until its
+    own limits, and the test would end as a judge error a submission can force.
+    The end is opened non-blocking, only once the peer holds (or waits in open()
+    for) the other end, which wakes it, and is closed at once: the peer then sees
+    end of file or EPIPE, exactly as if the process had opened it and exited.
+    CMS (Communication.py, isolate) leaves such a manager to its wall limit,
+    then fails the job.  Called every watchdog tick until done.
+    """
+    if reads:  # the peer writes: a writer is there if a read does not say EOF
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return True
+        try:
+            return os.read(fd, 1 << 16) != b""  # data for an ended reader: dropped
+        except BlockingIOError:
+            return True
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    try:  # the peer reads: ENXIO while there is no reader
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+    except OSError as e:
+        return e.errno != errno.ENXIO
+    return True
 
 
 def reap(p: Proc) -> None:
@@ -1673,8 +1807,14 @@ def reap(p: Proc) -> None:
         os.close(p.pidfd)
         err = os.read(p._err_r, 1000)  # type: ignore[attr-defined]
         os.close(p._err_r)  # type: ignore[attr-defined]
+        opened = set()
+        while err[:1] == FIFO_OPEN and len(err) >= 2:  # notes come first, an error after
+            opened.add(err[1] - 48)
+            err = err[2:]
         if err:
             p.exec_error = err.decode(errors="replace")
+        else:
+            p.exec_error = fifo_wait_error(p, opened)
     if p.trusted and p.pid > 0:
         kill_group(p.pid)
     if p.tree and p.pid > 0:
@@ -1693,8 +1833,29 @@ def reap_launched(p: Proc) -> None:
         p.max_rss_kb = maxrss
     elif not errors:
         errors = ["the launcher ended before reporting"]
+    mask = LAUNCHER.fifo_masks.pop(p.pid, -1)
     if errors:
         p.exec_error = "; ".join(errors)
+    elif mask >= 0:
+        p.exec_error = fifo_wait_error(p, {i for i in range(3) if mask >> i & 1})
+
+
+FIFO_OPEN = b"\x01"  # fork path: the child's note that a FIFO stream is open (then its index)
+
+
+def fifo_wait_error(p: Proc, opened: set) -> str | None:
+    """Why ``p`` never ran, if it ended waiting in open() for a FIFO's other end.
+
+    Its FIFO streams are opened for it before exec (blocking, as isolate's
+    redirections), so a process that ended before all were open was killed by a
+    limit while its peer (the manager) never opened the other end: nothing of
+    the submission ran, and the verdict is a judge error naming the FIFO.
+    """
+    missing = [path for i, path in sorted(p.fifo_streams.items()) if i not in opened]
+    if not missing:
+        return None
+    return ("never started: the other end of its FIFO %s was not opened (waited %.1f s)"
+            % (missing[0], time.monotonic() - p.start))
 
 
 def read_capture_sized(path: str, limit: int) -> tuple:
@@ -2169,6 +2330,7 @@ class Runner:
             LAUNCHER.watched.clear()
             LAUNCHER.orphan_cpu.clear()
             LAUNCHER.own.clear()
+            LAUNCHER.fifo_masks.clear()
 
     def sweep(self) -> None:
         """Kill leftovers of untrusted uids and wipe what they could write.
@@ -2311,6 +2473,7 @@ class Runner:
         for slot in slots:
             self.fresh_dir(box_dir(slot), self.uids[slot])
             ctx["box%d" % slot] = box_dir(slot)
+        ends: dict = {}  # process name -> [(FIFO path, whether it reads)] (see stand_in)
         for fifo in test.get("fifos", []):
             slot = int(fifo.get("slot", 0))
             d = fifo_dir(slot)
@@ -2320,6 +2483,8 @@ class Runner:
             os.mkfifo(path, 0o600)
             os.chown(path, self.uids[slot], self.uids[slot])
             ctx["fifo:" + fifo["name"]] = path
+            if fifo.get("end_of"):
+                ends.setdefault(fifo["end_of"], []).append((path, bool(fifo.get("end_reads"))))
         for name in test.get("work_dirs", []):  # trusted scratch dirs, e.g. a feedback dir
             os.makedirs(os.path.join(WORK_DIR, name), mode=0o700, exist_ok=True)
         pipes = {name: make_pipe() for name in test.get("pipes", [])}
@@ -2335,7 +2500,7 @@ class Runner:
         if len(procs) == 1 and not pipes and not test.get("fifos"):
             run_alone(procs[0], ctx, self.env)
         else:
-            self.run_together(procs, ctx, pipes, held, held_w)
+            self.run_together(procs, ctx, pipes, held, held_w, ends)
         oom_delta = oom_kills() - before
         if not test.get("work_dirs") and all(
                 not p.trusted and not any("path" in (p.spec.get(k) or {})
@@ -2370,7 +2535,7 @@ class Runner:
         return record
 
     def run_together(self, procs: list, ctx: dict, pipes: dict, held: list,
-                     held_w: dict) -> None:
+                     held_w: dict, ends: dict) -> None:
         """Start all processes of a test (pipes, FIFOs between them), wait for all."""
         try:
             for p in procs:
@@ -2389,7 +2554,7 @@ class Runner:
                     del held_w[fd]
 
         try:
-            wait_all(procs, release)
+            wait_all(procs, release, ends)
         finally:
             for fd in list(held) + list(held_w):
                 os.close(fd)

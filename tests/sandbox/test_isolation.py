@@ -22,6 +22,7 @@ forking itself as in an image without gcc).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -120,14 +121,21 @@ def test_the_programs_of_the_submission_before_are_gone(pool, launcher):
 
 @PATHS
 def test_the_input_does_not_name_the_test(pool, tmp_path, launcher):
+    # A mirrored input is opened under its content's sha256 (nothing the program cannot
+    # compute itself); any other file is handed over as a copy named input.txt.
     data = tmp_path / "in.txt"
     data.write_text("1 2 3\n")
     where = pool.mirror("isolation-stdin-v1", {"tests/0-01.in": data})
-    t = sj.Test(id="t", run=[user(["{bin}/prog"], LIMITS,
-                                  stdin=sj.Stream(path=f"{where}/tests/0-01.in"))])
-    res = run(pool, sj.Job(compile=compile_step("stdin_name.cpp"), tests=[t], launcher=launcher))
+    t = [sj.Test(id="t", run=[user(["{bin}/prog"], LIMITS,
+                                   stdin=sj.Stream(path=f"{where}/tests/0-01.in"))]),
+         sj.Test(id="other", run=[user(["{bin}/prog"], LIMITS,
+                                       stdin=sj.Stream(path="/etc/debian_version"))])]
+    res = run(pool, sj.Job(compile=compile_step("stdin_name.cpp"), tests=t, launcher=launcher))
     out = res.tests["t"].procs["user"].stdout or ""
-    assert out == "/memfd:input.txt (deleted)\n6\n", out
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    assert out == f"/judge/in/{digest}\n6\n", out
+    other = res.tests["other"].procs["user"].stdout or ""
+    assert other.startswith("/memfd:input.txt (deleted)\n"), other
 
 
 def echo_check() -> sj.Process:

@@ -226,7 +226,8 @@ def test_job(task: CmsTask, codename: str, data_dir: str, builds: list[sj.Truste
     manager_argv = ["{trusted}/" + builds[0].key + "/manager"]
     users: list[sj.Process] = []
     for i in range(n):
-        fifos += [sj.Fifo(f"u{i}_to_m", slot=i), sj.Fifo(f"m_to_u{i}", slot=i)]
+        fifos += [sj.Fifo(f"u{i}_to_m", slot=i, end_of=f"user{i}"),
+                  sj.Fifo(f"m_to_u{i}", slot=i, end_of=f"user{i}", end_reads=True)]
         manager_argv += [f"{{fifo:u{i}_to_m}}", f"{{fifo:m_to_u{i}}}"]
         if task.user_io_fifos:
             argv = [exe, f"{{fifo:m_to_u{i}}}", f"{{fifo:u{i}_to_m}}"]
@@ -333,7 +334,9 @@ def interpret_communication(task: CmsTask, res: sj.TestResult) -> TestOutcome:
     time = round(sum(u.cpu_time for u in users), 4)
     mem = max(u.max_rss_kb for u in users)
     if manager.verdict == sj.XX or any(u.verdict == sj.XX for u in users):
-        return TestOutcome(res.id, 0.0, JE, time, mem, "could not start a process")
+        name, bad = next((n, p) for n, p in res.procs.items() if p.verdict == sj.XX)
+        return TestOutcome(res.id, 0.0, JE, time, mem,
+                           f"could not start {name}: {bad.error or 'unknown error'}")
     if not manager.ok:
         return TestOutcome(res.id, 0.0, JE, time, mem,
                            f"manager failed ({_run_message(manager)})")
