@@ -185,8 +185,11 @@ class Contest(Protocol):
     def run(self, ep: Episode) -> None:
         """Rounds until full score, the submission cap, the round limit, or a round that
         could not generate; finish with the IOI task score of the submissions."""
+        from evalkit.benchmarks.ioi import example_tests
+
         opts = self.options
         task = self.ioi.tasks()[ep.problem.id]
+        examples = len(example_tests(task))  # 0: ranked by "compiles" only (said in metrics)
         level = cms_feedback.task_level(task, opts.feedback)
         n_sub = len(task.subtasks)
         messages: list[Message] = list(ep.prompt)
@@ -240,7 +243,8 @@ class Contest(Protocol):
         ep.finish(judgement=self._outcome(task, submitted, total),
                   metrics={"score": total, "max_score": task.max_score, "rounds": len(curve),
                            "submissions": len(submitted), "score_after_round": curve,
-                           "stopped": stopped, "feedback_level": level, "log": log})
+                           "stopped": stopped, "feedback_level": level, "examples": examples,
+                           "log": log})
 
     def _choose(self, ep: Episode, r: int, cands: list[Generation]
                 ) -> tuple[Generation, dict[str, Any], int]:
@@ -329,6 +333,7 @@ class Contest(Protocol):
                 "score_after_round": curve,
                 "stopped": dict(Counter(str(f.metrics.get("stopped")) for f in fs)),
                 "feedback_level": fs[0].metrics.get("feedback_level"),
+                "examples": fs[0].metrics.get("examples"),
             }
         return {"tasks": tasks, "score_after_round": [round(x, 4) for x in total_curve],
                 "rounds_max": longest}

@@ -78,6 +78,10 @@ def ioi_contest(protocol: Mapping[str, Any]) -> RenderableType:
                       curve_text(t["score_after_round"]), stopped)
     table.add_section()
     table.add_row("total", "", "", "", "", curve_text(pm.get("score_after_round") or []), "")
+    bare = [n for n, t in (pm.get("tasks") or {}).items() if t.get("examples") == 0]
+    if bare and params.get("selection") == "examples":
+        return Group(table, Text(f"no examples in the package of {', '.join(bare)}: its "
+                                 "candidates were ranked by 'compiles' only", style="yellow"))
     return table
 
 

@@ -100,6 +100,7 @@ def test_the_score_rises_across_rounds_and_the_contest_stops_at_full_score(conte
     t = summary["protocol"]["metrics"]["tasks"]["aplusb"]
     assert t["score_after_round"] == [0, 30, 100]
     assert (t["rounds"], t["submissions"], t["stopped"]) == (3, 3, {"full score": 1})
+    assert t["examples"] == 2  # aplusb's 00-samples: 0-01, 0-02
     # Round 4 was recorded but never asked for.
     gens = steps(out)
     assert sorted(gens) == list(range(3 * K))
@@ -281,6 +282,21 @@ def test_console_table_and_report_plot_show_the_rounds(contest_run):
     page = render_report(build_leaderboard([r], resamples=20), [r])
     fig = page.split('<figure data-kind="contest">')[1].split("</figure>")[0]
     assert "score after each round" in fig and fig.count("<circle") == 2 * 3  # total, aplusb
+
+
+def test_a_task_without_examples_is_said_to_be_ranked_by_compiles_only():
+    from evalkit.report.console import ioi_contest
+
+    task = {"score": 0.0, "max_score": 100, "rounds": 2, "submissions": 2,
+            "score_after_round": [0.0, 0.0], "stopped": {"rounds": 1},
+            "feedback_level": "restricted", "examples": 0}
+    buf = io.StringIO()
+    Console(file=buf, width=200).print(ioi_contest({
+        "params": {"rounds": 2, "candidates": 3, "max_submissions": 50,
+                   "selection": "examples"},
+        "metrics": {"tasks": {"bare": task}, "score_after_round": [0.0, 0.0]}}))
+    assert "no examples in the package of bare: its candidates were ranked by 'compiles' " \
+        "only" in buf.getvalue()
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
