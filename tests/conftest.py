@@ -8,6 +8,7 @@ EVALKIT_SKIP_DOCKER=1 is set explicitly.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from exit_guard import pytest_sessionfinish  # noqa: F401 - a hook: fail, never 
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "benchmarks" / "ioi2024_sample" / "tasks"
+# tests/model/tiny_model.py builds the tiny model; real-engine tests of any folder use it.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "model"))
 
 
 def _docker_or_skip() -> None:
@@ -49,23 +52,30 @@ def pool(docker_client, tmp_path_factory) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    """A random-weight Llama with a ChatML template (tests/model/tiny_model.py), built once
-    per session for every test that runs a real engine."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent / "model"))
-    from tiny_model import HAS_VLLM, NO_VLLM, build_tiny_model
-
-    if not HAS_VLLM:
-        pytest.skip(NO_VLLM)
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
-
-
-@pytest.fixture(scope="session")
 def real_runs(docker_client, tmp_path_factory):
     """Real run directories of every bundled sample benchmark, two models where cheap,
     built on first use through evalkit.pipeline.start (tests/realruns.py)."""
     from realruns import RealRuns
 
     return RealRuns(tmp_path_factory.mktemp("real-runs"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A random-weight Llama with a ChatML template (tests/model/tiny_model.py), built once
+    per session for tests/model and tests/protocols alike."""
+    from tiny_model import HAS_VLLM, NO_VLLM
+
+    if not HAS_VLLM:
+        pytest.skip(NO_VLLM)
+    from tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+@pytest.fixture(scope="session")
+def engine_env() -> dict[str, str]:
+    """The environment of engine subprocesses (small CPU KV cache)."""
+    from tiny_model import ENGINE_ENV
+
+    return {**os.environ, **ENGINE_ENV}

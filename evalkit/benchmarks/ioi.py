@@ -9,6 +9,8 @@ file (not counted, retried on the next run) while the other tasks are judged.
 Judging: CMS task types in the sandbox (:mod:`evalkit.judging.cms.tasktypes`).
 Scoring: IOI subtask rules
 and the 50-submission limit (:mod:`evalkit.scoring.ioi`).
+Protocols: ``single`` (default) and ``contest`` (IOI contest mode, rounds with CMS
+feedback: :mod:`evalkit.protocols.contest`, options table ``contest``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.benchmarks.options import BenchmarkOptions, Medals
@@ -28,6 +30,7 @@ from evalkit.extract.code import extract_code
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.judging.cms import tasktypes
 from evalkit.judging.cms.package import OUTPUT_ONLY, CmsTask, content_hash, load_task
+from evalkit.protocols.contest import ContestOptions
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.sandbox import job as sj
 from evalkit.scoring import ioi as scoring
@@ -84,6 +87,13 @@ class IoiOptions(BenchmarkOptions):
     max_submissions: int = scoring.MAX_SUBMISSIONS
     medals: Medals | None = None
     judge: IoiJudgeOptions = field(default_factory=IoiJudgeOptions)
+    # IOI contest mode (--set protocol=contest): rounds, candidates, feedback level...
+    contest: ContestOptions = field(default_factory=ContestOptions)
+
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ("contest",)
+
+    def check(self, where: str) -> None:
+        self.contest.check(where)
 
 
 class IoiBenchmark(Benchmark):
@@ -261,9 +271,50 @@ class IoiBenchmark(Benchmark):
                          if judge_errors else None),
         )
 
+    def check_locally(self, problem: Problem, generation: Generation, ctx: JudgeContext,
+                      examples: bool = True) -> dict[str, Any]:
+        """What a contestant learns before submitting: does it compile, and does it pass
+        the statement's examples (:func:`example_tests`; none: ``passed`` is None).
+
+        JSON: ``{compiled, message, examples, passed, failed}``.  Run in the sandbox
+        with the official graders (a contestant has the sample grader; on the
+        examples they agree).  OutputOnly: "compiled" means at least one output file.
+        A judge error raises (the episode retries it on the next run).
+        """
+        task = self.tasks()[problem.id]
+        out: dict[str, Any] = {"compiled": False, "message": "", "examples": 0,
+                               "passed": None, "failed": []}
+        split = split_reasoning(generation.response, generation.reasoning)
+        if task.task_type == OUTPUT_ONLY:
+            files = extract_output_files(split.answer, sorted(task.tests))
+            return {**out, "compiled": bool(files),
+                    "message": "" if files else "no output file in the answer"}
+        code = extract_code(split.answer, "cpp")
+        if code is None:
+            why = "reasoning never ended" if split.unclosed else "no C++ code block in the answer"
+            return {**out, "message": why}
+        data_dir = self._mirror(ctx, task)
+        if task.code in self._broken:
+            raise EvalkitError(self._broken[task.code])
+        assert ctx.pool is not None
+        names = example_tests(task) if examples else []
+        ev, _ = tasktypes.evaluate(task, code, data_dir, self.limits, ctx.pool.run, names)
+        errors = [c for c, t in ev.tests.items() if t.verdict == tasktypes.JE]
+        if ev.judge_error is not None or errors:
+            raise EvalkitError(f"{task.code}: local check of step {generation.step}: judge "
+                               f"error: {ev.judge_error or 'on examples ' + ', '.join(errors)}")
+        if not ev.compiled:
+            return {**out, "message": ev.compile_message[:2000]}
+        failed = [c for c in names if ev.tests[c].outcome < 1.0]
+        return {**out, "compiled": True, "examples": len(names),
+                "passed": not failed if names else None, "failed": failed}
+
     # -- aggregation ---------------------------------------------------------
     def summarize(self, problems: Sequence[Problem],
                   judgements: Mapping[tuple[str, int], Judgement]) -> dict[str, Any]:
+        if self.options.protocol == "contest":
+            return scoring.summarize_contests(self.name, self.tasks(), problems, judgements,
+                                              self.spec.settings.get("medals"))
         return scoring.summarize(
             self.name, self.tasks(), problems, judgements,
             int(self.spec.settings.get("max_submissions", scoring.MAX_SUBMISSIONS)),
@@ -350,8 +401,13 @@ def _subtask_specs(task: CmsTask) -> list[scoring.SubtaskSpec]:
     return [scoring.SubtaskSpec(s.name, s.score, s.testcases, s.reduce) for s in task.subtasks]
 
 
+def example_tests(task: CmsTask) -> list[str]:
+    """The statement's examples: the tests of the zero-point subtasks (TPS packages
+    keep them as subtask ``00-samples``); empty when a package has none."""
+    return sorted({c for s in task.subtasks if s.score == 0 for c in s.testcases})
+
+
 def _samples_passed(task: CmsTask, tests: Mapping[str, tasktypes.TestOutcome]) -> bool:
     """Whether every test of the zero-point (sample) subtasks is fully correct."""
-    samples = {c for s in task.subtasks if s.score == 0 for c in s.testcases}
-    return all(tests[c].outcome >= 1.0 for c in samples if c in tests)
+    return all(tests[c].outcome >= 1.0 for c in example_tests(task) if c in tests)
 

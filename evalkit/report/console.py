@@ -39,12 +39,50 @@ def ioi(summary: Mapping[str, Any]) -> RenderableType:
         cut = ", ".join(f"{k} {v:g}" for k, v in m["medal_cutoffs"].items())
         lines.append(Text(f"medal: {m['medal'] or 'none'} (cut-offs: {cut}; "
                           f"{m.get('medal_source') or ''})"))
-    lines.append(Text("upper bound = best over all generations; it is not an IOI score",
-                      style="dim"))
+    protocol = summary.get("protocol") or {}
+    if protocol.get("name") == "contest":
+        lines.append(ioi_contest(protocol))
+        lines.append(Text(f"upper bound = {m.get('upper_bound_rule')}", style="dim"))
+    else:
+        lines.append(Text("upper bound = best over all generations; it is not an IOI score",
+                          style="dim"))
     if m["judge_errors"]:
         lines.append(Text(f"{m['judge_errors']} judge error(s): not counted; "
                           "re-run to retry them", style="bold red"))
     return Group(*lines)
+
+
+def curve_text(curve: list[float]) -> str:
+    """A score-after-round curve as its changes: ``r1 0 → r2 30 → r3 100``."""
+    steps = [(i, v) for i, v in enumerate(curve) if i == 0 or v != curve[i - 1]]
+    return " → ".join(f"r{i + 1} {v:g}" for i, v in steps)
+
+
+def ioi_contest(protocol: Mapping[str, Any]) -> RenderableType:
+    """IOI contest mode: per task score, rounds used, submissions, score after each round
+    (means over samples), why contests stopped."""
+    pm = protocol.get("metrics") or {}
+    params = protocol.get("params") or {}
+    table = Table(title=f"contest mode: ≤ {params.get('rounds')} rounds × "
+                        f"{params.get('candidates')} candidates, ≤ "
+                        f"{params.get('max_submissions')} submissions, selection "
+                        f"{params.get('selection')}", title_justify="left")
+    for col in ("task", "score", "rounds", "submissions", "feedback", "score after round",
+                "stopped"):
+        table.add_column(col, justify="right" if col in ("score", "rounds", "submissions")
+                         else "left")
+    for name, t in (pm.get("tasks") or {}).items():
+        stopped = " ".join(f"{k}:{v}" for k, v in sorted((t.get("stopped") or {}).items()))
+        table.add_row(name, f"{t['score']:g}/{t['max_score']:g}", f"{t['rounds']:g}",
+                      f"{t['submissions']:g}", str(t.get("feedback_level")),
+                      curve_text(t["score_after_round"]), stopped)
+    table.add_section()
+    table.add_row("total", "", "", "", "", curve_text(pm.get("score_after_round") or []), "")
+    bare = [n for n, t in (pm.get("tasks") or {}).items() if t.get("examples") == 0]
+    if bare and params.get("selection") == "examples":
+        return Group(table, Text(f"no examples in the package of {', '.join(bare)}: its "
+                                 "candidates were ranked by 'compiles' only", style="yellow"))
+    return table
 
 
 

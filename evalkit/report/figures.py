@@ -4,7 +4,8 @@
 - pass@k: runs of rate benchmarks (``mean``) with several pass/fail samples per problem;
 - solved@k: runs of count benchmarks (``sum``, e.g. ICPC) with several pass/fail samples;
 - IOI subtask heat map: summaries whose ``metrics.tasks.*.subtasks`` carry ``best``/``points``;
-- score by month: problems with a ``date`` (e.g. LiveCodeBench contest dates).
+- score by month: problems with a ``date`` (e.g. LiveCodeBench contest dates);
+- IOI contest mode: the total score after each round (``summary.protocol.metrics``).
 
 pass@k is the unbiased estimator of :mod:`evalkit.scoring.sampling` (Chen et al. 2021).
 """
@@ -23,7 +24,7 @@ from evalkit.scoring.sampling import pass_at_k
 
 @dataclass(frozen=True)
 class Figure:
-    kind: str  # scores | pass_at_k | solved_at_k | subtasks | by_month
+    kind: str  # scores | pass_at_k | solved_at_k | subtasks | by_month | contest
     title: str
     svg: str
 
@@ -174,8 +175,36 @@ def month_figures(runs: Sequence[RunResult], labels: Sequence[str]) -> list[Figu
     return out
 
 
+def contest_figures(runs: Sequence[RunResult], labels: Sequence[str]) -> list[Figure]:
+    """IOI contest mode: total score after each round, one line per run (per task too
+    when one run is shown), one chart per benchmark."""
+    by_bench: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    tops: dict[str, float] = {}
+    for run, label in zip(runs, labels, strict=True):
+        proto = run.summary.get("protocol") or {}
+        curve = (proto.get("metrics") or {}).get("score_after_round")
+        if proto.get("name") != "contest" or not curve:
+            continue
+        series = by_bench.setdefault(run.benchmark, {})
+        series[label] = [(float(i + 1), float(v)) for i, v in enumerate(curve)]
+        tops[run.benchmark] = max(tops.get(run.benchmark, 0.0), run.headline.max)
+    out = []
+    for bench in sorted(by_bench):
+        series = by_bench[bench]
+        if len(series) == 1:
+            run = next(r for r in runs if r.benchmark == bench
+                       and (r.summary.get("protocol") or {}).get("name") == "contest")
+            for task, t in sorted(run.summary["protocol"]["metrics"]["tasks"].items()):
+                series[task] = [(float(i + 1), float(v))
+                                for i, v in enumerate(t["score_after_round"])]
+        title = f"{bench}: contest mode, score after each round"
+        out.append(Figure("contest", title, line_plot(title, series, "round", "points",
+                                                      ymax=tops[bench] or None)))
+    return out
+
+
 def all_figures(lb: Leaderboard, runs: Sequence[RunResult]) -> list[Figure]:
     """Every figure the runs support, in reading order."""
     labels = [str(lb.cells[lb.cells["run_id"] == r.run_id]["row"].iloc[0]) for r in runs]
     return (score_figures(lb) + at_k_figures(runs, labels) + subtask_figures(runs, labels)
-            + month_figures(runs, labels))
+            + month_figures(runs, labels) + contest_figures(runs, labels))

@@ -191,3 +191,68 @@ def summarize(benchmark: str, tasks: Mapping[str, ScoredTask], problems: Sequenc
                    {p: t["score"] for p, t in tasks_out.items()},
                    {p: t["max_score"] for p, t in tasks_out.items()}),
     }
+
+
+def summarize_contests(benchmark: str, tasks: Mapping[str, ScoredTask],
+                       problems: Sequence[Problem],
+                       judgements: Mapping[tuple[str, int], Judgement],
+                       medals_table: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The IOI summary of a contest-mode run (evalkit/protocols/contest.py).
+
+    Each (task, sample) judgement is one whole contest, already scored as IOI does
+    (best subtask scores over its at most 50 submissions).  Samples are independent
+    contests, so a task's score is their *mean*, never a best-of (that would pool
+    several contests' submissions); the best contest is shown as the upper bound.
+    """
+    tasks_out: dict[str, Any] = {}
+    total = upper = max_total = 0.0
+    judge_errors = 0
+    for p in problems:
+        task = tasks[p.id]
+        js = sorted((j for (pid, _), j in judgements.items() if pid == p.id),
+                    key=lambda j: j.sample)
+        judge_errors += sum(1 for j in js if j.judge_error)
+        valid = [j for j in js if not j.judge_error]
+        n = len(valid)
+        scores = [j.score for j in valid]
+        subs = [subtask_scores_of(j) for j in valid]
+        per_sub = [[s[i].fraction * s[i].points if i < len(s) else 0.0 for s in subs]
+                   for i in range(len(task.subtasks))]
+        score = round(sum(scores) / n, task.score_precision) if n else 0.0
+        tasks_out[p.id] = {
+            "score": score, "upper_bound": max(scores, default=0.0),
+            "max_score": task.max_score, "generations": len(js), "contests": n,
+            "submitted": [s["step"] for j in valid for s in j.details.get("submissions", [])],
+            "compiled": sum(1 for j in valid if j.details.get("compiled")),
+            "judge_errors": sum(1 for j in js if j.judge_error),
+            "subtasks": [{"name": st.name, "points": st.score,
+                          "best": round(sum(v) / n, task.score_precision) if n else 0.0,
+                          "best_all": round(max(v, default=0.0), task.score_precision)}
+                         for st, v in zip(task.subtasks, per_sub, strict=True)],
+            "verdicts": dict(Counter(j.verdict for j in js)),
+        }
+        total += score
+        upper += tasks_out[p.id]["upper_bound"]
+        max_total += task.max_score
+    medals = {k: float(v) for k, v in (medals_table or {}).items()
+              if k in ("gold", "silver", "bronze")}
+    return {
+        "benchmark": benchmark,
+        "score": round(total, 2),
+        "max_score": max_total,
+        "metrics": {
+            "score_rule": "IOI contest mode: per sample one contest (rounds of candidates, "
+                          "one submission per round, CMS feedback); its score = best subtask "
+                          "scores over its submissions; a task's score = mean over samples",
+            "upper_bound": round(upper, 2),
+            "upper_bound_rule": "the best contest (sample) per task, not an IOI score",
+            "medal": medal(total, medals) if medals else None,
+            "medal_cutoffs": medals,
+            "medal_source": (medals_table or {}).get("source"),
+            "judge_errors": judge_errors,
+            "tasks": tasks_out,
+        },
+        **headline("IOI score", "points", "sum",
+                   {p: t["score"] for p, t in tasks_out.items()},
+                   {p: t["max_score"] for p, t in tasks_out.items()}),
+    }

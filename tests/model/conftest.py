@@ -1,9 +1,9 @@
-"""Fixtures for real-engine tests: the tiny model and SmolLM2, built once per session,
-and one SmolLM2 engine shared by the real-model tests."""
+"""Fixtures for real-engine tests: SmolLM2, built once per session, and one SmolLM2 engine
+shared by the real-model tests (the tiny model and engine_env are in tests/conftest.py,
+shared with tests/protocols)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +11,6 @@ import pytest
 from tiny_model import ENGINE_ENV, HAS_VLLM, NO_VLLM
 
 from evalkit.model.base import Backend
-
-# tiny_model: tests/conftest.py (shared with tests/protocols).
-
-
-@pytest.fixture(scope="session")
-def engine_env() -> dict[str, str]:
-    return {**os.environ, **ENGINE_ENV}
 
 
 @pytest.fixture(scope="session")

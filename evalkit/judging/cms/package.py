@@ -26,6 +26,10 @@ the score type it configures (``cms/grading/scoretypes/abc.py`` ``ScoreTypeGroup
 - OutputOnly: no limits; the submission is one ``output_<codename>.txt`` per test;
 - checker and manager: ``g++ -x c++ -std=gnu++20 -O2 -static``;
 - ``score_precision`` defaults to 2;
+- ``feedback_level`` (what contestants see of a submission's evaluation): the
+  package's value when it has one (tps.py L133-139: ``full``, ``restricted`` or
+  ``oi_restricted``, anything else aborts the import), else none here and CMS's
+  own default applies (``restricted``, cms/db/task.py L207-212);
 - every ``tests/X.in`` needs ``tests/X.out`` (tps.py aborts otherwise);
 - subtasks: GroupMin with ``int(score)`` points and the regular expression
   ``"|".join(re.escape(t) for t in testcases)``, matched with ``re.match`` (a
@@ -52,6 +56,8 @@ COMMUNICATION = "Communication"
 OUTPUT_ONLY = "OutputOnly"
 SUPPORTED_TYPES = (BATCH, COMMUNICATION, OUTPUT_ONLY)
 STD_IO, FIFO_IO = "std_io", "fifo_io"
+# CMS's feedback levels (cms/__init__.py L65-71 at c3659b810cfd).
+FEEDBACK_LEVELS = ("full", "restricted", "oi_restricted")
 # tps.py compiles the checker and the manager with these flags.
 TRUSTED_FLAGS = ["-x", "c++", "-std=gnu++20", "-O2", "-static"]
 
@@ -93,6 +99,7 @@ class CmsTask:
     statement: Path | None = None
     model_solution: Path | None = None
     solutions: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # label -> files
+    feedback_level: str | None = None  # problem.json's, as tps.py reads it (None: not set)
 
     @property
     def max_score(self) -> float:
@@ -289,6 +296,11 @@ def load_task(root: Path, user_io: str | None = None) -> CmsTask:
         if time_limit <= 0 or memory_limit <= 0:
             raise TaskFormatError(f"{meta_path}: time_limit and memory_limit must be positive")
     precision = int(meta.get("score_precision", 2))
+    feedback = meta.get("feedback_level") or None  # tps.py: a falsy value is "not set"
+    if feedback is not None and feedback not in FEEDBACK_LEVELS:
+        # tps.py logs "invalid feedback_level" and imports nothing.
+        raise TaskFormatError(f"{meta_path}: field 'feedback_level' is {feedback!r} "
+                              f"(expected one of {', '.join(FEEDBACK_LEVELS)})")
     tests = _tests(root)
     subtasks = _subtasks(root, sorted(tests))
 
@@ -326,7 +338,7 @@ def load_task(root: Path, user_io: str | None = None) -> CmsTask:
         memory_limit=memory_limit, score_precision=precision, task_type=task_type,
         params=params, subtasks=tuple(subtasks), tests=tests, graders=graders,
         checker_files=checker, statement=find_task_statement(root, code),
-        model_solution=model, solutions=solutions,
+        model_solution=model, solutions=solutions, feedback_level=feedback,
     )
 
 
