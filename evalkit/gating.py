@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evalkit.results import RunResult
+from evalkit.results import RunResult, protocol_label
 from evalkit.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Values
 from evalkit.stats.paired import PairedBootstrap, SignTest, paired_bootstrap, sign_test
 
@@ -82,6 +82,9 @@ def incomparabilities(base: RunResult, cand: RunResult) -> list[str]:
         out.append("subset run (baseline: "
                    f"{bs.describe() if bs else 'full'}; candidate: "
                    f"{cs.describe() if cs else 'full'})")
+    if base.manifest.get("protocol") != cand.manifest.get("protocol"):
+        out.append(f"different protocol (baseline: {protocol_label(base.manifest)}; "
+                   f"candidate: {protocol_label(cand.manifest)})")
     if base.manifest.get("data_hash") != cand.manifest.get("data_hash"):
         out.append("different data_hash")
     bj = {k: v for k, v in base.judge.items() if k not in _JUDGE_IGNORED}

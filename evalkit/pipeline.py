@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ import evalkit
 from evalkit._resources import repo_root
 from evalkit.benchmarks import Benchmark, load_benchmark
 from evalkit.benchmarks.base import JudgeContext
+from evalkit.episodes.protocol import Protocol
+from evalkit.episodes.registry import SINGLE, load_protocol
 from evalkit.errors import EvalkitError
 from evalkit.executor import Executor, LocalExecutor, make_executor, replicate
 from evalkit.judging.llm import JudgeModel, JudgeSettings
@@ -190,6 +192,8 @@ class PreparedRun:
     judge_model: JudgeModel | None
     rd: RunStore
     pairs: list[tuple[Problem, int]]
+    protocol: Protocol | None = None  # None: single-shot
+    workers: int = 1
 
 
 def check_replay_ids(backend: Backend, problems: Sequence[Problem], strict: bool,
@@ -271,6 +275,7 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
     must be those this benchmark resolves to.  Without one, a backend is built.
     """
     bench = load_benchmark(cfg.benchmark, cfg.data, cfg.options)
+    protocol = benchmark_protocol(bench)
     problems, subset = select_problems(bench.problems(), cfg.limit, cfg.problems, bench.name)
     params, engine = resolve_settings(cfg, bench)
     if backend is None:
@@ -296,11 +301,14 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
         evalkit_version=evalkit.__version__, git_sha=git_sha(),
         python=sys.version.split()[0], platform=platform.platform(), command=sys.argv,
         started_at=now(), preset=cfg.preset, options=dict(bench.spec.overrides),
-        benchmark_options=bench.options.to_json())
+        benchmark_options=bench.options.to_json(),
+        protocol=protocol.identity() if protocol is not None else None)
     identity = manifest.identity()
     tags = [f"shard{cfg.shard[0]}of{cfg.shard[1]}"] if cfg.shard else []
     if subset is not None:
         tags.append(f"subset{len(subset.problems)}")
+    if protocol is not None:
+        tags.append(protocol.name)
     run_id = "--".join([bench.name, slug(model_label(model, cfg.model_name)), backend.name,
                         *tags, hashlib.sha256(json.dumps(identity, sort_keys=True).encode())
                         .hexdigest()[:8]])
@@ -328,12 +336,35 @@ def prepare(cfg: RunConfig, console: Console, backend: Backend | None = None) ->
             judge_model.close()
         raise
     return PreparedRun(bench, list(problems), params, backend, judge_model, store,
-                       shard_pairs(problems, samples, cfg.shard))
+                       shard_pairs(problems, samples, cfg.shard), protocol, cfg.workers)
+
+
+def benchmark_protocol(bench: Benchmark) -> Protocol | None:
+    """The protocol the benchmark's ``protocol`` option names (None: single-shot)."""
+    name = bench.options.protocol
+    return None if name == SINGLE else load_protocol(name, bench)
 
 
 def generate_run(run: PreparedRun, console: Console) -> None:
-    """The generation stage of a prepared run (what is not in generations.jsonl yet)."""
-    generate(run.rd, run.pairs, run.backend, run.params, console)
+    """The generation stage of a prepared run (what is not in generations.jsonl yet).
+
+    Single-shot: one request per (problem, sample).  A protocol: its episodes, with
+    the judge open, since a protocol may judge its steps (docs/architecture.md,
+    "Episodes").
+    """
+    if run.protocol is None:
+        generate(run.rd, run.pairs, run.backend, run.params, console)
+    else:
+        from evalkit.episodes.driver import run_episodes
+
+        executor = LocalExecutor(run.workers)
+        try:
+            ctx, judge_key = open_judge(run.rd, run.bench, executor, run.workers,
+                                        run.judge_model)
+            run_episodes(run.rd, run.bench, run.pairs, run.protocol, run.backend, run.params,
+                         ctx, judge_key, run.workers, console)
+        finally:
+            executor.close()
     run.rd.update(generated_at=now(), environment=run.backend.environment(),
                   judge_model=run.judge_model.settings.to_json() if run.judge_model else None)
 
@@ -434,19 +465,12 @@ def judge(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], workers: 
     if judge_model is not None and not isinstance(executor, LocalExecutor):
         # The judge model is an engine in this process; remote judges cannot reach it.
         raise EvalkitError(f"{bench.name} is graded by a judge model: use --executor local")
-    ctx = executor.open(bench)
-    ctx.run_dir, ctx.judge_model = rd.path, judge_model
     try:
-        fingerprint = bench.judge_fingerprint(ctx)
-        judge_key = hashlib.sha256(
-            json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
-        sandbox_cfg = bench.sandbox_config(workers)
-        rd.update(judge={**fingerprint, "judge_key": judge_key,
-                         "image": sandbox_cfg.image if sandbox_cfg else None,
-                         "workers": workers, "executor": executor.info()})
+        ctx, judge_key = open_judge(rd, bench, executor, workers, judge_model)
         by_id = {p.id: p for p in problems}
         gens = rd.generations()
         done = {} if force else rd.judgements(judge_key)
+        check_judged_episodes(rd, by_id, done, judge_key)
         todo = [g for k, g in sorted(gens.items())
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
@@ -457,12 +481,49 @@ def judge(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], workers: 
     return summarize(rd, bench, problems, judge_key, console, out, warn_threshold)
 
 
+def open_judge(rd: RunStore, bench: Benchmark, executor: Executor, workers: int,
+               judge_model: JudgeModel | None) -> tuple[JudgeContext, str]:
+    """Open ``executor``'s judge context for ``bench``, compute the judge key and record
+    the judge in the manifest.  Shared by the judge stage and by episodes, which judge
+    their steps while they generate."""
+    ctx = executor.open(bench)
+    ctx.run_dir, ctx.judge_model = rd.path, judge_model
+    fingerprint = bench.judge_fingerprint(ctx)
+    judge_key = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+    sandbox_cfg = bench.sandbox_config(workers)
+    rd.update(judge={**fingerprint, "judge_key": judge_key,
+                     "image": sandbox_cfg.image if sandbox_cfg else None,
+                     "workers": workers, "executor": executor.info()})
+    return ctx, judge_key
+
+
+def check_judged_episodes(rd: RunStore, by_id: dict[str, Problem],
+                          done: dict[tuple[str, int], Any], judge_key: str) -> None:
+    """Refuse to re-judge episodes their protocol judged itself under another judge: the
+    later steps were chosen from those verdicts, so a new verdict would describe a run
+    that never happened (``Protocol.rejudge == "refuse"``)."""
+    journal = rd.journal()
+    if not journal.exists():
+        return
+    stale = [k for k, f in journal.finals().items()
+             if f.judged and not f.error and k[0] in by_id and k not in done]
+    if stale:
+        name = (rd.manifest().protocol or {}).get("name", "?")
+        raise EvalkitError(f"{rd.path}: {len(stale)} episode(s) of protocol {name!r} were "
+                           f"judged during the run under another judge than now ({judge_key}, "
+                           f"e.g. {stale[0][0]}#{stale[0][1]}); their later steps depended on "
+                           "those verdicts, so they cannot be re-judged alone: run again into "
+                           "a new --out")
+
+
 def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge_key: str,
               console: Console, out: Console | None = None,
               warn_threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """Aggregate the judgements under ``judge_key`` into summary.json and show it."""
     by_id = {p.id: p for p in problems}
-    gens = rd.generations()
+    journal = rd.journal()
+    # Episode runs: every step counts for generation statistics (truncations...).
+    gens = rd.all_generations() if journal.exists() else list(rd.generations().values())
     judgements = rd.judgements(judge_key)
     summary = bench.summarize(problems, judgements)
     summary["run_id"] = rd.path.name
@@ -470,7 +531,10 @@ def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
     summary["generation"] = generation_stats(
-        (g for g in gens.values() if g.problem_id in by_id), warn_threshold)
+        (g for g in gens if g.problem_id in by_id), warn_threshold)
+    protocol = rd.manifest().protocol
+    if protocol is not None:
+        summary["protocol"] = protocol_summary(rd, bench, protocol, by_id, console)
     if rd.manifest().subset is not None:
         summary["subset"] = rd.manifest().subset.to_json()  # type: ignore[union-attr]
     rd.write_summary(summary)
@@ -478,6 +542,24 @@ def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge
     (out or console).print(bench.render(summary))
     warn_generation(summary["generation"], bench.name, console)
     return summary
+
+
+def protocol_summary(rd: RunStore, bench: Benchmark, identity: dict[str, Any],
+                     by_id: dict[str, Problem], console: Console) -> dict[str, Any]:
+    """``summary.protocol``: the protocol, its parameters, episode counts and metrics."""
+    finals = {k: f for k, f in rd.journal().finals().items() if k[0] in by_id}
+    errors = {k: f for k, f in finals.items() if f.error}
+    ok = {k: f for k, f in finals.items() if not f.error}
+    proto = load_protocol(str(identity["name"]), bench)
+    if errors:
+        (k, f), = list(errors.items())[:1]
+        first = (f.error or "").splitlines()[0] if f.error else ""
+        console.print(f"[yellow]warning[/] {len(errors)} episode(s) ended in an error (not "
+                      f"counted; the next run retries them), e.g. {k[0]}#{k[1]}: {first}",
+                      highlight=False)
+    return {"name": identity["name"],
+            "params": {k: v for k, v in identity.items() if k != "name"},
+            "episodes": len(ok), "errors": len(errors), "metrics": proto.summarize(ok)}
 
 
 def warn_generation(stats: dict[str, Any], benchmark: str, console: Console) -> None:
@@ -497,7 +579,10 @@ def _judge_all(rd: RunStore, bench: Benchmark, by_id: dict[str, Problem], todo: 
     units = [(by_id[g.problem_id], g) for g in todo]
     with rd.judgement_log() as log, progress(console) as bar:
         task = bar.add_task(f"judging ({executor.name})", total=len(units))
+        steps = {g.key: g.step for g in todo}
         for j in executor.judge(bench, units, ctx, judge_key):
+            if j.step != steps.get(j.key, j.step):  # an episode's final step
+                j = replace(j, step=steps[j.key])
             log.append(j.to_json())
             bar.advance(task)
 

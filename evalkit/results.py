@@ -8,6 +8,7 @@ Nothing here knows a benchmark's rules.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,3 +216,14 @@ def find_runs(paths: Sequence[Path]) -> list[Path]:
 def load_runs(paths: Sequence[Path]) -> list[RunResult]:
     """Load the runs named by ``paths`` (see :func:`find_runs`), in order."""
     return [load_run(p) for p in find_runs(paths)]
+
+
+def protocol_label(manifest: Mapping[str, Any]) -> str:
+    """"single-shot", or a run's protocol and its parameters (``contest rounds=50 ...``),
+    for table footnotes and gate messages."""
+    proto = manifest.get("protocol")
+    if not isinstance(proto, Mapping):
+        return "single-shot"
+    params = {k: v for k, v in proto.items() if k != "name"}
+    return " ".join([str(proto.get("name")),
+                     *(f"{k}={json.dumps(v, sort_keys=True)}" for k, v in sorted(params.items()))])

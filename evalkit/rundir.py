@@ -141,6 +141,16 @@ class RunDir:
             out.setdefault(g.key, g)
         return out
 
+    def all_generations(self) -> list[Generation]:
+        """Every generation record in file order (all steps of episodes)."""
+        out = []
+        for rec in read_jsonl(self.generations_path):
+            try:
+                out.append(Generation.from_json(rec))
+            except TypeError as e:
+                raise EvalkitError(f"{self.generations_path}: bad record ({e})") from None
+        return out
+
     def judgements(self, judge_key: str | None = None) -> dict[tuple[str, int], Judgement]:
         """Judgements, the latest per item; only ``judge_key``'s when given."""
         out: dict[tuple[str, int], Judgement] = {}

@@ -71,6 +71,9 @@ def protocol(manifest: dict[str, Any]) -> str:
         parts.append(f"max={s['max_tokens']}")
     if manifest.get("shard"):
         parts.append("shard {}/{}".format(*manifest["shard"]))
+    proto = manifest.get("protocol")
+    if isinstance(proto, dict) and proto.get("name"):
+        parts.insert(0, str(proto["name"]))
     return " ".join(parts)
 
 

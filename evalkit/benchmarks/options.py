@@ -29,6 +29,13 @@ class BenchmarkOptions:
 
     # The spec's [generation] table (sampling/engine defaults), checked by model.config.
     generation: dict[str, Any] | None = None
+    # How a sample is run: "single" (one prompt, one response) or a multi-step protocol
+    # of evalkit/protocols/ that this adapter lists in PROTOCOLS (docs/architecture.md,
+    # "Episodes"); its parameters are the option table named after it.
+    protocol: str = "single"
+
+    # The multi-step protocols this adapter runs (besides "single").
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ()
 
     # Extra command-line flags that mean one option (kept for users' scripts), e.g.
     # {"eval-timeout": "judge.timeout"}: `--eval-timeout 900` is `--set judge.timeout=900`.

@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 
 from evalkit.errors import EvalkitError
-from evalkit.results import RunResult
+from evalkit.results import RunResult, protocol_label
 from evalkit.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_interval
 
 # Manifest fields that make two runs of one benchmark comparable.  The seed is
 # left out on purpose: runs that differ only in seed are repeats, not different settings.
-SETTING_KEYS = ("data_hash", "judge_key", "sampling", "samples", "data_window", "subset")
+SETTING_KEYS = ("data_hash", "judge_key", "sampling", "samples", "data_window", "subset",
+                "protocol")
 MARKERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -65,7 +66,8 @@ def settings_of(run: RunResult) -> dict[str, Any]:
     subset = run.subset
     return {"data_hash": run.manifest.get("data_hash"), "judge_key": run.judge_key,
             "sampling": sampling, "samples": samples, "data_window": run.data_window,
-            "subset": subset.describe() if subset else None}
+            "subset": subset.describe() if subset else None,
+            "protocol": protocol_label(run.manifest)}
 
 
 def _row_labels(runs: Sequence[RunResult]) -> list[str]:
@@ -120,6 +122,8 @@ def _note(bench: str, runs: Sequence[RunResult], labels: Sequence[str], level: f
         parts.append(f"SUBSET RUN ({shared['subset']}), not the benchmark's score")
     if shared.get("data_window"):
         parts.append(f"data window {shared['data_window']}")
+    if shared.get("protocol") not in (None, "single-shot"):
+        parts.append(f"protocol {shared['protocol']}")
     judge = first.judge
     if "judge_key" in shared:
         bits = [f"judge {shared['judge_key'] or '?'}"]

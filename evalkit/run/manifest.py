@@ -19,7 +19,7 @@ FORMAT_VERSION = 2
 
 # Fields that must match when a run is resumed or shards are merged.
 IDENTITY = ("benchmark", "data_hash", "model", "backend", "sampling", "samples", "shard",
-            "subset")
+            "subset", "protocol")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class Manifest:
     samples: dict[str, int]  # per problem
     shard: list[int] | None = None  # [i, n]
     subset: Subset | None = None  # None: the whole benchmark
+    # A multi-step protocol and its parameters ({"name": ..., **params}); None: single-shot.
+    protocol: dict[str, Any] | None = None
     run_id: str = ""
     format_version: int = FORMAT_VERSION
     data_dir: str | None = None
@@ -110,10 +112,12 @@ class Manifest:
         return str(key) if key else None
 
     def identity(self) -> dict[str, Any]:
-        """The identity fields as JSON (``subset`` only when set, so full runs keep their ids)."""
+        """The identity fields as JSON (``subset`` and ``protocol`` only when set, so full
+        single-shot runs keep the ids they had before either existed)."""
         out = {k: _json(getattr(self, k)) for k in IDENTITY}
-        if self.subset is None:
-            out.pop("subset")
+        for optional in ("subset", "protocol"):
+            if out[optional] is None:
+                out.pop(optional)
         return out
 
     def with_(self, **changes: Any) -> Manifest:
@@ -154,7 +158,7 @@ class Manifest:
         for key, kind in (("benchmark", str), ("model", str)):
             if not isinstance(raw.get(key), kind):
                 raise EvalkitError(f"{where}: field '{key}' must be a string")
-        for key in ("backend", "sampling", "samples", "options"):
+        for key in ("backend", "sampling", "samples", "options", "protocol"):
             if raw.get(key) is not None and not isinstance(raw[key], Mapping):
                 raise EvalkitError(f"{where}: field '{key}' must be an object")
         subset = raw.get("subset")

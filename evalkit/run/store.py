@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from evalkit.episodes.journal import Journal
 from evalkit.errors import EvalkitError
 from evalkit.jsonl import JsonlLog, read_jsonl
 from evalkit.records import Generation, Judgement, Problem
@@ -107,8 +108,26 @@ class RunStore:
 
     # -- records -------------------------------------------------------------------
     def generations(self) -> dict[tuple[str, int], Generation]:
-        """Generations by (problem, sample)."""
-        return self.dir.generations()
+        """Generations by (problem, sample): of an episode run, each episode's final step
+        (the one the judge stage judges); episodes without one are left out."""
+        journal = Journal(self.path)
+        if not journal.exists():
+            return self.dir.generations()
+        by_step = {g.step_key: g for g in self.all_generations()}
+        out = {}
+        for key, final in journal.finals().items():
+            g = by_step.get((*key, final.step)) if final.step is not None else None
+            if g is not None and final.error is None:
+                out[key] = g
+        return out
+
+    def all_generations(self) -> list[Generation]:
+        """Every stored generation, every step of every episode, in the order written."""
+        return self.dir.all_generations()
+
+    def journal(self) -> Journal:
+        """The episode journal (episodes.jsonl; absent for single-shot runs)."""
+        return Journal(self.path)
 
     def judgements(self, judge_key: str | None = None) -> dict[tuple[str, int], Judgement]:
         """Judgements, the latest per item; only ``judge_key``'s when given."""
