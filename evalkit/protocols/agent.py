@@ -40,20 +40,26 @@ uninterrupted one for any sampled model; a finished episode is never redone.
 from __future__ import annotations
 
 import hashlib
+import os
 import statistics
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from evalkit.episodes.protocol import Protocol
 from evalkit.errors import EvalkitError
 
+# mini-swe-agent prints a banner on import unless told not to (minisweagent/__init__.py).
+os.environ.setdefault("MSWEA_SILENT_STARTUP", "1")
+
 if TYPE_CHECKING:
+    from evalkit.benchmarks.swebench import SwebenchBenchmark
     from evalkit.episodes.episode import Episode
     from evalkit.episodes.journal import EpisodeFinal
 
+PATCH_LABEL = "patch"  # the final step: the patch (a command's output, not a model turn)
 PATCH_SOURCES = ("submission", "diff")
 TOOL_FORMATS = ("qwen3_coder", "hermes")
 # mini-swe-agent 1.x's SWE-bench submit command (config/extra/swebench.yaml, 1.x).
@@ -132,8 +138,7 @@ class CommandReplay:
 class AgentProtocol(Protocol):
     """mini-SWE-agent in the instance container; the patch is judged by the judge stage."""
 
-    name: ClassVar[str] = "agent"
-    rejudge: ClassVar[str] = "final"  # type: ignore[misc]
+    name: ClassVar[str] = "agent"  # rejudge "final": the patch is judged after the episode
 
     def __init__(self, bench: Any) -> None:
         super().__init__(bench)
@@ -175,7 +180,8 @@ class AgentProtocol(Protocol):
         from evalkit.swebench.agent_env import ContainerEnvironment, EnvConfig, InstanceContainer
         from evalkit.swebench.agent_model import AgentModel, ModelCallError, ModelConfig
 
-        inst = self.bench.instances()[ep.problem.id]
+        bench = cast("SwebenchBenchmark", self.bench)  # check(): a SWE-bench adapter
+        inst = bench.instances()[ep.problem.id]
         cfg = self.config()
         agent_cfg = dict(cfg["agent"])
         if ep.ctx is not None and ep.ctx.run_dir is not None:
@@ -193,7 +199,7 @@ class AgentProtocol(Protocol):
         reason = ""
         try:
             with InstanceContainer(client, image=inst.image, instance_id=inst.instance_id,
-                                   pull=bool(getattr(self.bench, "pull", True))) as box:
+                                   pull=bench.pull) as box:
                 env = ContainerEnvironment(box, EnvConfig.from_mini(
                     cfg["environment"], timeout=self.opts.timeout), record=recorder)
                 agent = DefaultAgent(model, env, **agent_cfg)
@@ -218,7 +224,7 @@ class AgentProtocol(Protocol):
                    "commands": recorder.commands, "format_errors": format_errors,
                    "patch_chars": len(patch), "replayed_commands": recorder.replayed,
                    "replay_mismatches": recorder.mismatches, "reason": reason[:2000]}
-        final = ep.record(patch, label="patch",  # type: ignore[attr-defined]
+        final = ep.record(patch, label=PATCH_LABEL,  # type: ignore[attr-defined]
                           meta={"exit_status": exit_status})
         ep.finish(final=final, metrics=metrics)
 
