@@ -55,3 +55,28 @@ def real_runs(docker_client, tmp_path_factory):
     from realruns import RealRuns
 
     return RealRuns(tmp_path_factory.mktemp("real-runs"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A random-weight Llama with a ChatML template (tests/model/tiny_model.py), built once
+    per session for the engine tests and the protocol tests alike."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "model"))
+    from tiny_model import HAS_VLLM, NO_VLLM, build_tiny_model
+
+    if not HAS_VLLM:
+        pytest.skip(NO_VLLM)
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+@pytest.fixture(scope="session")
+def engine_env() -> dict[str, str]:
+    """The environment for CPU vLLM engines (tests/model/tiny_model.py ENGINE_ENV)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "model"))
+    from tiny_model import ENGINE_ENV
+
+    return {**os.environ, **ENGINE_ENV}

@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import os
 import statistics
+import threading
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -144,6 +145,8 @@ class AgentProtocol(Protocol):
         super().__init__(bench)
         self.opts: AgentOptions = bench.options.agent
         self._config: dict[str, Any] | None = None
+        self._cleaned: set[str] = set()
+        self._lock = threading.Lock()
 
     def config(self) -> dict[str, Any]:
         """mini-swe-agent's SWE-bench config with this run's limits."""
@@ -196,10 +199,12 @@ class AgentProtocol(Protocol):
         model = AgentModel(generate, ModelConfig.from_mini(cfg["model"]), self.opts.tool_format)
         recorder = CommandReplay(ep)
         client = docker.from_env(timeout=600)
+        owner = str(Path(ep.ctx.run_dir).resolve()) if ep.ctx and ep.ctx.run_dir else ""
         reason = ""
         try:
+            self._remove_left_over(client, owner)
             with InstanceContainer(client, image=inst.image, instance_id=inst.instance_id,
-                                   pull=bench.pull) as box:
+                                   pull=bench.pull, owner=owner) as box:
                 env = ContainerEnvironment(box, EnvConfig.from_mini(
                     cfg["environment"], timeout=self.opts.timeout), record=recorder)
                 agent = DefaultAgent(model, env, **agent_cfg)
@@ -227,6 +232,15 @@ class AgentProtocol(Protocol):
         final = ep.record(patch, label=PATCH_LABEL,  # type: ignore[attr-defined]
                           meta={"exit_status": exit_status})
         ep.finish(final=final, metrics=metrics)
+
+    def _remove_left_over(self, client: Any, owner: str) -> None:
+        """Once per run directory: the containers a killed run of it left running."""
+        from evalkit.swebench.agent_env import remove_left_over
+
+        with self._lock:
+            if owner and owner not in self._cleaned:
+                remove_left_over(client, owner)
+                self._cleaned.add(owner)
 
     def summarize(self, finals: Mapping[tuple[str, int], EpisodeFinal]) -> dict[str, Any]:
         """Exit statuses, steps and format errors over the finished episodes."""

@@ -55,6 +55,7 @@ SUBMIT_MARKER = "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"  # minisweagent/environm
 KEEP_CHARS = 50_000  # head and tail of an output each; mini's template shows 5,000 of each
 COMMAND_ID = "EVALKIT_COMMAND_ID"
 AGENT_LABELS = {"evalkit.helper": "swe", "evalkit.role": "swebench-agent"}
+OWNER_LABEL, PID_LABEL = "evalkit.owner", "evalkit.pid"
 
 # Kill every process whose environment holds the command's id (run with sh: the images
 # have no procps).  Repeated while something was found: a process may fork while dying.
@@ -269,13 +270,16 @@ class InstanceContainer:
     """The agent's container of one instance image, removed on :meth:`close`."""
 
     def __init__(self, client: Any, *, image: str, instance_id: str, pull: bool = True,
-                 name_prefix: str = "evalkit-swe-agent") -> None:
+                 name_prefix: str = "evalkit-swe-agent", owner: str = "") -> None:
         """Start it (pulling the image if missing and ``pull``); :class:`InfraError` if
-        the image or the engine fails."""
+        the image or the engine fails.  ``owner`` (a run directory) labels it, so that
+        a later run of the same directory can remove what a killed one left
+        (:func:`remove_left_over`)."""
         ensure_image(client, image, instance_id, pull)
         self.image, self.instance_id = image, instance_id
+        labels = {**AGENT_LABELS, OWNER_LABEL: owner, PID_LABEL: str(os.getpid())}
         self.container = start_container(client, image, instance_id, name_prefix,
-                                         labels=AGENT_LABELS)
+                                         labels=labels)
 
     def run(self, argv: list[str], *, workdir: str, environment: Mapping[str, str],
             timeout: float) -> CommandResult:
@@ -300,6 +304,31 @@ class InstanceContainer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def remove_left_over(client: Any, owner: str) -> int:
+    """Remove agent containers of ``owner`` (a run directory) started by another process:
+    a run directory has one writer at a time (its lock), so they are what a killed run
+    left behind.  Returns how many were removed."""
+    import docker
+
+    n = 0
+    try:
+        found = client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={owner}"})
+    except docker.errors.DockerException as e:
+        raise InfraError(f"cannot list agent containers ({e})") from None
+    for c in found:
+        if c.labels.get(PID_LABEL) == str(os.getpid()):
+            continue
+        try:
+            c.remove(force=True)
+            n += 1
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.DockerException as e:
+            raise InfraError(f"cannot remove left-over agent container {c.name} ({e})") \
+                from None
+    return n
 
 
 # record(command, run) -> result: how each command is run; the agent protocol passes one

@@ -21,12 +21,18 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-RECORDINGS = Path(__file__).parent / "recordings"
+RECORDINGS = Path(__file__).parent / "swebench" / "recordings"
 MODEL = "replay-agent"
+
+
+def load_all() -> list[dict[str, Any]]:
+    """The three recordings of the swebench_sample instances."""
+    return [load(n) for n in ("fix", "nofix", "steplimit")]
 
 
 def load(name: str) -> dict[str, Any]:
@@ -42,8 +48,9 @@ def _text(m: dict[str, Any]) -> str:
 class ReplayServer:
     """Serve ``recordings`` until :meth:`close`; ``requests`` holds every request body."""
 
-    def __init__(self, recordings: list[dict[str, Any]]) -> None:
-        self.recordings = recordings
+    def __init__(self, recordings: list[dict[str, Any]], delay: float = 0.0) -> None:
+        """``delay``: seconds each answer takes (a model's latency; widens kill windows)."""
+        self.recordings, self.delay = recordings, delay
         self.requests: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.lock = threading.Lock()
@@ -76,6 +83,8 @@ class ReplayServer:
                     self.send(404, {"error": {"message": f"no route {self.path}"}})
                     return
                 code, answer = server.answer(body)
+                if server.delay:
+                    time.sleep(server.delay)
                 self.send(code, answer)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
