@@ -12,7 +12,8 @@ the request going through evalkit instead of litellm:
 - the tool calls are the server's ``tool_calls`` (``openai``/``serve`` backends, kept in
   ``Generation.meta``) or, when the backend returns text only (``vllm``), the
   ``<tool_call>`` blocks of the text read with the grammar of vLLM's parser for
-  ``tool_format`` (evalkit/tools/calls.py); either way mini-swe-agent's own
+  ``tool_format`` (evalkit/tools/calls.py; the turn then stays the text as generated,
+  which the chat template renders back as the model wrote it); either way mini-swe-agent's own
   ``parse_toolcall_actions`` turns them into actions or raises its ``FormatError`` (no
   call, bad JSON, another tool), with the format-error template of the config;
 - observations are rendered by mini-swe-agent's ``format_toolcall_observation_messages``
@@ -79,23 +80,18 @@ def bash_tool() -> dict[str, Any]:
     return json.loads(json.dumps(BASH_TOOL))
 
 
-def tool_calls_of(g: Generation, tool_format: str) -> tuple[str, list[dict[str, Any]]]:
-    """(content, OpenAI-format tool calls) of a generation: the server's calls, else the
-    calls written in the text (which then ends before the first call, as vLLM's parsers
-    return the content)."""
+def tool_calls_of(g: Generation, tool_format: str) -> tuple[list[dict[str, Any]], bool]:
+    """(OpenAI-format tool calls, whether the server parsed them) of a generation: the
+    server's calls, else the calls written in the text."""
     served = (g.meta or {}).get("tool_calls")
     if served:
-        return g.response, list(served)
-    calls = parse_tool_calls(g.response, tool_format)
-    if not calls:
-        return g.response, []
+        return list(served), True
     out = []
-    for i, c in enumerate(calls):
+    for i, c in enumerate(parse_tool_calls(g.response, tool_format)):
         args = c.raw if c.error else json.dumps(c.arguments)  # bad JSON stays bad: mini decides
         out.append({"id": f"call_{g.step}_{i}", "type": "function",
                     "function": {"name": c.name, "arguments": args}})
-    text = g.response.rsplit("</think>", 1)[-1]
-    return text.split("<tool_call>", 1)[0].rstrip(), out
+    return out, False
 
 
 def _as_objects(tool_calls: list[dict[str, Any]]) -> list[Any]:
@@ -131,7 +127,7 @@ class AgentModel:
         g = self.generate(prepared, self.tools)
         if g.error:
             raise ModelCallError(g.error)
-        content, calls = tool_calls_of(g, self.tool_format)
+        calls, served = tool_calls_of(g, self.tool_format)
         cost = {"cost": 0.0}
         try:
             actions = parse_toolcall_actions(
@@ -141,8 +137,11 @@ class AgentModel:
             e.messages[0]["extra"].update(cost)
             e.messages[0]["extra"]["response"] = {**_response(g), "content": g.response}
             raise
-        message: dict[str, Any] = {"role": "assistant", "content": content}
-        if calls:
+        # The turn as the episode core rebuilds it (Generation.assistant_turn): the text as
+        # generated, with the server's tool_calls if it parsed them; calls read from the text
+        # stay in the text, so the model sees its own output in later turns.
+        message: dict[str, Any] = {"role": "assistant", "content": g.response}
+        if served:
             message["tool_calls"] = calls
         message["extra"] = {"actions": actions, "response": _response(g), **cost}
         return message

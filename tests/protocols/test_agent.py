@@ -153,3 +153,30 @@ def test_kill_9_mid_agent_then_resume_gives_the_same_verdicts(clean_run, tmp_pat
     replayed = sum(r["metrics"]["replayed_commands"] for r in finals)
     assert replayed > 0 and all(r["metrics"]["replay_mismatches"] == 0 for r in finals)
     assert not left_over(out)
+
+
+def test_tiny_model_through_vllm_ends_in_format_errors_and_the_run_completes(
+        swe_images, tiny_model, engine_env, tmp_path):
+    """A random model writes no tool call: mini's format-error path runs (its template
+    fed back to the model) until its limit of 3 in a row; the instance is not resolved,
+    the reason is recorded, the run completes."""
+    out = tmp_path / "vllm"
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", "swebench_sample", "--backend", "vllm",
+         "--preset", "tiny-chatml", "--model", str(tiny_model), "--max-tokens", "32",
+         "--problems", STATKIT, "--set", "protocol=agent", "--workers", "1",
+         "--out", str(out)], cwd=REPO, env=engine_env, capture_output=True, text=True,
+        timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert verdicts(out) == {STATKIT: "empty_patch"}
+    (final,) = [r for r in lines(out / "episodes.jsonl") if r["kind"] == "final"]
+    m = final["metrics"]
+    assert m["exit_status"] == "RepeatedFormatError" and m["reason"] == "RepeatedFormatError"
+    assert m["format_errors"] == 3 and m["steps"] == 3 and m["commands"] == 0
+    gens = [g for g in lines(out / "generations.jsonl") if g["meta"]["label"] == "agent"]
+    assert [g["step"] for g in gens] == [0, 1, 2]
+    # Each later call carried mini's format-error message back to the model.
+    assert all("tool call" in json.dumps(g["context"]).lower() for g in gens[1:])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["protocol"]["metrics"]["format_error_exits"] == 1
+    assert not left_over(out)
