@@ -37,6 +37,16 @@ VERDICTS = {STATKIT: "resolved", TEXT1: "unresolved", TEXT2: "empty_patch"}
 STEPS = {STATKIT: 8, TEXT1: 4, TEXT2: 10}  # model calls: the recordings' turns, the limit
 
 
+@pytest.fixture(scope="session")
+def swe_images() -> dict[str, str]:
+    """The swebench_sample images, built if missing (as tests/swebench/conftest.py)."""
+    if os.environ.get("EVALKIT_SKIP_DOCKER") == "1":
+        pytest.skip("EVALKIT_SKIP_DOCKER=1")
+    from evalkit.swebench.images import build_sample_images
+
+    return build_sample_images(log=lambda _msg: None)
+
+
 def args(url: str, out: Path) -> list[str]:
     return [sys.executable, "-m", "evalkit", "run", "swebench_sample", "--backend", "openai",
             "--base-url", url, "--max-retries", "0", "--set", "protocol=agent",
