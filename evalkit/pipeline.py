@@ -371,7 +371,17 @@ def generate_run(run: PreparedRun, console: Console) -> None:
 
 def judge_run(run: PreparedRun, cfg: RunConfig, console: Console,
               out: Console | None = None) -> dict[str, Any]:
-    """The judge and aggregate stages of a prepared, generated run."""
+    """The judge and aggregate stages of a prepared, generated run.
+
+    Episodes that judged themselves leave nothing to judge: the stage only aggregates,
+    under the judge key the episodes ran with, without starting a second sandbox pool.
+    """
+    key = run.rd.manifest().judge_key
+    if run.protocol is not None and key is not None \
+            and not pending_judging(run.rd, run.problems, key):
+        run.rd.update(judged_at=now(), judge_environment=run.bench.judge_environment())
+        return summarize(run.rd, run.bench, run.problems, key, console, out,
+                         cfg.warn_threshold)
     return judge(run.rd, run.bench, run.problems, cfg.workers, console, out=out,
                  judge_model=run.judge_model, warn_threshold=cfg.warn_threshold,
                  executor=make_executor(cfg.executor, cfg.workers, cfg.ray_address))
@@ -470,7 +480,7 @@ def judge(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], workers: 
         by_id = {p.id: p for p in problems}
         gens = rd.generations()
         done = {} if force else rd.judgements(judge_key)
-        check_judged_episodes(rd, by_id, done, judge_key)
+        check_judged_episodes(rd, bench, by_id, done, judge_key, force)
         todo = [g for k, g in sorted(gens.items())
                 if g.problem_id in by_id and (k not in done or done[k].judge_error)]
         if todo:
@@ -497,23 +507,40 @@ def open_judge(rd: RunStore, bench: Benchmark, executor: Executor, workers: int,
     return ctx, judge_key
 
 
-def check_judged_episodes(rd: RunStore, by_id: dict[str, Problem],
-                          done: dict[tuple[str, int], Any], judge_key: str) -> None:
-    """Refuse to re-judge episodes their protocol judged itself under another judge: the
-    later steps were chosen from those verdicts, so a new verdict would describe a run
-    that never happened (``Protocol.rejudge == "refuse"``)."""
+def check_judged_episodes(rd: RunStore, bench: Benchmark, by_id: dict[str, Problem],
+                          done: dict[tuple[str, int], Any], judge_key: str,
+                          force: bool = False) -> None:
+    """Refuse to re-judge episodes whose steps were chosen from verdicts of another judge.
+
+    An episode its protocol judged itself, and every episode of a protocol with
+    ``rejudge == "refuse"`` (its later steps depended on earlier verdicts: which
+    candidate was submitted, when it stopped), cannot be re-judged alone: a new verdict
+    would describe a run that never happened.
+    """
     journal = rd.journal()
     if not journal.exists():
         return
-    stale = [k for k, f in journal.finals().items()
-             if f.judged and not f.error and k[0] in by_id and k not in done]
+    identity = rd.manifest().protocol or {}
+    name = str(identity.get("name", "?"))
+    refuse = bool(identity) and load_protocol(name, bench).rejudge == "refuse"
+    finals = {k: f for k, f in journal.finals().items() if not f.error and k[0] in by_id}
+    stale = [k for k, f in finals.items()
+             if (f.judged and k not in done)
+             or (refuse and (force or f.judge_key not in (None, judge_key)))]
     if stale:
-        name = (rd.manifest().protocol or {}).get("name", "?")
         raise EvalkitError(f"{rd.path}: {len(stale)} episode(s) of protocol {name!r} were "
                            f"judged during the run under another judge than now ({judge_key}, "
                            f"e.g. {stale[0][0]}#{stale[0][1]}); their later steps depended on "
                            "those verdicts, so they cannot be re-judged alone: run again into "
                            "a new --out")
+
+
+def pending_judging(rd: RunStore, problems: Sequence[Problem], judge_key: str) -> bool:
+    """Whether any generation of ``problems`` still needs a verdict under ``judge_key``."""
+    ids = {p.id for p in problems}
+    done = rd.judgements(judge_key)
+    return any(k[0] in ids and (k not in done or done[k].judge_error)
+               for k in rd.generations())
 
 
 def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge_key: str,

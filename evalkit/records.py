@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Self
 
-Message = dict[str, str]  # {"role": ..., "content": ...}
+# {"role": ..., "content": ...}; an assistant turn may carry OpenAI "tool_calls", a
+# tool turn "tool_call_id": values other than strings are kept as given (JSON).
+Message = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -81,21 +83,39 @@ class Generation(_Record):
     # single-shot records), PROMPT = the problem's prompt only, NOTHING = no messages
     # (context is the whole conversation), k >= 0 = step k's conversation and response.
     parent: int | None = None
+    # A sibling of one generate(messages, n) call: its conversation is step ``same_as``'s
+    # (stored once, not n times); its own parent/context are unset.
+    same_as: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        if d["parent"] is None:  # single-shot records stay byte-for-byte as before
-            del d["parent"]
+        for key in ("parent", "same_as"):
+            if d[key] is None:  # single-shot records stay byte-for-byte as before
+                del d[key]
         return d
+
+    def assistant_turn(self) -> Message:
+        """This step's response as the assistant turn of a later conversation (with the
+        OpenAI ``tool_calls`` the backend returned, if any)."""
+        turn: Message = {"role": "assistant", "content": self.response}
+        if self.meta.get("tool_calls"):
+            turn["tool_calls"] = self.meta["tool_calls"]
+        return turn
 
     def conversation(self, prompt: list[Message], earlier: list[Generation]) -> list[Message]:
         """The messages this step was generated from (see ``parent``): by default
         ``prompt``, then each ``earlier`` step's context and response (as an assistant
         turn), then this step's context."""
+        if self.same_as is not None:
+            first = {g.step: g for g in earlier}.get(self.same_as)
+            if first is None:
+                raise ValueError(f"{self.problem_id}#{self.sample} step {self.step}: "
+                                 f"sibling step {self.same_as} not given")
+            return first.conversation(prompt, earlier)
         if self.parent is None:
             out = list(prompt)
             for g in sorted(earlier, key=lambda g: g.step):
-                out += [*g.context, {"role": "assistant", "content": g.response}]
+                out += [*g.context, g.assistant_turn()]
             return out + list(self.context)
         if self.parent == NOTHING:
             return list(self.context)
@@ -106,8 +126,7 @@ class Generation(_Record):
         if up is None:
             raise ValueError(f"{self.problem_id}#{self.sample} step {self.step}: "
                              f"parent step {self.parent} not given")
-        return [*up.conversation(prompt, earlier), {"role": "assistant", "content": up.response},
-                *self.context]
+        return [*up.conversation(prompt, earlier), up.assistant_turn(), *self.context]
 
 
 PROMPT = -1  # Generation.parent: the conversation starts from the problem's prompt

@@ -12,6 +12,7 @@ again, by replay, on the next run.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from evalkit.run.store import RunStore
 
 MAX_LIVE = 64  # episodes running at once (threads); more wait for a free place
+# How long parked requests wait for episodes still acting before a batch leaves anyway.
+# Long enough that episodes which act briefly (a replayed step, a quick check) join the
+# batch; short next to a generation, so long actions do not hold the others back.
+LINGER = 2.0
 
 
 class _Aborted(BaseException):
@@ -52,8 +57,10 @@ class _Parked:
 class _Batcher:
     """Collects parked requests; the driver thread sends them when nobody is running."""
 
-    def __init__(self, backend: Backend, log: JsonlLog):
+    def __init__(self, backend: Backend, log: JsonlLog, linger: float):
         self.backend = backend
+        self.linger = linger
+        self.first_parked: float | None = None
         self.log = log
         self.cv = threading.Condition()
         self.parked: list[_Parked] = []
@@ -67,6 +74,8 @@ class _Batcher:
         with self.cv:
             if self.aborted:
                 raise _Aborted
+            if not self.parked:
+                self.first_parked = time.monotonic()
             self.parked.append(slot)
             self.running -= 1
             self.cv.notify_all()
@@ -88,12 +97,19 @@ class _Batcher:
 
     # Called from the driver thread.
     def next_batch(self) -> list[_Parked] | None:
-        """Wait until every live episode is blocked; its parked slots (None: all ended)."""
+        """Wait until every live episode is blocked, or the first parked request has waited
+        ``linger`` seconds (episodes that act for long, e.g. agent commands or judging,
+        must not hold the others back); the parked slots (None: every episode ended)."""
         with self.cv:
-            while self.running > 0 or (not self.parked and self.live > 0):
-                self.cv.wait(timeout=1.0)
-            if not self.parked:
-                return None
+            while True:
+                if not self.parked:
+                    if self.live == 0:
+                        return None
+                elif self.running == 0 or (
+                        self.first_parked is not None
+                        and time.monotonic() - self.first_parked >= self.linger):
+                    break
+                self.cv.wait(timeout=0.05 if self.parked else 1.0)
             batch, self.parked = self.parked, []
             return batch
 
@@ -130,7 +146,7 @@ class _Batcher:
                            and k[2] not in owner[k].results)
             r = requests[key]
             g = replace(g, step=r.step, parent=r.extra["parent"], context=r.extra["context"],
-                        meta={**g.meta, "label": r.extra["label"]})
+                        same_as=r.extra.get("same_as"), meta={**g.meta, "label": r.extra["label"]})
             self.log.append(g.to_json())
             slot = owner[key]
             slot.results[r.step] = g
@@ -155,7 +171,8 @@ class _Batcher:
 def run_episodes(store: RunStore, bench: Benchmark, pairs: Sequence[tuple[Problem, int]],
                  protocol: Protocol, backend: Backend, params: SamplingParams,
                  ctx: JudgeContext | None, judge_key: str, workers: int,
-                 console: Console) -> dict[tuple[str, int], EpisodeFinal]:
+                 console: Console, linger: float | None = None
+                 ) -> dict[tuple[str, int], EpisodeFinal]:
     """Run every episode of ``pairs`` without a (non-error) final record; return the finals."""
     from evalkit.pipeline import progress  # the pipeline's progress bar style
 
@@ -172,12 +189,13 @@ def run_episodes(store: RunStore, bench: Benchmark, pairs: Sequence[tuple[Proble
     places = threading.Semaphore(MAX_LIVE)
     with store.generation_log() as glog, store.judgement_log() as jlog, \
             progress(console) as bar:
-        batcher = _Batcher(backend, glog)
+        batcher = _Batcher(backend, glog, LINGER if linger is None else linger)
         task = bar.add_task(f"episodes ({protocol.name}, {backend.name})", total=len(todo))
 
         def one(problem: Problem, sample: int) -> None:
             ep = Episode(problem, sample, bench, params, generator=batcher.generate,
-                         journal=journal, stored=stored.get((problem.id, sample), ()),
+                         journal=journal, recorder=lambda g: glog.append(g.to_json()),
+                         stored=stored.get((problem.id, sample), ()),
                          records=records.get((problem.id, sample)), ctx=ctx,
                          judge_key=judge_key, judge_slots=judge_slots)
             try:

@@ -41,6 +41,7 @@ class Episode:
 
     def __init__(self, problem: Problem, sample: int, bench: Benchmark, params: SamplingParams,
                  *, generator: Generator, journal: Journal,
+                 recorder: Callable[[Generation], None] | None = None,
                  stored: Sequence[Generation] = (), records: EpisodeRecords | None = None,
                  ctx: JudgeContext | None = None, judge_key: str = "",
                  judge_slots: threading.Semaphore | None = None):
@@ -51,6 +52,7 @@ class Episode:
         self.ctx = ctx
         self.judge_key = judge_key
         self._generator = generator
+        self._recorder = recorder or (lambda g: None)  # stores a recorded step
         self._journal = journal
         self._stored = {g.step: g for g in stored}
         self._records = records or EpisodeRecords()
@@ -87,34 +89,70 @@ class Episode:
         (a stored step with another label is :class:`Diverged`); the rest are asked
         of the backend together with other episodes' requests.
         """
-        if n < 1:
-            raise ValueError("n must be at least 1")
+        return self.generate_many([(messages, n)], label=label, params=params, tools=tools)[0]
+
+    def generate_many(self, convs: Sequence[tuple[list[Message], int]], *, label: str = "",
+                      params: SamplingParams | None = None,
+                      tools: list[dict[str, Any]] | None = None) -> list[list[Generation]]:
+        """Several conversations at once (``(messages, n)`` each), all sent in one batch:
+        steps are allocated in list order (conversation 0's n steps, then 1's, ...).
+        Returns, per conversation, its n generations."""
         params = params or self.params
-        parent, context = self._compact(messages)
-        steps = list(range(self._next_step, self._next_step + n))
-        self._next_step += n
-        out: dict[int, Generation] = {}
+        plan: list[list[int]] = []
         missing: list[GenerationRequest] = []
-        for s in steps:
-            g = self._stored.get(s)
-            if g is not None:
-                if g.meta.get("label", "") != label:
-                    raise Diverged(f"{self.name} step {s}: stored as {g.meta.get('label')!r}, "
-                                   f"the protocol now asks {label!r}")
-                out[s] = g
-            else:
+        out: dict[int, Generation] = {}
+        for messages, n in convs:
+            if n < 1:
+                raise ValueError("n must be at least 1")
+            parent, context = self._compact(messages)
+            steps = list(range(self._next_step, self._next_step + n))
+            self._next_step += n
+            plan.append(steps)
+            for s in steps:
+                g = self._stored.get(s)
+                if g is not None:
+                    self._check_label(g, label)
+                    out[s] = g
+                    continue
+                # Siblings after the first store a reference to its conversation.
+                sib = {"parent": parent, "context": context} if s == steps[0] else \
+                    {"parent": None, "context": [], "same_as": steps[0]}
                 missing.append(GenerationRequest(
                     problem=self.problem, sample=self.sample, messages=list(messages),
                     params=params, seed=step_seed(params.seed, self.problem.id, self.sample, s),
-                    step=s, tools=tools, extra={"label": label, "parent": parent,
-                                                "context": context}))
+                    step=s, tools=tools, extra={"label": label, **sib}))
         if missing:
             for g in self._generator(missing):
                 out[g.step] = g
-        result = [out[s] for s in steps]
-        for g in result:
-            self._seen[g.step] = g
+        result = [[out[s] for s in steps] for steps in plan]
+        for group in result:
+            for g in group:
+                self._seen[g.step] = g
         return result
+
+    def record(self, response: str, *, label: str,
+               meta: dict[str, Any] | None = None) -> Generation:
+        """A step that is not a model call (an agent's patch, a chosen answer): stored like
+        a generation (next step number, no seed), so that ``finish(final=...)`` can name it;
+        replayed on resume like :meth:`generate`."""
+        step = self._next_step
+        self._next_step += 1
+        g = self._stored.get(step)
+        if g is not None:
+            self._check_label(g, label)
+        else:
+            g = Generation(problem_id=self.problem.id, sample=self.sample, response=response,
+                           finish_reason="recorded", meta={**(meta or {}), "label": label},
+                           step=step, parent=NOTHING)
+            self._recorder(g)
+            self._stored[step] = g
+        self._seen[step] = g
+        return g
+
+    def _check_label(self, g: Generation, label: str) -> None:
+        if g.meta.get("label", "") != label:
+            raise Diverged(f"{self.name} step {g.step}: stored as {g.meta.get('label')!r}, "
+                           f"the protocol now asks {label!r}")
 
     def _compact(self, messages: list[Message]) -> tuple[int, list[Message]]:
         """(parent, context) storing ``messages`` without repeating what is stored:
@@ -122,7 +160,7 @@ class Episode:
         else nothing."""
         best: tuple[int, int] | None = None  # (length covered, parent)
         for step, g in self._seen.items():
-            conv = [*self._conversation(g), {"role": "assistant", "content": g.response}]
+            conv = [*self._conversation(g), g.assistant_turn()]
             if len(conv) <= len(messages) and messages[:len(conv)] == conv \
                     and (best is None or len(conv) > best[0]):
                 best = (len(conv), step)
@@ -141,6 +179,15 @@ class Episode:
         return self._conversation(g)
 
     # -- act -----------------------------------------------------------------------
+    @property
+    def replaying(self) -> bool:
+        """Whether the next :meth:`act` is served from the journal (resume) rather than run.
+
+        A protocol with live state outside the run record (a Python session, a
+        container) rebuilds that state before its first live action.
+        """
+        return self._next_act < len(self._records.acts)
+
     def act(self, label: str, fn: Callable[[], J]) -> J:
         """``fn()``'s JSON result, computed once and stored; replayed on resume."""
         seq = self._next_act
@@ -198,7 +245,8 @@ class Episode:
             raise ValueError(f"{self.name}: finish() called twice")
         self.final = EpisodeFinal(self.problem.id, self.sample,
                                   step=final.step if final is not None else None,
-                                  judged=judgement is not None, metrics=dict(metrics or {}))
+                                  judged=judgement is not None, metrics=dict(metrics or {}),
+                                  judge_key=self.judge_key or None)
         self.judgement = None if judgement is None else replace(
             judgement, problem_id=self.problem.id, sample=self.sample,
             judge_key=self.judge_key)

@@ -5,7 +5,7 @@ being written, see evalkit/jsonl.py).  Three kinds:
 
 - ``act``: ``{problem_id, sample, seq, label, result}``, a memoized action;
 - ``judge``: ``{problem_id, sample, step, judge_key, judgement}``, a verdict on a step;
-- ``final``: ``{problem_id, sample, step, judged, metrics, error}``, the outcome.
+- ``final``: ``{problem_id, sample, step, judged, metrics, error, judge_key}``, the outcome.
 
 A later ``final`` of the same episode supersedes an earlier one (an episode that
 ended in an error is run again, by replay, on the next run).
@@ -40,6 +40,7 @@ class EpisodeFinal:
     judged: bool = False
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    judge_key: str | None = None  # the judge the episode's own verdicts came from
 
     @property
     def key(self) -> Key:
@@ -49,7 +50,7 @@ class EpisodeFinal:
         """The journal line."""
         return {"kind": "final", "problem_id": self.problem_id, "sample": self.sample,
                 "step": self.step, "judged": self.judged, "metrics": self.metrics,
-                "error": self.error}
+                "error": self.error, "judge_key": self.judge_key}
 
     @classmethod
     def from_json(cls, d: dict[str, Any], where: str) -> Self:
@@ -58,7 +59,8 @@ class EpisodeFinal:
             step = d.get("step")
             return cls(problem_id=str(d["problem_id"]), sample=int(d["sample"]),
                        step=None if step is None else int(step), judged=bool(d.get("judged")),
-                       metrics=dict(d.get("metrics") or {}), error=d.get("error"))
+                       metrics=dict(d.get("metrics") or {}), error=d.get("error"),
+                       judge_key=d.get("judge_key"))
         except (KeyError, TypeError, ValueError) as e:
             raise EvalkitError(f"{where}: bad final record ({e})") from None
 

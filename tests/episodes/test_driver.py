@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,6 +38,7 @@ class Retry(Protocol):
     name = "retry"
     rejudge = "refuse"
     calls: ClassVar[list[str]] = []
+    replayed: ClassVar[int] = 0
 
     def params(self) -> dict[str, Any]:
         return {"tries": 3}
@@ -46,7 +48,9 @@ class Retry(Protocol):
         best = None
         for t in range(3):
             (g,) = ep.generate(messages, label=f"try{t}")
+            stored = ep.replaying
             note = ep.act("note", lambda t=t: Retry.calls.append(ep.name) or {"try": t})
+            Retry.replayed += stored
             assert note == {"try": t}
             j = ep.judge(g)
             if best is None or j.score > best.score:
@@ -83,6 +87,7 @@ def registered(monkeypatch):
         monkeypatch.setitem(sys.modules, f"evalkit.protocols.{mod}", m)
     monkeypatch.setattr(MathAnswerOptions, "PROTOCOLS", ("retry", "last-word"))
     Retry.calls = []
+    Retry.replayed = 0
 
 
 def answers() -> dict[str, str]:
@@ -158,11 +163,44 @@ def test_each_episode_retries_on_its_verdicts_and_scores_its_best_try(tmp_path):
     assert store.judgements()[(PIDS[1], 0)].step == 1
 
 
-def test_requests_of_all_episodes_go_out_together(tmp_path):
+def test_requests_of_all_episodes_go_out_together(tmp_path, monkeypatch):
+    from evalkit.episodes import driver
+
+    monkeypatch.setattr(driver, "LINGER", 600.0)  # wait for every episode, however slow
     gens = turns(tmp_path / "g.jsonl")
     backend = Counting(gens)
     run(tmp_path / "run", gens, "retry", backend)
     assert [len(b) for b in backend.batches] == [3, 2, 1]
+
+
+def test_a_batch_does_not_wait_long_for_an_episode_that_is_still_acting(tmp_path, monkeypatch):
+    import threading
+
+    from evalkit.episodes import driver
+
+    monkeypatch.setattr(driver, "LINGER", 0.2)
+    release = threading.Event()
+    slow = Retry.run
+
+    def run_slowly(self, ep):
+        if ep.problem.id == PIDS[2]:  # acts for as long as the others need to finish
+            ep.act("slow", lambda: release.wait(120) and None)
+        slow(self, ep)
+
+    monkeypatch.setattr(Retry, "run", run_slowly)
+    gens = turns(tmp_path / "g.jsonl")
+
+    class Releasing(Counting):
+        def generate(self, requests):
+            yield from super().generate(requests)
+            if len(self.batches) == 2:  # I-2's second try went out without I-3
+                release.set()
+
+    backend = Releasing(gens)
+    s = run(tmp_path / "run", gens, "retry", backend)
+    assert s["score"] == pytest.approx(2 / 3)
+    assert [sorted(p for p, _ in b) for b in backend.batches[:2]] == \
+        [sorted(PIDS[:2]), [PIDS[1]]]
 
 
 @pytest.mark.parametrize("cut", [1, 2, 3, 4, 5])
@@ -173,6 +211,9 @@ def test_a_run_cut_off_at_any_request_resumes_to_the_same_records(tmp_path, cut)
     Retry.calls = []
     with pytest.raises(KeyboardInterrupt):
         run(tmp_path / "cut", gens, "retry", Counting(gens, stop_after=cut))
+    Retry.replayed = 0
+    stored_acts = sum(len(r.acts) for r in Journal(tmp_path / "cut").read().values()
+                      if r.final is None or r.final.error)
     again = Counting(gens)
     resumed = run(tmp_path / "cut", gens, "retry", again)
     assert {k: resumed[k] for k in ("score", "problems", "protocol")} == \
@@ -181,6 +222,8 @@ def test_a_run_cut_off_at_any_request_resumes_to_the_same_records(tmp_path, cut)
     # stopped may be done again: at most one per episode).
     assert sum(len(b) for b in again.batches) == 6 - cut
     assert calls_whole <= len(Retry.calls) <= calls_whole + len(PIDS)
+    # Every stored action of an unfinished episode was replayed (ep.replaying said so).
+    assert Retry.replayed == stored_acts
     a = RunStore(tmp_path / "whole").judgements()
     b = RunStore(tmp_path / "cut").judgements()
     assert {k: (j.score, j.step) for k, j in a.items()} == \
@@ -284,3 +327,85 @@ def test_protocol_runs_are_marked_in_tables_and_not_gated_against_single_shot(tm
     assert any("different protocol (baseline: single-shot; candidate: retry tries=3)" in r
                for r in result.decisions[0].reasons)
     assert gate([a], [b], force=True).exit_code in (0, 1)
+
+
+class Panel(Protocol):
+    """Two conversations of two siblings each in one call, then a recorded outcome."""
+
+    name = "panel"
+
+    def run(self, ep: Episode) -> None:
+        a, b = ep.generate_many([([{"role": "user", "content": "A" * 1000}], 2),
+                                 ([{"role": "user", "content": "B"}], 2)], label="panel")
+        pick = ep.record(a[1].response, label="pick", meta={"from": a[1].step})
+        ep.finish(final=pick, metrics={"steps": [g.step for g in a + b]})
+
+
+def test_several_conversations_go_in_one_call_and_siblings_store_one_context(tmp_path,
+                                                                               monkeypatch):
+    import sys
+    import types
+
+    m = types.ModuleType("evalkit.protocols.panel")
+    m.PROTOCOL = Panel  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "evalkit.protocols.panel", m)
+    monkeypatch.setattr(MathAnswerOptions, "PROTOCOLS", ("panel",))
+    a = answers()
+    gens = tmp_path / "g.jsonl"
+    gens.write_text("".join(json.dumps({"problem_id": p, "step": s, "response":
+                                        f"\\boxed{{{a[p] if s == 1 else 0}}}"}) + "\n"
+                            for p in PIDS for s in range(4)))
+    backend = Counting(gens)
+    s = run(tmp_path / "run", gens, "panel", backend)
+    assert [len(b) for b in backend.batches] == [12]  # 3 episodes x 2 conversations x 2
+    assert s["score"] == 1  # the recorded pick (step 4) is what was judged
+    store = RunStore(tmp_path / "run")
+    steps = {g.step: g for g in store.all_generations() if g.problem_id == PIDS[0]}
+    assert sorted(steps) == [0, 1, 2, 3, 4]
+    assert steps[1].same_as == 0 and steps[1].context == [] and steps[3].same_as == 2
+    assert len(json.dumps(steps[1].to_json())) < 400  # the 1000-char prompt is stored once
+    assert steps[1].conversation([], list(steps.values())) == \
+        [{"role": "user", "content": "A" * 1000}]
+    assert steps[4].finish_reason == "recorded" and steps[4].meta == {"from": 1, "label": "pick"}
+    assert {k: g.step for k, g in store.generations().items()} == {(p, 0): 4 for p in PIDS}
+    # Resumed from the stored steps alone, the recorded step is replayed, not added again.
+    (tmp_path / "run" / "episodes.jsonl").unlink()
+    again = Counting(gens)
+    run(tmp_path / "run", gens, "panel", again)
+    assert again.batches == []
+    assert len(store.all_generations()) == 15
+
+
+def test_an_assistant_turn_keeps_the_tool_calls_the_backend_returned():
+    calls = [{"id": "c1", "type": "function",
+              "function": {"name": "python", "arguments": "{\"code\": \"1\"}"}}]
+    g0 = Generation(problem_id="p", sample=0, response="", step=0, parent=-1,
+                    meta={"tool_calls": calls})
+    g1 = Generation(problem_id="p", sample=0, response="2", step=1, parent=0,
+                    context=[{"role": "tool", "tool_call_id": "c1", "content": "1"}])
+    prompt = [{"role": "user", "content": "q"}]
+    assert g1.conversation(prompt, [g0]) == [
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": "", "tool_calls": calls},
+        {"role": "tool", "tool_call_id": "c1", "content": "1"}]
+
+
+def test_a_new_judge_refuses_every_episode_of_a_protocol_that_acted_on_verdicts(
+        tmp_path, monkeypatch):
+    from evalkit.benchmarks.math import MathAnswerBenchmark
+
+    class GiveUp(Retry):
+        def run(self, ep: Episode) -> None:  # judges once, then ends without an outcome
+            (g,) = ep.generate([{"role": "user", "content": "q"}], label="try0")
+            ep.judge(g)
+            ep.finish(metrics={"tries": 1})
+
+    monkeypatch.setattr(sys.modules["evalkit.protocols.retry"], "PROTOCOL", GiveUp)
+    run(tmp_path / "run", turns(tmp_path / "g.jsonl"), "retry")
+    assert RunStore(tmp_path / "run").judgements() == {}  # nothing judged inside
+    rejudge(tmp_path / "run", 1, Console(file=io.StringIO()))  # the same judge: fine
+    old = MathAnswerBenchmark.judge_fingerprint
+    monkeypatch.setattr(MathAnswerBenchmark, "judge_fingerprint",
+                        lambda self, ctx: {**old(self, ctx), "grader": "another"})
+    with pytest.raises(EvalkitError, match=r"3 episode\(s\) of protocol 'retry' were judged"):
+        rejudge(tmp_path / "run", 1, Console(file=io.StringIO()))
