@@ -229,7 +229,7 @@ class AgentProtocol(Protocol):
                    "commands": recorder.commands, "format_errors": format_errors,
                    "patch_chars": len(patch), "replayed_commands": recorder.replayed,
                    "replay_mismatches": recorder.mismatches, "reason": reason[:2000]}
-        final = ep.record(patch, label=PATCH_LABEL,  # type: ignore[attr-defined]
+        final = ep.record(patch, label=PATCH_LABEL,
                           meta={"exit_status": exit_status})
         ep.finish(final=final, metrics=metrics)
 
