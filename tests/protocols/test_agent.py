@@ -190,3 +190,25 @@ def test_tiny_model_through_vllm_ends_in_format_errors_and_the_run_completes(
     summary = json.loads((out / "summary.json").read_text())
     assert summary["protocol"]["metrics"]["format_error_exits"] == 1
     assert not left_over(out)
+
+
+def test_episodes_whose_container_cannot_start_are_errors_and_the_run_exits_1(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [json.loads(x) for x in
+            (REPO / "benchmarks" / "swebench_sample" / "instances.jsonl").read_text().split("\n")
+            if x.strip()]
+    for r in rows:
+        r["image"] = "evalkit-swe-missing-image:latest"
+    (data / "instances.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "run"
+    with ReplayServer(load_all()) as server:
+        proc = subprocess.run([*args(server.base_url, out), "--data", str(data)], cwd=REPO,
+                              capture_output=True, text=True, timeout=600)
+        assert server.requests == []  # no container, no agent, no model call
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "no problem got a verdict" in proc.stdout + proc.stderr
+    finals = [r for r in lines(out / "episodes.jsonl") if r["kind"] == "final"]
+    assert len(finals) == 3
+    assert all("evalkit-swe-missing-image:latest is not available" in f["error"] for f in finals)
+    assert lines(out / "judgements.jsonl") == []  # never counted as unresolved
