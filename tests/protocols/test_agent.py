@@ -212,3 +212,21 @@ def test_episodes_whose_container_cannot_start_are_errors_and_the_run_exits_1(tm
     assert len(finals) == 3
     assert all("evalkit-swe-missing-image:latest is not available" in f["error"] for f in finals)
     assert lines(out / "judgements.jsonl") == []  # never counted as unresolved
+
+
+def test_patch_diff_takes_the_whole_tree_not_the_submission(swe_images, tmp_path):
+    """`agent.patch=diff` (off by default): `git add -A && git diff --cached` at the end, so
+    the agent's helper file patch.txt is in the patch too; mini's runner would take only
+    what the agent submitted."""
+    out = tmp_path / "diff"
+    with ReplayServer(load_all()) as server:
+        proc = subprocess.run([*args(server.base_url, out), "--problems", TEXT1,
+                               "--set", "agent.patch=diff"], cwd=REPO, capture_output=True,
+                              text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (patch,) = [g for g in lines(out / "generations.jsonl") if g["meta"]["label"] == "patch"]
+    assert "diff --git a/patch.txt b/patch.txt" in patch["response"]
+    assert "diff --git a/textkit/slug.py b/textkit/slug.py" in patch["response"]
+    assert [a["label"] for a in lines(out / "episodes.jsonl") if a["kind"] == "act"][-1] == \
+        "patch"
+    assert verdicts(out) == {TEXT1: "unresolved"}
