@@ -194,7 +194,7 @@ class AgentProtocol(Protocol):
                 f"{ep.problem.id}.traj.json"
 
         def generate(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Any:
-            return ep.generate(messages, label="agent", tools=tools)[0]  # type: ignore[arg-type]
+            return ep.generate(messages, label="agent", tools=tools)[0]
 
         model = AgentModel(generate, ModelConfig.from_mini(cfg["model"]), self.opts.tool_format)
         recorder = CommandReplay(ep)
