@@ -574,8 +574,13 @@ def summarize(rd: RunStore, bench: Benchmark, problems: Sequence[Problem], judge
     summary["judge_key"] = judge_key
     summary["generations"] = len(gens)
     summary["judged"] = len(judgements)
+    # Problems with a verdict (not a judge error): 0 of N means the run measured nothing.
+    summary["verdicts"] = sum(1 for j in judgements.values()
+                              if j.problem_id in by_id and not j.judge_error)
+    summary["problems_run"] = len(by_id)
+    backend = str((rd.manifest().backend or {}).get("backend", ""))
     summary["generation"] = generation_stats(
-        (g for g in gens if g.problem_id in by_id), warn_threshold)
+        bench.generated((g for g in gens if g.problem_id in by_id), backend), warn_threshold)
     protocol = rd.manifest().protocol
     if protocol is not None:
         summary["protocol"] = protocol_summary(rd, bench, protocol, by_id, console)
@@ -604,6 +609,19 @@ def protocol_summary(rd: RunStore, bench: Benchmark, identity: dict[str, Any],
     return {"name": identity["name"],
             "params": {k: v for k, v in identity.items() if k != "name"},
             "episodes": len(ok), "errors": len(errors), "metrics": proto.summarize(ok)}
+
+
+def exit_if_nothing_measured(summary: dict[str, Any], console: Console) -> None:
+    """Exit 1 when a run had problems but not one verdict (every one an infrastructure
+    or judge error, or an episode error): the run measured nothing, so it must not look
+    like a success to a script or CI.  The records stay; re-running retries them."""
+    import typer
+
+    if summary.get("problems_run") and summary.get("verdicts") == 0:
+        console.print(f"[bold red]error[/] {summary.get('benchmark', 'run')}: no problem got a "
+                      f"verdict (all {summary['problems_run']} ended in an infrastructure, judge "
+                      "or episode error; see above); re-running retries them", highlight=False)
+        raise typer.Exit(1)
 
 
 def warn_generation(stats: dict[str, Any], benchmark: str, console: Console) -> None:

@@ -8,7 +8,7 @@ come from a spec file in ``benchmarks/<name>.toml``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -120,6 +120,12 @@ class Benchmark(ABC):
     def judge(self, problem: Problem, generation: Generation, ctx: JudgeContext,
               judge_key: str) -> Judgement:
         """Extract, run and grade one generation."""
+
+    def generated(self, gens: Iterable[Generation], backend: str) -> list[Generation]:
+        """The generations whose health (truncation, unclosed reasoning, no answer: the
+        summary's ``generation`` and its "raise max_tokens" warning) describes how a model
+        generated in this run; ``backend`` is the run's backend name.  Default: all."""
+        return list(gens)
 
     @abstractmethod
     def summarize(self, problems: Sequence[Problem],

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,11 +22,20 @@ from typing import Any, ClassVar
 from evalkit.benchmarks.base import Benchmark, JudgeContext
 from evalkit.benchmarks.options import BenchmarkOptions
 from evalkit.errors import EvalkitError
+from evalkit.protocols.agent import PATCH_LABEL, AgentOptions
 from evalkit.records import Generation, Judgement, Problem
 from evalkit.scoring import swebench as swe_scoring
 from evalkit.swebench import report as rep
 from evalkit.swebench.instances import Instance, find_instances_file, load_jsonl
 from evalkit.swebench.predictions import NOT_SUBMITTED, PATCH_IS_NONE
+
+
+def timings(start: float, eval_seconds: float | None) -> dict[str, float | None]:
+    """Seconds from the first container start (retries included) to the verdict, and of
+    those in the eval script (details["timings"])."""
+    return {"total": round(time.monotonic() - start, 2),
+            "eval": None if eval_seconds is None else round(eval_seconds, 2)}
+
 
 PROMPT = """\
 You are working in a checkout of {repo} at /testbed (commit {base_commit}). \
@@ -52,13 +62,18 @@ class SweOptions(BenchmarkOptions):
 
     official_verdicts: str | None = None  # file of official runs' verdicts, in the data folder
     judge: SweJudgeOptions = field(default_factory=SweJudgeOptions)
+    # protocol = "agent": mini-SWE-agent writes the patch in the instance container
+    # (evalkit/protocols/agent.py); its limits, by mini-swe-agent's names.
+    agent: AgentOptions = field(default_factory=AgentOptions)
 
     ALIASES: ClassVar[dict[str, str]] = {"eval-timeout": "judge.timeout",
                                          "clean-images": "judge.clean_images"}
+    PROTOCOLS: ClassVar[tuple[str, ...]] = ("agent",)
 
     def check(self, where: str) -> None:
         if self.judge.timeout <= 0:
             raise EvalkitError(f"{where}: key 'judge.timeout' must be positive")
+        self.agent.check(where)
 
 
 class SwebenchBenchmark(Benchmark):
@@ -111,6 +126,19 @@ class SwebenchBenchmark(Benchmark):
         return {"benchmark": self.name, "data_hash": self.data_hash(),
                 "swebench": version("swebench"), "timeout": self.timeout}
 
+    def generated(self, gens: Iterable[Generation], backend: str) -> list[Generation]:
+        """Model turns only: an imported prediction (``replay``) or a gold patch
+        (``reference``) was not generated in this run, and the agent's patch step is a
+        command's output; an empty patch or a missing prediction is an outcome
+        (empty_patch, not_submitted), never a sign that max_tokens was too small."""
+        out = []
+        for g in gens:
+            label = (g.meta or {}).get("label")
+            if label == PATCH_LABEL or (label is None and backend in ("replay", "reference")):
+                continue
+            out.append(g)
+        return out
+
     # -- judging -------------------------------------------------------------
     def log_dir(self, ctx: JudgeContext, judge_key: str, g: Generation) -> Path:
         """The official per-instance folder (one per sample beyond the first)."""
@@ -156,6 +184,7 @@ class SwebenchBenchmark(Benchmark):
 
         script = grading.eval_script(inst)
         errors: list[str] = []
+        start = time.monotonic()
         for _attempt in range(1 + max(0, self.retries)):
             client = None
             try:
@@ -175,11 +204,13 @@ class SwebenchBenchmark(Benchmark):
                     client.close()
         else:
             # Never counted as unresolved: stored as a judge error, retried next run.
-            return verdict(rep.INFRA_ERROR, error=errors[-1], attempts=len(errors))
+            return verdict(rep.INFRA_ERROR, error=errors[-1], attempts=len(errors),
+                           timings=timings(start, None))
         if not run.applied:
-            return verdict(rep.PATCH_FAILED)
+            return verdict(rep.PATCH_FAILED, timings=timings(start, None))
         if run.timed_out:
-            return verdict(rep.TIMEOUT, runtime=round(run.runtime, 1))
+            return verdict(rep.TIMEOUT, runtime=round(run.runtime, 1),
+                           timings=timings(start, run.runtime))
         pred = {"instance_id": inst.instance_id, "model_name_or_path": "evalkit",
                 "model_patch": patch}
         report = grading.report(inst, pred, log_dir / "test_output.txt")
@@ -187,7 +218,7 @@ class SwebenchBenchmark(Benchmark):
         tmp.write_text(json.dumps(report, indent=4))
         tmp.replace(log_dir / "report.json")
         return self._graded(inst, report, verdict, apply_command=run.apply_command,
-                            runtime=round(run.runtime, 1))
+                            runtime=round(run.runtime, 1), timings=timings(start, run.runtime))
 
     @staticmethod
     def _graded(inst: Instance, report: dict[str, Any], verdict: Any,

@@ -10,7 +10,7 @@ import typer
 
 from evalkit.cli import console, out
 from evalkit.executor import make_executor
-from evalkit.pipeline import rejudge
+from evalkit.pipeline import exit_if_nothing_measured, rejudge
 
 
 def judge(
@@ -24,5 +24,6 @@ def judge(
         help="Ray cluster for --executor ray: auto | host:port | ray://host:10001")] = None,
 ) -> None:
     """Judge what is not yet judged by the current judge (image, runner, limits), then score."""
-    rejudge(run_dir, workers, console, force=force, data=data, out=out,
-            executor=make_executor(executor, workers, ray_address))
+    summary = rejudge(run_dir, workers, console, force=force, data=data, out=out,
+                      executor=make_executor(executor, workers, ray_address))
+    exit_if_nothing_measured(summary, console)

@@ -15,7 +15,7 @@ from evalkit.judging.llm import JudgeSettings
 from evalkit.model import BACKENDS, ClientSettings, SamplingParams
 from evalkit.model.config import list_presets
 from evalkit.model.stats import DEFAULT_THRESHOLD
-from evalkit.pipeline import RunConfig, parse_shard, start
+from evalkit.pipeline import RunConfig, exit_if_nothing_measured, parse_shard, start
 
 GEN = "Generation (override the preset and the benchmark's \\[generation])"
 SERVER = "OpenAI-compatible server (--backend openai / serve)"
@@ -177,7 +177,7 @@ def run(
 
         run_suite(suite_of(suite), cfg, console, out_console)
         return
-    start(cfg, console, out_console)
+    exit_if_nothing_measured(start(cfg, console, out_console), console)
 
 
 run.context_settings = CONTEXT  # type: ignore[attr-defined]

@@ -27,9 +27,10 @@ def unclosed_reasoning(g: Generation) -> bool:
     Engine backends store unfinished reasoning with an empty answer (a server's
     reasoning parser does the same); replayed raw text still carries an
     unclosed ``<think>``.  Reasoning followed by no answer at all counts too:
-    with a server parser the two cannot be told apart.
+    with a server parser the two cannot be told apart, except when the server parsed a
+    tool call out of the answer (``meta["tool_calls"]``): the reasoning ended.
     """
-    if g.error:
+    if g.error or (g.meta or {}).get("tool_calls"):
         return False
     if g.reasoning and not g.response.strip():
         return True
@@ -37,7 +38,11 @@ def unclosed_reasoning(g: Generation) -> bool:
 
 
 def no_answer(g: Generation) -> bool:
-    """Nothing after the reasoning: nothing to extract an answer from."""
+    """Nothing after the reasoning: nothing to extract an answer from.  A turn whose
+    answer is a tool call the server parsed out (``meta["tool_calls"]``, content often
+    empty) has an answer."""
+    if not g.error and (g.meta or {}).get("tool_calls"):
+        return False
     return bool(g.error) or not split_reasoning(g.response, g.reasoning).answer.strip()
 
 

@@ -251,6 +251,25 @@ def proof(summary: Mapping[str, Any]) -> RenderableType:
 
 
 
+def _agent_table(protocol: Mapping[str, Any]) -> RenderableType:
+    """The agent protocol's episodes: how they ended, steps, format errors."""
+    am = protocol["metrics"]
+    t = Table(title=f"agent episodes (mini-swe-agent {protocol['params'].get('mini_swe_agent')}, "
+                    f"step limit {protocol['params'].get('step_limit')})")
+    t.add_column("exit status")
+    t.add_column("episodes", justify="right")
+    for status, n in am.get("exit_status", {}).items():
+        t.add_row(status, str(n))
+    if protocol.get("errors"):
+        t.add_row(Text("episode error (retried next run)", style="red"), str(protocol["errors"]))
+    steps = am.get("steps") or {}
+    if steps.get("median") is not None:
+        t.caption = (f"steps: median {steps['median']:g}, max {steps['max']}; "
+                     f"format errors {am.get('format_errors', 0)}; "
+                     f"empty patches {am.get('empty_patches', 0)}")
+    return t
+
+
 def swebench(summary: Mapping[str, Any]) -> RenderableType:
     """SWE-bench: resolved rate, by outcome and repository, official comparison."""
     from evalkit.swebench import report as rep
@@ -278,6 +297,14 @@ def swebench(summary: Mapping[str, Any]) -> RenderableType:
         repos.add_row(name, str(r["resolved"]), str(r["total"]),
                       f"{100 * r['resolved'] / r['total']:.1f}")
     parts: list[RenderableType] = [head, outcomes, repos]
+    agent = summary.get("protocol") or {}
+    if agent.get("name") == "agent" and agent.get("metrics"):
+        parts.append(_agent_table(agent))
+    js = m.get("judge_seconds") or {}
+    if js.get("instances"):
+        parts.append(Text(f"judging: {js['instances']} container run(s), median "
+                          f"{js['median']:g} s, max {js['max']:g} s (container start to "
+                          "verdict)", style="dim"))
     if m.get("judge_errors"):
         parts.append(Text(f"{m['judge_errors']} infrastructure error(s): not counted as "
                           "resolved; re-run the same command to retry them", style="red"))

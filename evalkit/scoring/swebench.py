@@ -8,7 +8,8 @@ the official run report come from swebench/report.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from evalkit.records import Judgement, Problem
@@ -21,6 +22,18 @@ def compared(outcomes: Sequence[rep.InstanceOutcome]) -> list[str]:
     """Instances with a verdict to set beside the official ones (not missing, not errors)."""
     return [o.instance_id for o in outcomes
             if o.outcome not in (rep.NOT_SUBMITTED, rep.INFRA_ERROR)]
+
+
+def judge_seconds(judgements: Iterable[Judgement]) -> dict[str, Any]:
+    """Container start to verdict over the judgements that ran a container
+    (``details.timings.total``): instances, median, max, total seconds."""
+    ts = sorted(float(t["total"]) for j in judgements
+                if isinstance(t := (j.details or {}).get("timings"), dict)
+                and isinstance(t.get("total"), (int, float)))
+    if not ts:
+        return {"instances": 0, "median": None, "max": None, "total": 0.0}
+    return {"instances": len(ts), "median": round(statistics.median(ts), 2),
+            "max": round(ts[-1], 2), "total": round(sum(ts), 2)}
 
 
 def summarize(benchmark: str, problems: Sequence[Problem],
@@ -53,6 +66,7 @@ def summarize(benchmark: str, problems: Sequence[Problem],
             "avg_at_k": est.to_json(),
             "samples": max((len(v) for v in per.values()), default=0),
             "judge_errors": sum(1 for j in judgements.values() if j.judge_error),
+            "judge_seconds": judge_seconds(judgements.values()),
             **rep.breakdown(outcomes),
             "run_report": rep.run_report(outcomes),
             "official_comparison": comparison,

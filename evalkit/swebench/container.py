@@ -131,6 +131,33 @@ def exec_with_timeout(container: Any, cmd: list[str], timeout: float) -> tuple[s
     return b"".join(chunks).decode("utf-8", errors="replace"), timed_out, elapsed
 
 
+def start_container(client: Any, image: str, instance_id: str,
+                    name_prefix: str = "evalkit-swe", labels: dict[str, str] | None = None) -> Any:
+    """A running container of ``image`` set up as judging always has (SB v5
+    run_evaluation.py ``run_instance``: user root, kept alive by ``tail -f /dev/null``;
+    the engine's default network, no resource limits; evalkit adds workdir /testbed).
+    Judging and the agent (:mod:`evalkit.swebench.agent_env`) both start theirs here, so
+    the agent works in the container its patch is judged in."""
+    import docker
+
+    name = f"{name_prefix}.{instance_id.lower()}.{uuid.uuid4().hex[:8]}"
+    try:
+        container = client.containers.create(
+            image=image, name=name, command="tail -f /dev/null", user="root",
+            working_dir=WORKDIR, detach=True, labels=labels or LABELS)
+    except docker.errors.DockerException as e:
+        raise InfraError(f"{instance_id}: cannot create a container of {image} ({e})") from None
+    try:
+        container.start()
+    except docker.errors.DockerException as e:
+        try:
+            container.remove(force=True)
+        except docker.errors.DockerException:
+            pass
+        raise InfraError(f"{instance_id}: cannot start a container of {image} ({e})") from None
+    return container
+
+
 def run_instance(client: Any, *, instance_id: str, image: str, patch: str, eval_script: str,
                  timeout: float, log_dir: Path, pull: bool = True,
                  name_prefix: str = "evalkit-swe") -> InstanceRun:
@@ -152,18 +179,10 @@ def run_instance(client: Any, *, instance_id: str, image: str, patch: str, eval_
         log.flush()
 
     ensure_image(client, image, instance_id, pull)
-    name = f"{name_prefix}.{instance_id.lower()}.{uuid.uuid4().hex[:8]}"
     container = None
     try:
-        try:
-            container = client.containers.create(
-                image=image, name=name, command="tail -f /dev/null", user="root",
-                working_dir=WORKDIR, detach=True, labels=LABELS)
-            container.start()
-        except docker.errors.DockerException as e:
-            raise InfraError(f"{instance_id}: cannot start a container of {image} ({e})") \
-                from None
-        note(f"container {name} started from {image}")
+        container = start_container(client, image, instance_id, name_prefix)
+        note(f"container {container.name} started from {image}")
         container.put_archive("/tmp", _tar_one("patch.diff", patch.encode("utf-8")))
         applied_by: str | None = None
         out = ""
@@ -203,7 +222,7 @@ def run_instance(client: Any, *, instance_id: str, image: str, patch: str, eval_
             try:
                 container.remove(force=True)
             except docker.errors.DockerException as e:
-                note(f"could not remove container {name}: {e}")
+                note(f"could not remove container {container.name}: {e}")
         log.close()
 
 

@@ -82,6 +82,9 @@ def test_cli_predictions_print_rate_and_breakdowns_and_resume_from_reports(swe_i
                         "evalkit-samples__textkit-2": "empty_patch"}
     summary = json.loads((out / "summary.json").read_text())
     assert (out / f"demo-agent.{summary['judge_key']}.json").is_file()
+    # An empty patch is an outcome of the agent, not a generation that ran out of tokens.
+    assert summary["generation"]["warnings"] == []
+    assert "max_tokens" not in r.stdout + r.stderr
     # Lose the judgements but keep the per-instance reports: the re-run grades from
     # report.json without running any container (the official resume rule).
     (out / "judgements.jsonl").unlink()
@@ -133,6 +136,31 @@ def test_infrastructure_error_is_retried_and_never_counted_unresolved(swe_images
     assert s["metrics"]["by_outcome"]["resolved"] == 2 and s["metrics"]["judge_errors"] == 0
     assert len(judgements(out)) == 4
     shutil.rmtree(out / "logs", ignore_errors=True)
+
+
+@pytest.mark.docker
+def test_a_run_where_every_instance_is_an_infrastructure_error_exits_1(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [json.loads(x) for x in (SAMPLE / "instances.jsonl").read_text().splitlines()]
+    for r in rows:
+        r["image"] = "evalkit-swe-missing-image:latest"
+    (data / "instances.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cmd = [sys.executable, "-m", "evalkit", "run", "swebench_sample", "--data", str(data),
+           "--predictions", str(MIXED), "--out", str(tmp_path / "run"),
+           "--results", str(tmp_path / "results"), "--set", "judge.retries=0"]
+    r = subprocess.run(cmd, cwd=REPO, text=True, capture_output=True, timeout=600)
+    # textkit-2's empty patch needs no container: a verdict; drop it and nothing is measured.
+    assert r.returncode == 0, r.stderr
+    preds = tmp_path / "two.jsonl"
+    preds.write_text("".join(line + "\n" for line in MIXED.read_text().splitlines()[:2]))
+    cmd[cmd.index(str(MIXED))] = str(preds)
+    cmd[cmd.index(str(tmp_path / "run"))] = str(tmp_path / "run2")
+    cmd += ["--problems", "evalkit-samples__statkit-1,evalkit-samples__textkit-1"]
+    r = subprocess.run(cmd, cwd=REPO, text=True, capture_output=True, timeout=600)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "no problem got a verdict" in r.stdout + r.stderr
+    assert len(judgements(tmp_path / "run2")) == 2  # the errors are kept (retried next run)
 
 
 def test_verified_summary_sets_verdicts_beside_the_official_run_of_the_same_model(tmp_path):
