@@ -199,8 +199,10 @@ class Episode:
                                f"the protocol now asks {label!r}")
             return rec.get("result")  # type: ignore[no-any-return,return-value]
         result = fn()
+        # at_step: how many steps existed when it ran (orders actions among the steps
+        # for readers: a trajectory is model turn, command, model turn...).
         rec = {"kind": "act", "problem_id": self.problem.id, "sample": self.sample,
-               "seq": seq, "label": label, "result": result}
+               "seq": seq, "label": label, "result": result, "at_step": self._next_step}
         self._journal.append(rec)
         self._records.acts.append(rec)
         return result

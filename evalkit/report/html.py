@@ -3,7 +3,8 @@
 Sections: the leaderboard (:func:`evalkit.report.formats.html_table`), the figures the
 runs support (:mod:`evalkit.report.figures`), and a per-problem drill-down: the prompt
 (when the benchmark's data is at hand), each run's samples with verdict, score, judge
-messages and the answer or program.
+messages and the answer or program, and for a multi-step protocol the whole episode
+(:mod:`evalkit.report.episodes`: every step, action, verdict and the outcome, in order).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from evalkit.errors import EvalkitError
 from evalkit.extract.reasoning import split_reasoning
 from evalkit.records import Judgement
+from evalkit.report.episodes import RunEpisodes, episode_html, final_steps
 from evalkit.report.figures import all_figures
 from evalkit.report.formats import CSS, html_table, number
 from evalkit.report.table import Leaderboard
@@ -103,7 +105,8 @@ def _judge_lines(details: Mapping[str, Any], judge_error: str | None) -> list[st
 
 
 def _sample_html(run: RunResult, rd: RunDir, pid: str, gens: Mapping[tuple[str, int], Any],
-                 judged: Mapping[tuple[str, int], Judgement]) -> str:
+                 judged: Mapping[tuple[str, int], Judgement],
+                 episodes: RunEpisodes | None = None) -> str:
     rows = run.judgements[run.judgements["problem_id"] == pid]
     parts = []
     for _, row in rows.head(MAX_SAMPLES_SHOWN).iterrows():
@@ -126,6 +129,8 @@ def _sample_html(run: RunResult, rd: RunDir, pid: str, gens: Mapping[tuple[str, 
                 body.append(f"<details><summary class=\"muted\">reasoning "
                             f"({len(split.reasoning)} chars)</summary><pre>"
                             + _e(_clip(split.reasoning, 4000)) + "</pre></details>")
+        if episodes is not None:
+            body.append(episode_html(episodes, key))
         parts.append(f'<details class="sample"><summary>{head}</summary>{"".join(body)}'
                      "</details>")
     more = len(rows) - MAX_SAMPLES_SHOWN
@@ -144,8 +149,9 @@ def drilldown(runs: Sequence[RunResult], labels: Mapping[str, str]) -> str:
         for r in brs:
             prompts = prompts or prompts_for(r)
         out.append(f'<h3 id="problems-{_e(bench)}">{_e(bench)}</h3>')
-        cache = {r.run_id: (RunDir(r.path), RunDir(r.path).generations(),
-                            RunDir(r.path).judgements(r.judge_key)) for r in brs}
+        cache = {r.run_id: (RunDir(r.path), final_steps(r.path),
+                            RunDir(r.path).judgements(r.judge_key), RunEpisodes.load(r.path))
+                 for r in brs}
         for pid in sorted({p for r in brs for p in r.problems}):
             values = ", ".join(
                 f"{labels[r.run_id]} {number(r.problems[pid].value, r.headline.aggregate)}"
@@ -158,12 +164,12 @@ def drilldown(runs: Sequence[RunResult], labels: Mapping[str, str]) -> str:
                 if pid not in r.problems:
                     continue
                 p = r.problems[pid]
-                rd, gens, judged = cache[r.run_id]
+                rd, gens, judged, eps = cache[r.run_id]
                 inner.append(
                     f'<div class="run"><strong>{_e(labels[r.run_id])}</strong> '
                     f"{number(p.value, 'sum')}/{number(p.max, 'sum')} "
                     f'<span class="muted">({len(p.samples)} judged samples; run '
-                    f"{_e(r.run_id)})</span>{_sample_html(r, rd, pid, gens, judged)}</div>")
+                    f"{_e(r.run_id)})</span>{_sample_html(r, rd, pid, gens, judged, eps)}</div>")
             out.append(f'<details class="problem" id="p-{_e(bench)}-{_e(pid)}"><summary>'
                        f"{_e(pid)} <span class=\"muted\">{_e(values)}</span></summary>"
                        + "".join(inner) + "</details>")
