@@ -17,7 +17,14 @@ single-shot judge stage still prepares each task (checker/manager builds), so th
 ratio flatters the contest; the generation ratios show the cost of sequential rounds.
 Runs alternate, best of ``--repeats`` each.
 
+``--answers solutions`` makes both sides judge real programs: the tiny model still
+generates every answer (its cost is real), then the answer's text is replaced by one of
+the task's bundled non-full-score solutions (incorrect, partially correct, runtime
+error), chosen by the request's seed, so the contest compiles, checks and submits, and
+never stops early; the single-shot side judges the same kind of programs.
+
 Usage: python scripts/bench_contest.py [--rounds 3] [--candidates 4] [--max-tokens 128]
+       [--answers model|solutions]
 """
 
 from __future__ import annotations
@@ -59,12 +66,43 @@ def timed_run(cfg, backend) -> tuple[float, float, int, int]:
     return t1 - t0, t2 - t1, len(gens), sum(g.completion_tokens or 0 for g in gens)
 
 
+def with_solutions(backend):
+    """``backend``, its answers replaced by bundled solutions (see the module docstring)."""
+    from dataclasses import replace
+
+    from evalkit.model.base import Backend
+
+    tasks = REPO / "benchmarks" / "ioi2024_sample" / "tasks"
+    programs = {t.name: [p.read_text() for kind in ("incorrect", "partially_correct",
+                                                    "runtime_error")
+                         for p in sorted((t / "solutions" / kind).glob("*.cpp"))]
+                for t in sorted(tasks.iterdir()) if t.is_dir()}
+
+    class Substituted(Backend):
+        name = backend.name
+
+        def info(self):
+            return backend.info()
+
+        def generate(self, requests):
+            for g in backend.generate(requests):
+                options = programs.get(g.problem_id) or [""]
+                code = options[(g.seed or 0) % len(options)]
+                yield replace(g, response=f"```cpp\n{code}\n```")
+
+        def close(self):
+            backend.close()
+
+    return Substituted()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--candidates", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=128)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--answers", choices=("model", "solutions"), default="model")
     a = ap.parse_args()
 
     from tiny_model import build_tiny_model
@@ -83,6 +121,8 @@ def main() -> None:
     probe = RunConfig(**base, overrides=over, out=tmp / "probe")
     _, engine = resolve_settings(probe, load_benchmark("ioi2024_sample"))
     backend = build_backend(probe, engine)
+    if a.answers == "solutions":
+        backend = with_solutions(backend)
     try:
         timed_run(RunConfig(**base, overrides=over, samples=a.candidates, out=tmp / "warm"),
                   backend)
@@ -104,7 +144,8 @@ def main() -> None:
     best = {k: min(v, key=lambda x: x[0] + x[1]) for k, v in rows.items()}
     load = os.getloadavg()
     print(f"ioi2024_sample, 3 tasks, {a.rounds} rounds x {a.candidates} candidates, "
-          f"<= {a.max_tokens} tokens (tiny Llama, CPU vLLM), best of {a.repeats}; "
+          f"<= {a.max_tokens} tokens (tiny Llama, CPU vLLM), answers: {a.answers}, "
+          f"best of {a.repeats}; "
           f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs")
     names = {"contest": "contest run", "single": "single-shot, one run",
              "rounds": f"single-shot, {a.rounds} runs (round batches)"}
