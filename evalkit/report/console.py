@@ -108,13 +108,18 @@ def icpc(summary: Mapping[str, Any]) -> RenderableType:
     lines: list[RenderableType] = [table, Text(
         f"solved {at}, all: {m['solved@all']} (of {summary['max_score']}; fewest judged "
         f"generations per problem: {m['min_generations']})")]
-    for pid, why in (m.get("refused") or {}).items():
-        lines.append(Text(f"refused {pid}: {why}", style="bold red"))
-    if m["judge_errors"]:
-        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
-                          "re-run to retry them", style="bold red"))
-    return Group(*lines)
+    return Group(*lines, *_icpc_warnings(m))
 
+
+
+def _icpc_warnings(m: Mapping[str, Any]) -> list[Text]:
+    """The lines under an ICPC table: refused packages and judge errors."""
+    out = [Text(f"refused {pid}: {why}", style="bold red")
+           for pid, why in (m.get("refused") or {}).items()]
+    if m["judge_errors"]:
+        out.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
+                        "re-run to retry them", style="bold red"))
+    return out
 
 
 def icpc_submit(summary: Mapping[str, Any]) -> RenderableType:
@@ -162,12 +167,7 @@ def icpc_submit(summary: Mapping[str, Any]) -> RenderableType:
                       "filtered on the sample tests, submitted in order until AC"
                       + (f"; averaged over {pm['samples']} samples" if pm["samples"] > 1
                          else ""), style="dim"))
-    for pid, why in (m.get("refused") or {}).items():
-        lines.append(Text(f"refused {pid}: {why}", style="bold red"))
-    if m["judge_errors"]:
-        lines.append(Text(f"{m['judge_errors']} judge error(s): not counted as wrong; "
-                          "re-run to retry them", style="bold red"))
-    return Group(*lines)
+    return Group(*lines, *_icpc_warnings(m))
 
 
 

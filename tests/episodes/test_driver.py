@@ -27,7 +27,7 @@ from evalkit.episodes import Episode, EpisodeFinal, Journal, Protocol
 from evalkit.errors import EvalkitError
 from evalkit.model.base import GenerationRequest
 from evalkit.model.replay import ReplayBackend
-from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare, rejudge
+from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare, rejudge, start
 from evalkit.records import Generation
 from evalkit.run import RunStore
 
@@ -130,13 +130,8 @@ def run(out: Path, gens: Path, protocol: str, backend: ReplayBackend | None = No
         ) -> dict[str, Any]:
     cfg = RunConfig(benchmark="aime2025", backend="replay", generations=gens, out=out,
                     workers=1, problems=PIDS, options={"protocol": protocol})
-    console = Console(file=io.StringIO(), width=200)
-    prepared = prepare(cfg, console, backend=backend or Counting(gens))
-    try:
-        generate_run(prepared, console)
-        return judge_run(prepared, cfg, console)
-    finally:
-        prepared.rd.unlock()
+    return start(cfg, Console(file=io.StringIO(), width=200),
+                 backend=backend or Counting(gens))
 
 
 def test_each_episode_retries_on_its_verdicts_and_scores_its_best_try(tmp_path):

@@ -33,7 +33,7 @@ from evalkit.errors import EvalkitError
 from evalkit.jsonl import read_jsonl
 from evalkit.judging.cms import feedback
 from evalkit.judging.cms.package import load_task
-from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare, rejudge
+from evalkit.pipeline import RunConfig, rejudge, start
 from evalkit.records import Generation, Judgement
 from evalkit.run import RunStore
 
@@ -68,13 +68,7 @@ def contest_file(tmp_path_factory) -> Path:
 def run(out: Path, gens: Path, **options: Any) -> dict[str, Any]:
     cfg = RunConfig(benchmark="ioi2024_sample", backend="replay", generations=gens, out=out,
                     workers=1, problems=["aplusb"], options={**OPTIONS, **options})
-    console = Console(file=io.StringIO(), width=200)
-    prepared = prepare(cfg, console)
-    try:
-        generate_run(prepared, console)
-        return judge_run(prepared, cfg, console)
-    finally:
-        prepared.rd.unlock()
+    return start(cfg, Console(file=io.StringIO(), width=200))
 
 
 @pytest.fixture(scope="module")

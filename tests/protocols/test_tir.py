@@ -25,7 +25,7 @@ import pytest
 from rich.console import Console
 
 from evalkit.episodes import Journal
-from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare
+from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare, start
 from evalkit.run import RunStore
 from evalkit.tools.calls import PYTHON_TOOL_NAME
 
@@ -73,13 +73,7 @@ def run(out: Path, gens: Path, problems: list[str], **options: Any) -> dict[str,
     cfg = RunConfig(benchmark="aime2025", backend="replay", generations=gens, out=out,
                     workers=1, problems=problems, preset="nemotron-cascade-2",
                     options={"protocol": "tir", **options})
-    console = Console(file=io.StringIO(), width=200)
-    prepared = prepare(cfg, console)
-    try:
-        generate_run(prepared, console)
-        return judge_run(prepared, cfg, console)
-    finally:
-        prepared.rd.unlock()
+    return start(cfg, Console(file=io.StringIO(), width=200))
 
 
 def conversation(run_dir: Path, pid: str, step: int) -> list[dict[str, Any]]:

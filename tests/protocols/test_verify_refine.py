@@ -22,7 +22,7 @@ from evalkit.episodes import Journal
 from evalkit.judging.llm import JudgeSettings
 from evalkit.model.base import GenerationRequest
 from evalkit.model.replay import ReplayBackend
-from evalkit.pipeline import RunConfig, generate_run, judge_run, prepare
+from evalkit.pipeline import RunConfig, start
 from evalkit.protocols.verify_refine import PRESETS, VerifyRefineOptions
 from evalkit.records import Generation
 from evalkit.run import RunStore
@@ -123,14 +123,8 @@ def run(tmp: Path, out: Path, backend: Recording | None = None) -> tuple[dict[st
                     workers=1, problems=[A, B], options=dict(OPTIONS),
                     judge=JudgeSettings(backend="replay",
                                         generations=str(write_verdicts(tmp / "v.jsonl"))))
-    console = Console(file=io.StringIO(), width=200)
     backend = backend or Recording(gens)
-    prepared = prepare(cfg, console, backend=backend)
-    try:
-        generate_run(prepared, console)
-        return judge_run(prepared, cfg, console), backend
-    finally:
-        prepared.rd.unlock()
+    return start(cfg, Console(file=io.StringIO(), width=200), backend=backend), backend
 
 
 @pytest.fixture(scope="module")
