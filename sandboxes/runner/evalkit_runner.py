@@ -518,6 +518,10 @@ static void fail(const char *what) {
 
 static int set(const char *v) { return strcmp(v, "-") != 0; }
 static long long now_us(void);
+#define INLINE_MAX 60000 /* bytes of captures a batch report carries (see batch) */
+#define WORK "/tmp/work" /* the runner's WORK_DIR */
+static size_t out_len;
+static void out_flush(void);
 static void watch(pid_t pid, long long t0, char **f);
 static void reap(void);
 
@@ -866,6 +870,10 @@ static void watch(pid_t pid, long long t0, char **f) {
         if (wall >= 0 && !killed && t0 + wall < until) until = t0 + wall;
         if ((cpu >= 0 || mem >= 0) && next_look < until) until = next_look;
         if (killed && now + WATCH_MS * 1000LL < until) until = now + WATCH_MS * 1000LL;
+        if (batch_on && out_len) {  /* a batch's pending reports go out 2 ms into a test */
+            if (now - t0 >= 2000) out_flush();
+            else if (t0 + 2000 < until) until = t0 + 2000;
+        }
         long long left = until - now;
         int timeout = left <= 0 ? 0 : (int)(left / 1000 + (left % 1000 != 0));
         struct pollfd pf = {sfd, POLLIN, 0};
@@ -914,39 +922,49 @@ static void reap(void) {
 
 /* ---- batches ("B"): consecutive tests of one untrusted process each --------
  * Request fields: "B" stop_mode oom_path oom_key ntests, then per test
- *   box ret0 ret1 ret2 nfields <nfields fields: a watched spawn request>
- * box: the test's box (made here 0700 for the request's uid, removed after it);
- * retI: "-" (stream I is no capture), else its capture is read back: the file's
- * size and its first retI bytes (0: the size only), then it is removed.
- * stop_mode 1 (the job stops at a failure): the batch ends after a test that
- * did not end cleanly (exit 0, no signal, no kill, CPU and memory under the
- * limits: a superset of what the runner's stop_after calls a failure, so no
- * test runs here that the runner's own loop would not run; the runner goes on
- * with a new batch when its rule says so).  The batch also ends, before a test,
- * when its box cannot be made ("X<index>": not run), and after a test whose
- * process could not start (an "E" was sent), whose box it left not empty (the
- * runner wipes it), or whose capture is too large to send (the runner reads it
- * from the file): the runner does the rest as for any test, then goes on.
+ *   box ok_cpu_us RUN CHECK
+ * where RUN and CHECK are each "ret0 ret1 ret2 nfields <nfields fields>", the
+ * fields a watched spawn request (CHECK: nfields 0, no checker).  box: the test's
+ * box (made here 0700 for the request's uid, removed after it); retI: "-"
+ * (stream I is no capture), else its capture is read back: the file's size and
+ * its first retI bytes (0: the size only).  ok_cpu_us: the most CPU the runner's
+ * describe() calls within the limit ("-": none), so that "OK" is decided here
+ * exactly as there: exit 0, no signal, no kill, CPU and memory within the limits.
+ * The checker (trusted: root, no namespace) runs after an OK process, as in the
+ * runner's test(); then its process group is killed, and the work dir (where it
+ * may write) and /dev/shm are emptied as clean_after_test does.  Without a
+ * checker the captures are simply removed.
+ * stop_mode 1 (the job stops at a failure): the batch ends after any test not OK
+ * (a superset of what the runner's stop_after calls a failure, so no test runs
+ * here that the runner's own loop would not run; the runner goes on with a new
+ * batch when its rule says so).  The batch also ends, before a test, when its box
+ * cannot be made ("X<index>": not run), and after a test whose process or checker
+ * could not start (an "E" was sent), whose box was left not empty (the runner
+ * wipes it), whose capture is too large to send (the runner reads the file; a
+ * checker due then is left to the runner too), or whose checker left what only
+ * the runner removes (a directory in the work dir, files in /dev/shm).
  * Report per test: "T<index> pid status utime_us stime_us maxrss_kb wall_us
  * killed|- oom_delta flags" + " I size n" per capture (n bytes follow the
  * newline, in stream order; n = -1: not sent, read the file), then "\n" and the
- * bytes.  flags: 1 an error, 2 box not empty, 4 a capture not sent.  Reports are
- * sent several to a message (at most OUT_MAX bytes, or every FLUSH_US), so that
- * the runner wakes once for several tests.  Then "Z<tests run>".  A message from the runner during a batch ends it (before the
- * next test); a runner that hung up ends the launcher. */
-#define INLINE_MAX 60000
+ * bytes; then, if the checker ran, the same for it as "C<index> ..." (oom_delta
+ * 0).  flags: 1 an error, 2 box not empty, 4 a capture not sent, 8 the work dir
+ * is the runner's to sweep, 16 the checker is the runner's to run.  Reports are
+ * sent several to a message (at most OUT_MAX bytes; pending ones go out once a
+ * test has run FLUSH_US, or 2 ms into a test), so that the runner wakes once for
+ * several tests.  Then "Z<tests run>".  A message from the runner during a batch
+ * ends it (before the next test); a runner that hung up ends the launcher. */
 #define OUT_MAX 120000 /* < the runner's REPORT_MAX */
 #define FLUSH_US 20000 /* the runner's records reach the host every FLUSH_EVERY (50 ms) */
-static char report_buf[INLINE_MAX + 1024];
+static char report_buf[2 * INLINE_MAX + 2048];
 static char out_buf[OUT_MAX];
 static size_t out_len = 0;
 static int oom_fd = -2;
+static char oom_key[64];
 
 static void out_flush(void) {
     if (out_len && send(SOCK, out_buf, out_len, MSG_NOSIGNAL) < 0) _exit(0);  /* runner gone */
     out_len = 0;
 }
-static char oom_key[64];
 
 static long long oom_count(void) {  /* the runner's oom_kills() */
     char buf[4096];
@@ -968,6 +986,77 @@ static char *next_field(char **p, char *end) {
     return v;
 }
 
+/* one spawn request of a batch item: its capture rules, then its fields */
+struct req { char *ret[3], *sub, *f[NFIXED + 1]; ssize_t len; int nf; };
+
+static int parse_req(struct req *r, char **p, char *end) {
+    for (int i = 0; i < 3; i++)
+        if (!(r->ret[i] = next_field(p, end))) return 0;
+    char *nf_s = next_field(p, end);
+    if (!nf_s) return 0;
+    r->nf = atoi(nf_s);
+    r->sub = *p;
+    for (int k = 0; k < r->nf; k++) {
+        char *v = next_field(p, end);
+        if (!v) return 0;
+        if (k <= NFIXED) r->f[k] = v;
+    }
+    r->len = *p - r->sub;
+    return r->nf == 0 || r->nf > NFIXED;
+}
+
+/* Read back the captures of a finished request: " I size n" each into caps, the
+ * bytes at data (room left: *room); flags |= 4 for one too large to send. */
+static int read_captures(struct req *r, char *caps, size_t caps_size, char *data, size_t *used,
+                         size_t *room) {
+    int flags = 0, cl = 0;
+    caps[0] = 0;
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(r->ret[i], "-") == 0) continue;
+        const char *path = r->f[9 + i] + 2;  /* "w:PATH" */
+        long long limit = strtoll(r->ret[i], NULL, 10), size = 0, got = 0;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0) size = st.st_size;
+        long long want = limit < size ? limit : size;
+        if (fd >= 0 && want > (long long)*room) {
+            got = -1;  /* the runner reads it */
+            flags |= 4;
+        } else if (fd >= 0) {
+            while (got < want) {
+                ssize_t n = read(fd, data + *used + got, want - got);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                got += n;
+            }
+            *used += got;
+            *room -= got;
+        }
+        if (fd >= 0) close(fd);
+        cl += snprintf(caps + cl, caps_size - cl, " %d %lld %lld", i, size, got);
+    }
+    return flags;
+}
+
+/* what clean_after_test does after a checker: the work dir and /dev/shm emptied;
+ * 8 if something is there that only the runner removes (a directory) */
+static int sweep_work(const char *work) {
+    int flags = 0;
+    DIR *d = opendir(work);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) != 0 && errno != ENOENT) flags = 8;
+    }
+    if (d) closedir(d);
+    if ((d = opendir("/dev/shm"))) {
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) flags = 8;
+        closedir(d);
+    }
+    return flags;
+}
+
 static void batch(char *buf, ssize_t len) {
     char *p = buf, *end = buf + len, *h[5], out[64];
     for (int k = 0; k < 5; k++)
@@ -981,18 +1070,12 @@ static void batch(char *buf, ssize_t len) {
     /* OOM kills so far: the count after a test is the count before the next (nothing
      * runs between them), one read per test instead of the runner's two */
     long long oom0 = oom_count(), last_flush = now_us();
+    static char bytes[2 * INLINE_MAX];
     for (int t = 0; t < n; t++) {
-        char *box = next_field(&p, end), *ret[3];
-        for (int i = 0; i < 3; i++) ret[i] = next_field(&p, end);
-        char *nf_s = next_field(&p, end);
-        char *sub = p, *f[NFIXED + 1];
-        int nf = nf_s ? atoi(nf_s) : -1, k = 0;
-        for (; k < nf; k++) {
-            char *v = next_field(&p, end);
-            if (!v) break;
-            if (k <= NFIXED) f[k] = v;
-        }
-        if (!box || !ret[2] || k < nf || nf <= NFIXED) { reply("Ebad batch"); break; }
+        struct req run, chk;
+        char *box = next_field(&p, end), *ok_cpu_s = next_field(&p, end);
+        if (!box || !ok_cpu_s || !parse_req(&run, &p, end) || run.nf == 0 ||
+            !parse_req(&chk, &p, end)) { reply("Ebad batch"); break; }
         if (t > 0) {  /* the runner hung up (then nobody is there to report to) or says stop */
             struct pollfd pf = {SOCK, POLLIN, 0};
             if (poll(&pf, 1, 0) > 0) {
@@ -1000,7 +1083,7 @@ static void batch(char *buf, ssize_t len) {
                 break;
             }
         }
-        uid_t uid = (uid_t)strtoul(f[1], NULL, 10);
+        uid_t uid = (uid_t)strtoul(run.f[1], NULL, 10);
         if (mkdir(box, 0700) != 0 || chown(box, uid, uid) != 0) {  /* the runner makes it */
             if (errno != EEXIST) rmdir(box);
             snprintf(out, sizeof out, "X%d", t);
@@ -1009,60 +1092,67 @@ static void batch(char *buf, ssize_t len) {
         }
         errors_sent = child_failed = 0;
         memset(&wres, 0, sizeof wres);
-        spawn(sub, p - sub, NULL, 0);
+        spawn(run.sub, run.len, NULL, 0);
         tag = "";
         long long oom1 = oom_count();
         long long oom_delta = oom1 - oom0;
         oom0 = oom1;
         int flags = errors_sent || child_failed || !wres.ready || wres.pid <= 0 ? 1 : 0;
         if (!wres.ready) wres.pid = -1;
+        long long ok_cpu = opt_ll(ok_cpu_s);
+        int ok = !flags && WIFEXITED(wres.status) && WEXITSTATUS(wres.status) == 0 &&
+                 !wres.killed && (wres.mem_limit < 0 || wres.maxrss * 1024LL <= wres.mem_limit) &&
+                 (ok_cpu < 0 || wres.utime + wres.stime <= ok_cpu);
+        char caps[160], ccaps[160];
+        size_t used = 0, room = INLINE_MAX;
+        flags |= read_captures(&run, caps, sizeof caps, bytes, &used, &room);
+        size_t user_bytes = used;
         int hl = snprintf(report_buf, 512, "T%d %ld %d %ld %ld %ld %lld %s %lld", t, wres.pid,
                           wres.status, wres.utime, wres.stime, wres.maxrss, wres.wall_us,
                           wres.killed ? wres.killed : "-", oom_delta);
-        char caps[160] = "";
-        int cl = 0;
-        size_t data = 0, room = INLINE_MAX;
-        static char bytes[INLINE_MAX];
-        for (int i = 0; i < 3; i++) {
-            if (strcmp(ret[i], "-") == 0) continue;
-            const char *path = f[9 + i] + 2;  /* "w:PATH" */
-            long long limit = strtoll(ret[i], NULL, 10), size = 0, got = 0;
-            int fd = open(path, O_RDONLY | O_CLOEXEC);
-            struct stat st;
-            if (fd >= 0 && fstat(fd, &st) == 0) size = st.st_size;
-            long long want = limit < size ? limit : size;
-            if (fd >= 0 && want > (long long)room) {
-                got = -1;  /* the runner reads it */
-                flags |= 4;
-            } else if (fd >= 0) {
-                while (got < want) {
-                    ssize_t r = read(fd, bytes + data + got, want - got);
-                    if (r < 0 && errno == EINTR) continue;
-                    if (r <= 0) break;
-                    got += r;
-                }
-                data += got;
-                room -= got;
-            }
-            if (fd >= 0) close(fd);
-            cl += snprintf(caps + cl, sizeof caps - cl, " %d %lld %lld", i, size, got);
+        struct wres user = wres;
+        int checked = 0, cflags = 0;
+        if (chk.nf && ok && (flags & 4)) flags |= 16 | 8;  /* the runner reads, then checks */
+        else if (chk.nf && ok) {
+            checked = 1;
+            errors_sent = child_failed = 0;
+            memset(&wres, 0, sizeof wres);
+            spawn(chk.sub, chk.len, NULL, 0);
+            tag = "";
+            if (wres.ready && wres.pid > 0) kill(-(pid_t)wres.pid, SIGKILL);  /* wait_watched's */
+            oom0 = oom_count();  /* the next test's count starts after the checker */
+            cflags = errors_sent || child_failed || !wres.ready || wres.pid <= 0 ? 1 : 0;
+            if (!wres.ready) wres.pid = -1;
+            room = INLINE_MAX;
+            cflags |= read_captures(&chk, ccaps, sizeof ccaps, bytes, &used, &room);
+            flags |= cflags & 1;
+            if (cflags & 4) flags |= 4 | 8;  /* the runner reads the checker's files, sweeps */
         }
-        if (!(flags & 4))
-            for (int i = 0; i < 3; i++)
-                if (strcmp(ret[i], "-") != 0) unlink(f[9 + i] + 2);
+        if (!(flags & 4)) {
+            if (checked) flags |= sweep_work(WORK);
+            else
+                for (int i = 0; i < 3; i++)
+                    if (strcmp(run.ret[i], "-") != 0) unlink(run.f[9 + i] + 2);
+        }
         if (rmdir(box) != 0 && errno != ENOENT) flags |= 2;
         hl += snprintf(report_buf + hl, 512 - hl, " %d%s\n", flags, caps);
-        memcpy(report_buf + hl, bytes, data);
-        if (out_len + hl + data > OUT_MAX) out_flush();
-        memcpy(out_buf + out_len, report_buf, hl + data);
-        out_len += hl + data;
+        memcpy(report_buf + hl, bytes, user_bytes);
+        hl += user_bytes;
+        if (checked) {
+            int cl = snprintf(report_buf + hl, 512, "C%d %ld %d %ld %ld %ld %lld %s 0 %d%s\n", t,
+                              wres.pid, wres.status, wres.utime, wres.stime, wres.maxrss,
+                              wres.wall_us, wres.killed ? wres.killed : "-", cflags, ccaps);
+            memcpy(report_buf + hl + cl, bytes + user_bytes, used - user_bytes);
+            hl += cl + (used - user_bytes);
+        }
+        wres = user;
+        if (out_len + hl > OUT_MAX) out_flush();
+        memcpy(out_buf + out_len, report_buf, hl);
+        out_len += hl;
         long long now = now_us();
         if (now - last_flush >= FLUSH_US) { out_flush(); last_flush = now; }
         done++;
-        int clean = !flags && WIFEXITED(wres.status) && WEXITSTATUS(wres.status) == 0 &&
-                    !wres.killed && (wres.mem_limit < 0 || wres.maxrss * 1024LL < wres.mem_limit) &&
-                    (wres.cpu_limit < 0 || wres.utime + wres.stime < wres.cpu_limit);
-        if (flags || (stop_mode && !clean)) break;
+        if (flags || (stop_mode && !ok)) break;
     }
     batch_on = 0;
     out_flush();
@@ -1322,8 +1412,9 @@ def launcher_pump(block: bool = False) -> None:
             while at < len(data):
                 nl = data.index(b"\n", at)
                 fields = data[at + 1:nl].split()
-                at = nl + 1 + sum(max(int(n), 0) for n in fields[12::3])
-                LAUNCHER.reports.append(("T", int(fields[0]), fields, data[nl + 1:at]))
+                kind = "T" if data[at] == 84 else "C"  # a test's process, or its checker
+                start, at = nl + 1, nl + 1 + sum(max(int(n), 0) for n in fields[12::3])
+                LAUNCHER.reports.append((kind, int(fields[0]), fields, data[start:at]))
             continue
         rest = data[1:].decode(errors="replace")
         if kind == b"P":
@@ -1831,9 +1922,39 @@ def wait_watched(p: Proc) -> None:
     take_watched(p, LAUNCHER.watched.pop(p.tag, None), LAUNCHER.errors.pop(p.tag, []))
 
 
-def take_watched(p: Proc, report, errors: list) -> None:
+def ok_cpu_us(limit) -> str:
+    """The most CPU (us) that describe() does not call over ``limit`` ("-": none), so
+    that the launcher tells OK apart exactly as describe does (see batch())."""
+    if limit is None:
+        return "-"
+    us = int(limit * 1e6)
+    while (us + 1) / 1e6 <= limit:
+        us += 1
+    while us > 0 and us / 1e6 > limit:
+        us -= 1
+    return str(us)
+
+
+def take_report(p: Proc, fields: list, raw: bytes) -> int:
+    """Fill in ``p`` from its batch report (see batch() in LAUNCHER_C); its flags."""
+    killed = fields[7].decode()
+    take_watched(p, (int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4]),
+                     int(fields[5]), int(fields[6]), None if killed == "-" else killed),
+                 LAUNCHER.errors.pop(p.tag, []), kill=False)  # the launcher killed it
+    at = 0
+    for j in range(10, len(fields) - 2, 3):
+        n = int(fields[j + 2])
+        if n >= 0:
+            p.captured[STREAMS[int(fields[j])]] = (
+                int(fields[j + 1]), raw[at:at + n].decode(errors="replace"))
+            at += n
+    return int(fields[9])
+
+
+def take_watched(p: Proc, report, errors: list, kill: bool = True) -> None:
     """Fill in ``p`` from the launcher's report on it (a "W" or a batch's "T"; None:
-    the launcher ended first) and the errors it sent about it."""
+    the launcher ended first) and the errors it sent about it; ``kill``: the
+    process group of a trusted one is killed (a batch's launcher did that)."""
     p.exit_order = 0
     if report is None:
         p.end = time.monotonic()
@@ -1849,7 +1970,7 @@ def take_watched(p: Proc, report, errors: list) -> None:
         p.killed_by = killed_by
     if errors or pid < 0:
         p.exec_error = "; ".join(errors or ["fork failed"])
-    if p.trusted and p.pid > 0:
+    if kill and p.trusted and p.pid > 0:
         kill_group(p.pid)
 
 
@@ -2830,35 +2951,61 @@ class Runner:
     def batchable(self, test: dict) -> bool:
         """Whether ``test`` may run in a launcher batch (run_batch): one untrusted
         process limited to one process (nothing of it can outlive it), no zygote,
-        stdin a file or nothing, stdout and stderr captures or nothing; no checker,
-        pipes, FIFOs, work dirs or collected files (they stay on test()'s path)."""
+        stdin a file or nothing, stdout and stderr captures or nothing, and at most
+        a trusted checker of the same kind (not in a job with a stop rule); no pipes,
+        FIFOs, work dirs or collected files (they stay on test()'s path)."""
         if len(test["run"]) != 1 or any(test.get(k) for k in (
-                "check", "pipes", "fifos", "work_dirs", "collect", "keep_open", "hold_writes")):
+                "pipes", "fifos", "work_dirs", "collect", "keep_open", "hold_writes")):
             return False
-        spec = test["run"][0]
+        spec, check = test["run"][0], test.get("check")
         nproc = (spec.get("limits") or {}).get("processes")
-        if spec.get("trusted") or spec.get("zygote") or nproc is None or int(nproc) != 1:
+        if spec.get("trusted") or nproc is None or int(nproc) != 1:
             return False
-        for key in ("stdin", "stdout", "stderr"):
-            stream = spec.get(key)
-            if stream is not None and not (set(stream) <= ({"path", "neutral"} if key == "stdin"
-                                                           else {"capture", "return"})):
+        if check is not None and (not check.get("trusted") or self.job.get("stop_on")):
+            return False
+        for proc in (spec, check) if check is not None else (spec,):
+            if proc.get("zygote"):
                 return False
+            for key in STREAMS:
+                stream = proc.get(key)
+                if stream is not None and not (set(stream) <= (
+                        {"path", "neutral"} if key == "stdin" else {"capture", "return"})):
+                    return False
         # The launcher ends a batch after any test that did not exit 0 cleanly, which
         # is every failure of stop_after as long as exit code 0 is allowed.
         exits = (self.job.get("stop_on") or {}).get("exit_not_in") or {}
         return spec["name"] not in exits or 0 in exits[spec["name"]]
 
+    def batch_request(self, p: Proc, ctx: dict) -> list:
+        """A batch item's request for ``p`` (see batch() in LAUNCHER_C): what spawn
+        would send, watched, after its three capture rules."""
+        spec = p.spec
+        argv = [substitute(a, ctx) for a in spec["argv"]]
+        env = dict(self.env)
+        env["HOME"] = p.cwd()
+        env["TMPDIR"] = p.cwd()
+        env.update(spec.get("env", {}))
+        streams = [stream_field(spec.get(key), mode, p, {}, key, ctx)[0]
+                   for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
+        limit = str(int(spec.get("return_limit", DEFAULT_CAPTURE)))
+        rets = [("-" if key not in p.captures else limit if spec[key].get("return") else "0")
+                for key in STREAMS]
+        fields = launch_fields(p, argv, env, streams, True)
+        return [*rets, str(len(fields)), *fields]
+
     def run_batch(self, tests: list) -> tuple:
         """Run ``tests`` (batchable, consecutive) as one launcher batch (see batch()
         in LAUNCHER_C); (how many were recorded, whether the job stops there).
 
-        Each test gets test()'s record (finish_test, from the same fields the
-        launcher's "W" has) and its clean-up: done by the launcher (its box removed,
-        its captures read back and removed) or, when the launcher says it could not,
-        by clean_after_test.  The launcher stops after every test that may be a
-        failure (stop_mode 1), so it never runs one that the job's stop rule would
-        have spared; the runner goes on with a new batch where the rule does not stop.
+        Each test gets test()'s record, from the same figures the launcher's "W"
+        has, and test()'s clean-up, done by the launcher (its box removed, its
+        captures read back and removed, the work dir swept after a checker) or,
+        where the launcher says it could not, by clean_after_test.  The launcher
+        decides whether the checker runs by describe()'s own rule for "OK" (given
+        the exact CPU bound); a report that disagrees with the runner's record is a
+        judge error.  It stops after every test that is not OK (stop_mode 1), so it
+        never runs one that the job's stop rule would have spared; the runner goes
+        on with a new batch where the rule does not stop.
         """
         try:
             work_ok = stat.S_ISDIR(os.lstat(WORK_DIR).st_mode)
@@ -2871,31 +3018,26 @@ class Runner:
         rule = self.job.get("stop_on")
         ctx = dict(self.ctx)
         items: list = []
-        procs: list = []
+        procs: list = []  # (process, checker or None) per test
         size = 0
         for test in tests:
-            spec = test["run"][0]
-            p = Proc(spec, self.job)
+            p = Proc(test["run"][0], self.job)
             box = box_dir(p.slot)
             ctx["box%d" % p.slot] = box
-            argv = [substitute(a, ctx) for a in spec["argv"]]
-            env = dict(self.env)
-            env["HOME"] = p.cwd()
-            env["TMPDIR"] = p.cwd()
-            env.update(spec.get("env", {}))
-            streams = [stream_field(spec.get(key), mode, p, {}, key, ctx)[0]
-                       for mode, key in (("r", "stdin"), ("w", "stdout"), ("w", "stderr"))]
-            limit = str(int(spec.get("return_limit", DEFAULT_CAPTURE)))
-            rets = [("-" if key not in p.captures else limit if spec[key].get("return") else "0")
-                    for key in ("stdin", "stdout", "stderr")]
             serial = LAUNCHER.serial
-            fields = launch_fields(p, argv, env, streams, True)
-            item = ("\0".join([box, *rets, str(len(fields)), *fields]) + "\0").encode()
+            parts = [box, ok_cpu_us(p.cpu_limit), *self.batch_request(p, ctx)]
+            c = None
+            if test.get("check") is not None:
+                c = Proc(test["check"], self.job)
+                parts += self.batch_request(c, ctx)
+            else:
+                parts += ["-", "-", "-", "0"]
+            item = ("\0".join(parts) + "\0").encode()
             if size + len(item) > BATCH_BYTES:
                 LAUNCHER.serial = serial  # not sent
                 break
             items.append(item)
-            procs.append(p)
+            procs.append((p, c))
             size += len(item)
         if not procs:
             return 0, False
@@ -2912,32 +3054,36 @@ class Runner:
                 taken += 1
                 if kind == "X" or index != recorded:  # not run: the runner does it itself
                     break
-                test, p = tests[recorded], procs[recorded]
-                killed = fields[7].decode()
-                take_watched(p, (int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4]),
-                                 int(fields[5]), int(fields[6]), None if killed == "-" else killed),
-                             LAUNCHER.errors.pop(p.tag, []))
-                flags = int(fields[9])
-                at = 0
-                for j in range(10, len(fields) - 2, 3):
-                    n = int(fields[j + 2])
-                    if n >= 0:
-                        p.captured[STREAMS[int(fields[j])]] = (
-                            int(fields[j + 1]), raw[at:at + n].decode(errors="replace"))
-                        at += n
+                test, (p, c) = tests[recorded], procs[recorded]
+                flags = take_report(p, fields, raw)
                 # finish_test's record, for what a batch test can be: one untrusted
                 # process limited to one (so nothing of its uid outlives it once it is
-                # reaped), no check, nothing collected
+                # reaped), at most a checker, nothing collected
                 result = describe(p, int(fields[8]))
                 record = {"type": "test", "id": test["id"], "procs": {p.name: result}}
                 if p.status is None:
                     kill_uids(self.uids)
+                checked = taken < len(LAUNCHER.reports) and LAUNCHER.reports[taken][0] == "C"
+                if c is not None and result["verdict"] == "OK" and not flags & 16:
+                    if not checked or LAUNCHER.reports[taken][1] != recorded:
+                        raise RuntimeError("the launcher did not check test %s" % test["id"])
+                    take_report(c, LAUNCHER.reports[taken][2], LAUNCHER.reports[taken][3])
+                    taken += 1
+                    record["check"] = describe(c, 0)
+                elif checked or (flags & 16 and (c is None or result["verdict"] != "OK")):
+                    raise RuntimeError("the launcher checked test %s, whose process was %s"
+                                       % (test["id"], result["verdict"]))
+                elif c is not None and result["verdict"] == "OK":  # flags 16: left to us
+                    self.known_files = None
+                    run_alone(c, ctx, self.env)
+                    record["check"] = describe(c, 0)
                 emit(record)
                 recorded += 1
-                if flags & 6:  # the launcher left its box or a capture to the runner
+                if flags & 30:  # the launcher left its box, a capture or the work dir to us
                     if flags & 2:
                         self.test_dirs.append(box_dir(p.slot))
-                    self.known_files = list(p.captures.values())
+                    self.known_files = None if c is not None and flags & 24 else \
+                        list(p.captures.values())
                     self.clean_after_test()
                 # stop_after is False for an OK test unless a process's exit code is ruled
                 stop = bool(rule) and (result["verdict"] != "OK" or bool(rule.get("exit_not_in"))) \
@@ -2952,7 +3098,7 @@ class Runner:
             # The launcher ended mid-batch (killed): the test it was running is a judge
             # error, and so is the job (the host starts a new runner and retries).
             if recorded < len(procs) and not stop:
-                test, p = tests[recorded], procs[recorded]
+                test, (p, _c) = tests[recorded], procs[recorded]
                 take_watched(p, None, LAUNCHER.errors.pop(p.tag, []))
                 emit(self.finish_test(test, [p], 0, ctx))
                 self.test_dirs.append(box_dir(p.slot))
