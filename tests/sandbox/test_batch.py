@@ -106,7 +106,8 @@ int main(int argc, char **argv) {
         struct dirent *e;
         int n = 0;
         while (d && (e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) printf("entry %s\n", e->d_name), n++;
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                printf("entry %s\n", e->d_name), n++;
         printf("entries %d\n", n);
         link_of(0);
         link_of(1);
@@ -256,7 +257,8 @@ def test_a_checker_never_sees_what_the_one_before_left_in_the_work_dir(pool):
         assert res.error is None
         seen[launcher] = {r["id"]: r["check"]["stdout"] for r in recs}
     assert seen[True] == seen[False]
-    assert seen[True]["look"] == seen[True]["look-2"] == "/dev/shm:\n\n/tmp/work:\nchecker.out\nout.txt\n"
+    clean = "/dev/shm:\n\n/tmp/work:\nchecker.out\nout.txt\n"
+    assert seen[True]["look"] == seen[True]["look-2"] == clean
 
 
 @pytest.mark.parametrize("launcher", [True, False], ids=["launcher", "runner-forks"])
