@@ -1,10 +1,14 @@
 """Run many episodes at once, batching their model calls into one backend.
 
 Each episode runs in its own thread.  When it calls ``generate`` it parks its
-requests here and blocks; when every live episode is blocked (or finished), the
-pending requests of all of them go to the backend as one batch, so an engine sees
-the same large batches it sees in a single-shot run.  Results are stored as they
-come (generations.jsonl) and hand each episode its own back.  An episode that
+requests here and blocks.  A continuous backend (``Backend.continuous``: vLLM's step
+loop) takes parked requests between its steps and adds them to the batch in flight,
+so an episode back early from judging neither waits for a batch boundary nor holds
+the others back.  For any other backend, when every live episode is blocked (or
+finished, or after ``LINGER``), the pending requests of all of them go to the backend
+as one batch, so an engine sees the same large batches it sees in a single-shot run.
+Results are stored as they come (generations.jsonl) and hand each episode its own
+back.  An episode that
 raises ends with that error (its final record), never aborts the run, and is run
 again, by replay, on the next run.
 """
@@ -24,7 +28,7 @@ from evalkit.episodes.episode import Episode, EpisodeError
 from evalkit.episodes.journal import EpisodeFinal, Journal
 from evalkit.errors import EvalkitError
 from evalkit.jsonl import JsonlLog
-from evalkit.model.base import Backend, GenerationRequest, SamplingParams
+from evalkit.model.base import Backend, GenerationRequest, RequestFeed, SamplingParams
 from evalkit.records import Generation, Problem
 
 if TYPE_CHECKING:
@@ -37,6 +41,9 @@ MAX_LIVE = 64  # episodes running at once (threads); more wait for a free place
 # Long enough that episodes which act briefly (a replayed step, a quick check) join the
 # batch; short next to a generation, so long actions do not hold the others back.
 LINGER = 2.0
+# A continuous backend with nothing in flight waits this long for near-simultaneous
+# arrivals (episodes starting together); later arrivals join the batch in flight.
+FED_LINGER = 0.05
 
 
 class _Aborted(BaseException):
@@ -54,8 +61,10 @@ class _Parked:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-class _Batcher:
-    """Collects parked requests; the driver thread sends them when nobody is running."""
+class _Batcher(RequestFeed):
+    """Collects parked requests; the driver thread sends them when nobody is running
+    (:meth:`next_batch`, :meth:`send`), or a continuous backend takes them as they come
+    (:meth:`take`, :meth:`deliver`)."""
 
     def __init__(self, backend: Backend, log: JsonlLog, linger: float):
         self.backend = backend
@@ -67,6 +76,7 @@ class _Batcher:
         self.running = 0  # live episodes not blocked in generate()
         self.live = 0
         self.aborted = False
+        self.inflight: dict[tuple[str, int, int], tuple[_Parked, GenerationRequest]] = {}
 
     # Called from an episode's thread.
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
@@ -132,26 +142,72 @@ class _Batcher:
                     self._wake(slot)
 
     def _send(self, batch: list[_Parked]) -> None:
-        owner: dict[tuple[str, int, int], _Parked] = {}
-        requests: dict[tuple[str, int, int], GenerationRequest] = {}
-        for slot in batch:
+        with self.cv:
+            self.inflight.clear()  # one batch at a time: what a failed batch left is moot
+            requests = self._register(batch)
+        for g in self.backend.generate(requests):
+            self.deliver(g)
+
+    def _register(self, slots: list[_Parked]) -> list[GenerationRequest]:
+        """The requests of ``slots`` still without a result, now in flight (under cv)."""
+        out = []
+        for slot in slots:
             for r in slot.requests:
                 key = (r.problem.id, r.sample, r.step)
-                if key not in slot.results:
-                    owner[key], requests[key] = slot, r
-        for g in self.backend.generate(list(requests.values())):
-            key = (g.problem_id, g.sample, g.step)
-            if key not in requests:  # a backend that does not echo the step: by episode
-                key = next(k for k in requests if k[:2] == (g.problem_id, g.sample)
-                           and k[2] not in owner[k].results)
-            r = requests[key]
-            g = replace(g, step=r.step, parent=r.extra["parent"], context=r.extra["context"],
-                        same_as=r.extra.get("same_as"), meta={**g.meta, "label": r.extra["label"]})
-            self.log.append(g.to_json())
-            slot = owner[key]
-            slot.results[r.step] = g
-            if len(slot.results) == len(slot.requests):
-                self._wake(slot)
+                if r.step not in slot.results:
+                    self.inflight[key] = (slot, r)
+                    out.append(r)
+        return out
+
+    def deliver(self, g: Generation) -> None:
+        """Store generation ``g`` and hand it to its episode (woken when it has all)."""
+        key = (g.problem_id, g.sample, g.step)
+        with self.cv:
+            if key not in self.inflight:  # a backend that does not echo the step: by episode
+                key = next((k for k in self.inflight if k[:2] == key[:2]), key)
+            found = self.inflight.pop(key, None)
+        if found is None:
+            return  # not asked for (or asked by an episode that already failed)
+        slot, r = found
+        g = replace(g, step=r.step, parent=r.extra["parent"], context=r.extra["context"],
+                    same_as=r.extra.get("same_as"), meta={**g.meta, "label": r.extra["label"]})
+        self.log.append(g.to_json())
+        slot.results[r.step] = g
+        if len(slot.results) == len(slot.requests):
+            self._wake(slot)
+
+    # The feed of a continuous backend (called from the thread that generates).
+    def take(self, wait: bool) -> list[GenerationRequest] | None:
+        """Parked requests, now in flight ([] if none and not ``wait``; None: every
+        episode ended, or the run stopped).  With ``wait`` (nothing in flight), requests
+        that arrive within ``FED_LINGER`` of the first go out together."""
+        with self.cv:
+            while True:
+                if self.aborted:
+                    return None
+                if self.parked and (not wait or self.running == 0 or (
+                        self.first_parked is not None
+                        and time.monotonic() - self.first_parked >= FED_LINGER)):
+                    slots, self.parked = self.parked, []
+                    return self._register(slots)
+                if not self.parked and self.live == 0:
+                    return None
+                if not wait:
+                    return []
+                self.cv.wait(timeout=0.01 if self.parked else 1.0)
+
+    def fail_waiting(self, error: EvalkitError) -> bool:
+        """A continuous backend failed: every episode whose requests were in flight or
+        parked ends with ``error`` (the others go on); whether there was any."""
+        with self.cv:
+            slots = {id(s): s for s, _ in self.inflight.values()}
+            slots.update({id(s): s for s in self.parked})
+            self.inflight.clear()
+            self.parked = []
+        for slot in slots.values():
+            slot.error = EpisodeError(str(error))
+            self._wake(slot)
+        return bool(slots)
 
     def abort(self) -> None:
         """Stop every episode at its next generate() (those parked now included)."""
@@ -247,8 +303,18 @@ def run_episodes(store: RunStore, bench: Benchmark, pairs: Sequence[tuple[Proble
         feed = threading.Thread(target=feed_all, daemon=True)
         feed.start()
         try:
-            while (batch := batcher.next_batch()) is not None:
-                batcher.send(batch)
+            if backend.continuous:
+                while True:
+                    try:
+                        for g in backend.generate_fed(batcher):
+                            batcher.deliver(g)
+                        break
+                    except EvalkitError as e:
+                        if not batcher.fail_waiting(e):
+                            raise
+            else:
+                while (batch := batcher.next_batch()) is not None:
+                    batcher.send(batch)
         except BaseException:
             batcher.abort()
             raise

@@ -60,12 +60,42 @@ class GenerationRequest:
     tools: list[dict[str, Any]] | None = None
 
 
+class RequestFeed(ABC):
+    """Requests that keep arriving while a backend generates: the next turns of the
+    episodes still running (evalkit/episodes/driver.py).
+
+    An engine that batches continuously (vLLM's step loop, a server taking concurrent
+    requests) adds them to the work in flight, so an episode that comes back early
+    from judging does not wait for a batch boundary, nor hold the others back.
+    """
+
+    @abstractmethod
+    def take(self, wait: bool) -> list[GenerationRequest] | None:
+        """The requests that arrived since the last call (``wait``: block until some do;
+        else possibly none).  None: no request will arrive again."""
+
+
+class ListFeed(RequestFeed):
+    """A fixed list of requests, handed out at the first call."""
+
+    def __init__(self, requests: Sequence[GenerationRequest]):
+        self._requests: list[GenerationRequest] | None = list(requests)
+
+    def take(self, wait: bool) -> list[GenerationRequest] | None:
+        """Every request, once; then None."""
+        out, self._requests = self._requests, None
+        return out
+
+
 class Backend(ABC):
     """Produces generations; subclasses implement :meth:`generate`."""
 
     name: str = "backend"
     # Whether the backend sends the prompts to a model (replay and reference do not).
     uses_prompts: bool = True
+    # Whether generate_fed adds arriving requests to the work in flight (continuous
+    # batching).  If not, the episode driver batches requests itself, batch after batch.
+    continuous: bool = False
 
     def info(self) -> dict[str, Any]:
         """What identifies this backend's outputs, for the run manifest."""
@@ -78,6 +108,16 @@ class Backend(ABC):
     @abstractmethod
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
         """Yield one Generation per request as each finishes."""
+
+    def generate_fed(self, feed: RequestFeed) -> Iterator[Generation]:
+        """Yield one Generation per request taken from ``feed``, until it ends.
+
+        Default: batch after batch, each what arrived while the last one ran.
+        Continuous backends override it to add requests to the work in flight.
+        """
+        while (batch := feed.take(wait=True)) is not None:
+            if batch:
+                yield from self.generate(batch)
 
     def close(self) -> None:  # noqa: B027 - optional hook, most backends hold nothing
         """Release engines, servers or files."""

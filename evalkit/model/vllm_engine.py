@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from evalkit.errors import EvalkitError
-from evalkit.model.base import Backend, GenerationRequest
+from evalkit.model.base import Backend, GenerationRequest, ListFeed, RequestFeed
 from evalkit.model.config import EngineSettings
 from evalkit.model.output import (
     error_generation,
@@ -134,6 +134,7 @@ def structured(r: GenerationRequest) -> dict[str, Any]:
 
 class VllmBackend(Backend):
     name = "vllm"
+    continuous = True
 
     def __init__(self, settings: EngineSettings):
         check_model_path(settings.model)
@@ -165,6 +166,12 @@ class VllmBackend(Backend):
         return self.llm
 
     def generate(self, requests: Sequence[GenerationRequest]) -> Iterator[Generation]:
+        """Every request into the engine at once; each sample as it finishes."""
+        yield from self.generate_fed(ListFeed(requests))
+
+    def generate_fed(self, feed: RequestFeed) -> Iterator[Generation]:
+        """The engine's step loop, taking new requests from ``feed`` between steps
+        (continuous batching: a request joins the batch in flight at the next step)."""
         from vllm import SamplingParams as VllmParams
         from vllm.inputs import TokensPrompt
 
@@ -181,26 +188,44 @@ class VllmBackend(Backend):
         limit = self.settings.max_model_len or getattr(
             self.llm.llm_engine.model_config, "max_model_len", None)
         live: dict[str, tuple[GenerationRequest, int, bool]] = {}
+        serial = 0
+        ended = False
         try:
-            for i, r in enumerate(requests):
-                prompt = render(tok, r.messages, kwargs, r.tools)
-                ids = tok.encode(prompt, add_special_tokens=False)
-                if limit is not None and len(ids) >= limit:
-                    yield error_generation(r, f"prompt is {len(ids)} tokens, the model's "
-                                              f"max_model_len is {limit}")
+            while True:
+                new = None if ended else feed.take(wait=not live)
+                if new is None:
+                    ended = True
+                    if not live:
+                        return
+                for r in new or ():
+                    prompt = render(tok, r.messages, kwargs, r.tools)
+                    ids = tok.encode(prompt, add_special_tokens=False)
+                    if limit is not None and len(ids) >= limit:
+                        yield error_generation(r, f"prompt is {len(ids)} tokens, the model's "
+                                                  f"max_model_len is {limit}")
+                        continue
+                    p = r.params
+                    params = VllmParams(n=1, temperature=p.temperature, top_p=p.top_p,
+                                        top_k=p.top_k, max_tokens=p.max_tokens,
+                                        stop=list(p.stop) or None, seed=r.seed,
+                                        **structured(r))
+                    rid = f"{serial}:{r.problem.id}#{r.sample}"
+                    serial += 1
+                    try:
+                        engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
+                    except request_errors as e:
+                        yield error_generation(r, str(e).splitlines()[0])
+                        continue
+                    live[rid] = (r, len(ids), prompt_opens_reasoning(prompt))
+                if not live:
                     continue
-                p = r.params
-                params = VllmParams(n=1, temperature=p.temperature, top_p=p.top_p, top_k=p.top_k,
-                                    max_tokens=p.max_tokens, stop=list(p.stop) or None,
-                                    seed=r.seed, **structured(r))
-                rid = f"{i}:{r.problem.id}#{r.sample}"
-                try:
-                    engine.add_request(rid, TokensPrompt(prompt_token_ids=ids), params)
-                except request_errors as e:
-                    yield error_generation(r, str(e).splitlines()[0])
+                if not engine.has_unfinished_requests():
+                    # The engine dropped them without a finished output: each is that
+                    # sample's error (an episode waiting for it must not wait forever).
+                    for r, _, _ in live.values():
+                        yield error_generation(r, "the engine dropped the request unfinished")
+                    live.clear()
                     continue
-                live[rid] = (r, len(ids), prompt_opens_reasoning(prompt))
-            while live and engine.has_unfinished_requests():
                 for out in engine.step():
                     if not out.finished or out.request_id not in live:
                         continue

@@ -404,3 +404,71 @@ def test_a_new_judge_refuses_every_episode_of_a_protocol_that_acted_on_verdicts(
                         lambda self, ctx: {**old(self, ctx), "grader": "another"})
     with pytest.raises(EvalkitError, match=r"3 episode\(s\) of protocol 'retry' were judged"):
         rejudge(tmp_path / "run", 1, Console(file=io.StringIO()))
+
+
+class Continuous(Counting):
+    """A continuous backend: serves one request per 'step' and takes new
+    requests between steps, noting those that joined while others were in flight."""
+
+    continuous = True
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.joined: list[tuple[str, int]] = []
+
+    def generate_fed(self, feed):
+        import time
+
+        live: list[GenerationRequest] = []
+        while True:
+            new = feed.take(wait=not live)
+            if new is None and not live:
+                return
+            if new and live:
+                self.joined += [(r.problem.id, r.step) for r in new]
+            live += new or []
+            if live:
+                # A step: long next to judging an answer (it ends once a request
+                # arrives, so the test stays quick where episodes come back quickly).
+                more: list[GenerationRequest] = []
+                end = time.monotonic() + 3.0
+                while not more and time.monotonic() < end:
+                    time.sleep(0.02)
+                    more = feed.take(wait=False) or []
+                self.joined += [(r.problem.id, r.step) for r in more]
+                live += more
+                yield from super().generate([live.pop(0)])
+
+
+def test_a_continuous_backend_takes_an_episodes_next_turn_while_others_are_in_flight(
+        tmp_path):
+    gens = turns(tmp_path / "g.jsonl")
+    backend = Continuous(gens)
+    s = run(tmp_path / "run", gens, "retry", backend)
+    assert s["score"] == pytest.approx(2 / 3)  # the same outcome as batch after batch
+    # I-2's second try went in while I-3's first was still being generated.
+    assert (PIDS[1], 1) in backend.joined, (backend.joined, backend.batches)
+    assert sorted(k for b in backend.batches for k in b) == sorted(
+        [(PIDS[0], 0), (PIDS[1], 0), (PIDS[1], 1), (PIDS[2], 0), (PIDS[2], 1), (PIDS[2], 2)])
+
+
+def test_a_continuous_backend_that_fails_ends_the_episodes_waiting_with_its_error(tmp_path):
+    from evalkit.model.base import RequestFeed
+
+    gens = turns(tmp_path / "g.jsonl")
+
+    class FailsOnI3(Continuous):
+        def generate_fed(self, feed: RequestFeed):
+            for r in (feed.take(wait=True) or []):
+                if r.problem.id == PIDS[2]:
+                    raise EvalkitError("engine refused I-3")
+            yield from super().generate_fed(feed)
+
+    backend = FailsOnI3(gens)
+    s = run(tmp_path / "run", gens, "retry", backend)
+    finals = Journal(tmp_path / "run").finals()
+    assert "engine refused I-3" in (finals[(PIDS[2], 0)].error or "")
+    assert s["protocol"]["errors"] == sum(1 for f in finals.values() if f.error) >= 1
+    # The next run resumes them (an error is not a final outcome) on a working backend.
+    s = run(tmp_path / "run", gens, "retry", Continuous(gens))
+    assert s["protocol"]["errors"] == 0 and s["score"] == pytest.approx(2 / 3)
